@@ -1,0 +1,51 @@
+//! `ku8portal simcluster` and (for now) `ku8portal demo`: start the simulated cluster, write its
+//! kubeconfig, tell the user how to reach it, run until interrupted.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use simcluster::{SimCluster, SimConfig};
+
+use super::{DemoArgs, shutdown_signal};
+
+/// Options of `ku8portal simcluster`.
+#[derive(Debug, clap::Args)]
+pub struct SimclusterArgs {
+    /// Address the simulated API server listens on (port 0 picks a free port).
+    #[arg(long, env = "SIMCLUSTER_LISTEN", default_value = "127.0.0.1:6443")]
+    pub listen: std::net::SocketAddr,
+    /// Where to write the kubeconfig (CA, server URL, admin token).
+    #[arg(long, env = "SIMCLUSTER_KUBECONFIG_OUT", default_value = "simcluster.kubeconfig")]
+    pub kubeconfig_out: PathBuf,
+    /// Admin bearer token (generated when absent). Prefer the environment variable.
+    #[arg(long, env = "SIMCLUSTER_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Serve the metrics.k8s.io API.
+    #[arg(long, env = "SIMCLUSTER_METRICS_API", default_value_t = false)]
+    pub metrics_api: bool,
+}
+
+pub async fn run(args: SimclusterArgs) -> anyhow::Result<()> {
+    let config = SimConfig { listen: args.listen, admin_token: args.token, metrics_api: args.metrics_api, ..Default::default() };
+    let cluster = SimCluster::start(config).await.context("starting the simulated cluster")?;
+    cluster.write_kubeconfig(&args.kubeconfig_out)?;
+    let path = std::fs::canonicalize(&args.kubeconfig_out).unwrap_or(args.kubeconfig_out.clone());
+    println!("simcluster (simulated Kubernetes v1.36 API) listening on {}", cluster.url);
+    println!("kubeconfig written to {}", path.display());
+    println!();
+    println!("  export KUBECONFIG={}", path.display());
+    println!("  kubectl get namespaces");
+    println!();
+    println!("Press Ctrl-C to stop.");
+    shutdown_signal().await;
+    cluster.shutdown().await;
+    Ok(())
+}
+
+/// The demo: for now the simulated cluster with its kubeconfig in the data folder.
+pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&args.data_dir).with_context(|| format!("creating {}", args.data_dir.display()))?;
+    let kubeconfig_out = args.data_dir.join("simcluster.kubeconfig");
+    println!("ku8portal demo: the portal itself is not built yet; starting the simulated cluster.");
+    run(SimclusterArgs { listen: args.sim_listen, kubeconfig_out, token: None, metrics_api: false }).await
+}

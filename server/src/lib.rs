@@ -1,0 +1,4 @@
+//! ku8portal: a multi-tenant portal for a shared Kubernetes cluster (library behind the binary).
+
+pub mod cli;
+pub mod web;

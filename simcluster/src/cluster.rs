@@ -1,0 +1,165 @@
+//! Starting and stopping a simulated cluster: the shared state, the HTTPS listener and the
+//! kubeconfig that points at it.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt;
+
+use crate::discovery::Registry;
+use crate::store::Store;
+
+/// How to start a simulated cluster.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Address to listen on; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Bearer token of the cluster admin (`None` generates one).
+    pub admin_token: Option<String>,
+    /// Extra host names / IPs the serving certificate is valid for.
+    pub extra_hosts: Vec<String>,
+    /// Serve the metrics.k8s.io API (the golden recordings were made without it).
+    pub metrics_api: bool,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:0".parse().expect("static address"),
+            admin_token: None,
+            extra_hosts: Vec::new(),
+            metrics_api: false,
+        }
+    }
+}
+
+/// The state shared by the API handlers and the simulated controllers.
+pub struct Sim {
+    pub store: Store,
+    pub registry: Registry,
+    pub admin_token: String,
+    pub ca_pem: String,
+    pub started: DateTime<Utc>,
+    /// `host:port` clients use, reported in `/api` as serverAddress.
+    pub server_address: String,
+}
+
+/// A running simulated cluster. Dropping it does not stop it; call [`SimCluster::shutdown`].
+pub struct SimCluster {
+    pub sim: Arc<Sim>,
+    /// `https://127.0.0.1:PORT`
+    pub url: String,
+    pub addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+fn random_token() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    (0..40).map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.random_range(0..36)])).collect()
+}
+
+impl SimCluster {
+    /// Start a cluster on `config.listen` (a free port when 0) and its controllers.
+    pub async fn start(config: SimConfig) -> anyhow::Result<SimCluster> {
+        let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        let mut hosts = config.extra_hosts.clone();
+        hosts.push(addr.ip().to_string());
+        let pki = crate::tls::generate(&hosts)?;
+        let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
+        let sim = Arc::new(Sim {
+            store: Store::new(),
+            registry: Registry::new(config.metrics_api),
+            admin_token: config.admin_token.clone().unwrap_or_else(random_token),
+            ca_pem: pki.ca_pem.clone(),
+            started: Utc::now(),
+            server_address: format!("{host}:{}", addr.port()),
+        });
+        crate::controllers::bootstrap(&sim);
+        let (stop, stop_rx) = watch::channel(false);
+        crate::controllers::spawn_all(sim.clone(), stop_rx.clone());
+        let app = crate::api::router(sim.clone());
+        let acceptor = TlsAcceptor::from(pki.server_config.clone());
+        let task = tokio::spawn(serve(listener, acceptor, app, stop_rx));
+        Ok(SimCluster { url: format!("https://{host}:{}", addr.port()), addr, sim, stop, task })
+    }
+
+    /// A kubeconfig (YAML) with the cluster's CA and the admin token, context `simcluster`.
+    pub fn kubeconfig(&self) -> String {
+        kubeconfig_yaml(&self.url, &self.sim.ca_pem, &self.sim.admin_token)
+    }
+
+    /// Write [`Self::kubeconfig`] to a file (mode 0600).
+    pub fn write_kubeconfig(&self, path: &Path) -> anyhow::Result<()> {
+        write_private(path, &self.kubeconfig())
+    }
+
+    /// Stop accepting connections and end the controllers.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+/// Write a file readable only by its owner.
+fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.create(true).write(true).truncate(true);
+    #[cfg(unix)]
+    opts.mode(0o600);
+    let mut f = opts.open(path).with_context(|| format!("writing {}", path.display()))?;
+    f.write_all(content.as_bytes())?;
+    Ok(())
+}
+
+/// Render a kubeconfig for `server` trusting `ca_pem` and authenticating with `token`.
+pub fn kubeconfig_yaml(server: &str, ca_pem: &str, token: &str) -> String {
+    use base64::Engine;
+    let ca = base64::engine::general_purpose::STANDARD.encode(ca_pem);
+    format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: simcluster\n  cluster:\n    server: {server}\n    certificate-authority-data: {ca}\nusers:\n- name: simcluster-admin\n  user:\n    token: {token}\ncontexts:\n- name: simcluster\n  context:\n    cluster: simcluster\n    user: simcluster-admin\n    namespace: default\ncurrent-context: simcluster\n"
+    )
+}
+
+async fn serve(listener: TcpListener, acceptor: TlsAcceptor, app: axum::Router, mut stop: watch::Receiver<bool>) {
+    loop {
+        let (tcp, _peer) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(c) => c,
+                Err(e) => { tracing::warn!(error = %e, "accept failed"); continue; }
+            },
+            _ = stop.changed() => break,
+        };
+        let acceptor = acceptor.clone();
+        let app = app.clone();
+        let mut stop_conn = stop.clone();
+        tokio::spawn(async move {
+            let _ = tcp.set_nodelay(true);
+            let Ok(tls) = acceptor.accept(tcp).await else { return };
+            let svc = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                let app = app.clone();
+                async move { app.oneshot(req.map(axum::body::Body::new)).await }
+            });
+            let builder = auto::Builder::new(TokioExecutor::new());
+            let conn = builder.serve_connection_with_upgrades(TokioIo::new(tls), svc);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = stop_conn.changed() => {}
+            }
+        });
+    }
+}

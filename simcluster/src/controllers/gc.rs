@@ -1,0 +1,112 @@
+//! Garbage collector: dependents of deleted owners are deleted (background), kept with their
+//! owner reference removed (`orphan` finalizer), or deleted first (`foregroundDeletion`).
+
+use std::collections::HashSet;
+
+use serde_json::{Value, json};
+
+use crate::cluster::Sim;
+use crate::store::{Key, is_deleting, object_rv};
+
+fn uid(obj: &Value) -> &str {
+    obj.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or("")
+}
+
+fn owner_uids(obj: &Value) -> Vec<String> {
+    obj.pointer("/metadata/ownerReferences")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.get("uid").and_then(Value::as_str).map(str::to_string))
+        .collect()
+}
+
+fn has_finalizer(obj: &Value, f: &str) -> bool {
+    obj.pointer("/metadata/finalizers").and_then(Value::as_array).is_some_and(|a| a.iter().any(|x| x == f))
+}
+
+fn remove_finalizer(sim: &Sim, key: &Key, obj: &Value, f: &str) {
+    let mut next = obj.clone();
+    if let Some(a) = next.pointer_mut("/metadata/finalizers").and_then(Value::as_array_mut) {
+        a.retain(|x| x != f);
+        if a.is_empty() {
+            next["metadata"].as_object_mut().map(|m| m.remove("finalizers"));
+        }
+    }
+    let _ = sim.store.update(key, next, Some(object_rv(obj)));
+}
+
+/// Mark an object deleted the way a background-propagated delete does.
+fn delete_dependent(sim: &Sim, key: &Key, obj: &Value) {
+    if is_deleting(obj) {
+        return;
+    }
+    let no_finalizers = obj.pointer("/metadata/finalizers").and_then(Value::as_array).is_none_or(Vec::is_empty);
+    let unscheduled_pod = key.resource == "pods" && super::pod_can_go_now(obj);
+    if no_finalizers && (key.resource != "pods" || unscheduled_pod) {
+        let _ = sim.store.delete(key, None);
+        return;
+    }
+    let mut next = obj.clone();
+    next["metadata"]["deletionTimestamp"] = json!(super::now());
+    next["metadata"]["deletionGracePeriodSeconds"] = json!(if key.resource == "pods" { 30 } else { 0 });
+    let _ = sim.store.update(key, next, Some(object_rv(obj)));
+}
+
+pub fn reconcile(sim: &Sim) {
+    let all = sim.store.all_objects();
+    let live: HashSet<&str> = all.iter().map(|(_, o)| uid(o)).collect();
+    for (key, obj) in &all {
+        let owners = owner_uids(obj);
+        // Background: every owner is gone.
+        if !owners.is_empty() && owners.iter().all(|u| !live.contains(u.as_str())) {
+            delete_dependent(sim, key, obj);
+            continue;
+        }
+        if !is_deleting(obj) {
+            continue;
+        }
+        let my_uid = uid(obj);
+        let dependents: Vec<&(Key, std::sync::Arc<Value>)> =
+            all.iter().filter(|(k, o)| k.namespace == key.namespace && owner_uids(o).iter().any(|u| u == my_uid)).collect();
+        if has_finalizer(obj, "orphan") {
+            for (dk, d) in &dependents {
+                let mut next = (**d).clone();
+                if let Some(refs) = next.pointer_mut("/metadata/ownerReferences").and_then(Value::as_array_mut) {
+                    refs.retain(|r| r.get("uid").and_then(Value::as_str) != Some(my_uid));
+                    if refs.is_empty() {
+                        next["metadata"].as_object_mut().map(|m| m.remove("ownerReferences"));
+                    }
+                }
+                let _ = sim.store.update(dk, next, Some(object_rv(d)));
+            }
+            if let Some(fresh) = sim.store.get(key) {
+                remove_finalizer(sim, key, &fresh, "orphan");
+            }
+        } else if has_finalizer(obj, "foregroundDeletion") {
+            if dependents.is_empty() {
+                remove_finalizer(sim, key, obj, "foregroundDeletion");
+            } else {
+                for (dk, d) in dependents {
+                    if !is_deleting(d) {
+                        let mut next = (**d).clone();
+                        let fins = next["metadata"].as_object_mut().map(|m| m.entry("finalizers").or_insert(json!([])).clone());
+                        let _ = fins;
+                        // Dependents that own others are deleted in the foreground as well.
+                        let owns_others = all.iter().any(|(_, o)| owner_uids(o).iter().any(|u| u == uid(d)));
+                        if owns_others {
+                            if let Some(a) = next.pointer_mut("/metadata/finalizers").and_then(Value::as_array_mut) {
+                                a.push(json!("foregroundDeletion"));
+                            }
+                            next["metadata"]["deletionTimestamp"] = json!(super::now());
+                            next["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+                            let _ = sim.store.update(dk, next, Some(object_rv(d)));
+                        } else {
+                            delete_dependent(sim, dk, d);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

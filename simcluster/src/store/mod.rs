@@ -1,0 +1,291 @@
+//! In-memory object storage keyed like the real registry (`resource/namespace/name`), with one
+//! global resourceVersion counter, optimistic concurrency and a bounded event history for watches.
+
+mod watch;
+
+pub use watch::{EventType, WatchEvent, WatchStart, Watcher};
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::Value;
+use tokio::sync::broadcast;
+
+/// How many past events are kept for watches that start at an older resourceVersion.
+const HISTORY_LEN: usize = 20_000;
+
+/// Storage key of one object. `resource` is `plural` for the core group, `group/plural` otherwise;
+/// `namespace` is empty for cluster-scoped objects.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    pub resource: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl Key {
+    pub fn new(resource: &str, namespace: &str, name: &str) -> Self {
+        Self { resource: resource.into(), namespace: namespace.into(), name: name.into() }
+    }
+}
+
+/// Errors of the storage layer, mapped to `Status` objects by the API layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    NotFound,
+    AlreadyExists,
+    /// The resourceVersion precondition did not hold.
+    Conflict,
+}
+
+struct Inner {
+    rv: u64,
+    objects: BTreeMap<Key, Arc<Value>>,
+    history: VecDeque<WatchEvent>,
+    /// Events at or below this resourceVersion are no longer in `history`.
+    compacted: u64,
+}
+
+/// The object store. Every write gets the next resourceVersion and produces one watch event.
+pub struct Store {
+    inner: Mutex<Inner>,
+    events: broadcast::Sender<WatchEvent>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn set_rv(obj: &mut Value, rv: u64) {
+    if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.insert("resourceVersion".into(), Value::String(rv.to_string()));
+    }
+}
+
+/// The resourceVersion of an object as a number (0 when absent or not numeric).
+pub fn object_rv(obj: &Value) -> u64 {
+    obj.pointer("/metadata/resourceVersion").and_then(Value::as_str).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+impl Store {
+    pub fn new() -> Self {
+        let (events, _) = broadcast::channel(65_536);
+        Self {
+            inner: Mutex::new(Inner { rv: 1, objects: BTreeMap::new(), history: VecDeque::new(), compacted: 1 }),
+            events,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The current (latest) resourceVersion.
+    pub fn current_rv(&self) -> u64 {
+        self.lock().rv
+    }
+
+    pub fn get(&self, key: &Key) -> Option<Arc<Value>> {
+        self.lock().objects.get(key).cloned()
+    }
+
+    /// All objects of a resource, in one namespace or (namespace `None`) everywhere, in key order,
+    /// with the resourceVersion the list is consistent with.
+    pub fn list(&self, resource: &str, namespace: Option<&str>) -> (Vec<Arc<Value>>, u64) {
+        let inner = self.lock();
+        let start = Key::new(resource, namespace.unwrap_or(""), "");
+        let items = inner
+            .objects
+            .range(start..)
+            .take_while(|(k, _)| k.resource == resource && namespace.is_none_or(|ns| k.namespace == ns))
+            .map(|(_, v)| v.clone())
+            .collect();
+        (items, inner.rv)
+    }
+
+    /// Number of objects of a resource in a namespace (quota, namespace deletion).
+    pub fn count(&self, resource: &str, namespace: &str) -> usize {
+        self.list(resource, Some(namespace)).0.len()
+    }
+
+    /// Every stored object with its key (controllers' full scans).
+    pub fn all_objects(&self) -> Vec<(Key, Arc<Value>)> {
+        self.lock().objects.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    /// Keys of every object in a namespace (any resource).
+    pub fn keys_in_namespace(&self, namespace: &str) -> Vec<Key> {
+        self.lock().objects.keys().filter(|k| k.namespace == namespace).cloned().collect()
+    }
+
+    fn emit(inner: &mut Inner, sender: &broadcast::Sender<WatchEvent>, ev: WatchEvent) {
+        inner.history.push_back(ev.clone());
+        while inner.history.len() > HISTORY_LEN {
+            if let Some(old) = inner.history.pop_front() {
+                inner.compacted = old.rv;
+            }
+        }
+        let _ = sender.send(ev);
+    }
+
+    /// Store a new object; sets its resourceVersion.
+    pub fn create(&self, key: Key, mut obj: Value) -> Result<Arc<Value>, StoreError> {
+        let mut inner = self.lock();
+        if inner.objects.contains_key(&key) {
+            return Err(StoreError::AlreadyExists);
+        }
+        inner.rv += 1;
+        let rv = inner.rv;
+        set_rv(&mut obj, rv);
+        let obj = Arc::new(obj);
+        inner.objects.insert(key.clone(), obj.clone());
+        let ev = WatchEvent { rv, kind: EventType::Added, key, object: obj.clone(), prev: None };
+        Self::emit(&mut inner, &self.events, ev);
+        Ok(obj)
+    }
+
+    /// Replace an object. `expected_rv` (when given) must equal the stored one.
+    /// An object marked for deletion whose finalizers are now empty is removed instead
+    /// (the returned value is the final state, as the real apiserver answers).
+    pub fn update(&self, key: &Key, obj: Value, expected_rv: Option<u64>) -> Result<Arc<Value>, StoreError> {
+        self.write(key, obj, expected_rv, true)
+    }
+
+    /// Replace an object without the finalizer check of [`Store::update`]: used to mark an
+    /// object for deletion (watchers see MODIFIED; the caller deletes it afterwards if due).
+    pub fn update_keep(&self, key: &Key, obj: Value, expected_rv: Option<u64>) -> Result<Arc<Value>, StoreError> {
+        self.write(key, obj, expected_rv, false)
+    }
+
+    fn write(&self, key: &Key, mut obj: Value, expected_rv: Option<u64>, may_finish: bool) -> Result<Arc<Value>, StoreError> {
+        let mut inner = self.lock();
+        let old = inner.objects.get(key).cloned().ok_or(StoreError::NotFound)?;
+        if let Some(exp) = expected_rv
+            && exp != object_rv(&old)
+        {
+            return Err(StoreError::Conflict);
+        }
+        inner.rv += 1;
+        let rv = inner.rv;
+        set_rv(&mut obj, rv);
+        let obj = Arc::new(obj);
+        let finished = may_finish && is_deleting(&obj) && finalizers_empty(&obj) && namespace_finalizers_empty(key, &obj);
+        if finished {
+            inner.objects.remove(key);
+            let ev = WatchEvent { rv, kind: EventType::Deleted, key: key.clone(), object: obj.clone(), prev: Some(old) };
+            Self::emit(&mut inner, &self.events, ev);
+        } else {
+            inner.objects.insert(key.clone(), obj.clone());
+            let ev = WatchEvent { rv, kind: EventType::Modified, key: key.clone(), object: obj.clone(), prev: Some(old) };
+            Self::emit(&mut inner, &self.events, ev);
+        }
+        Ok(obj)
+    }
+
+    /// Remove an object now (final deletion). `expected_rv` as for update.
+    pub fn delete(&self, key: &Key, expected_rv: Option<u64>) -> Result<Arc<Value>, StoreError> {
+        let mut inner = self.lock();
+        let old = inner.objects.get(key).cloned().ok_or(StoreError::NotFound)?;
+        if let Some(exp) = expected_rv
+            && exp != object_rv(&old)
+        {
+            return Err(StoreError::Conflict);
+        }
+        inner.objects.remove(key);
+        inner.rv += 1;
+        let rv = inner.rv;
+        // The DELETED event carries the last state with the deletion's resourceVersion.
+        let mut last = (*old).clone();
+        set_rv(&mut last, rv);
+        let last = Arc::new(last);
+        let ev = WatchEvent { rv, kind: EventType::Deleted, key: key.clone(), object: last.clone(), prev: Some(old) };
+        Self::emit(&mut inner, &self.events, ev);
+        Ok(last)
+    }
+
+    /// Start watching `resource` (optionally one namespace) after resourceVersion `from`.
+    /// `from == None` means "from now" (the caller sends the initial ADDED events itself from
+    /// the returned snapshot). Errors with the oldest available resourceVersion when `from` is
+    /// older than the kept history (the API layer answers 410 Gone).
+    pub fn watch(&self, resource: &str, namespace: Option<&str>, from: Option<u64>) -> Result<WatchStart, u64> {
+        let inner = self.lock();
+        let receiver = self.events.subscribe();
+        let filter = watch::Filter { resource: resource.into(), namespace: namespace.map(str::to_string) };
+        match from {
+            Some(rv) if rv > 0 => {
+                if rv < inner.compacted {
+                    return Err(inner.compacted);
+                }
+                let backlog: Vec<WatchEvent> =
+                    inner.history.iter().filter(|e| e.rv > rv && filter.accepts(e)).cloned().collect();
+                Ok(WatchStart { snapshot: Vec::new(), backlog, watcher: Watcher::new(receiver, filter, inner.rv), rv: inner.rv })
+            }
+            _ => {
+                let start = Key::new(resource, namespace.unwrap_or(""), "");
+                let snapshot = inner
+                    .objects
+                    .range(start..)
+                    .take_while(|(k, _)| k.resource == resource && namespace.is_none_or(|ns| k.namespace == ns))
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                Ok(WatchStart { snapshot, backlog: Vec::new(), watcher: Watcher::new(receiver, filter, inner.rv), rv: inner.rv })
+            }
+        }
+    }
+
+    /// A raw subscription to every event (controllers).
+    pub fn subscribe_all(&self) -> broadcast::Receiver<WatchEvent> {
+        self.events.subscribe()
+    }
+}
+
+/// Whether `metadata.deletionTimestamp` is set.
+pub fn is_deleting(obj: &Value) -> bool {
+    obj.pointer("/metadata/deletionTimestamp").is_some_and(|v| !v.is_null())
+}
+
+/// Namespaces are kept by `spec.finalizers` until the namespace controller is done.
+fn namespace_finalizers_empty(key: &Key, obj: &Value) -> bool {
+    key.resource != "namespaces" || obj.pointer("/spec/finalizers").and_then(Value::as_array).is_none_or(|a| a.is_empty())
+}
+
+/// Whether `metadata.finalizers` is absent or empty.
+pub fn finalizers_empty(obj: &Value) -> bool {
+    obj.pointer("/metadata/finalizers").and_then(Value::as_array).is_none_or(|a| a.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn versions_grow_and_conflicts_are_detected() {
+        let s = Store::new();
+        let k = Key::new("pods", "ns", "a");
+        let a = s.create(k.clone(), json!({"metadata": {"name": "a"}})).unwrap();
+        let rv = object_rv(&a);
+        assert!(rv > 1);
+        assert_eq!(s.create(k.clone(), json!({"metadata": {}})), Err(StoreError::AlreadyExists));
+        let b = s.update(&k, json!({"metadata": {"name": "a", "labels": {"x": "y"}}}), Some(rv)).unwrap();
+        assert_eq!(object_rv(&b), rv + 1);
+        assert_eq!(s.update(&k, json!({"metadata": {}}), Some(rv)), Err(StoreError::Conflict));
+        assert_eq!(s.list("pods", Some("ns")).0.len(), 1);
+        assert_eq!(s.list("pods", Some("other")).0.len(), 0);
+        s.delete(&k, None).unwrap();
+        assert!(s.get(&k).is_none());
+    }
+
+    #[test]
+    fn removing_last_finalizer_of_deleting_object_deletes_it() {
+        let s = Store::new();
+        let k = Key::new("configmaps", "ns", "held");
+        s.create(k.clone(), json!({"metadata": {"name": "held", "finalizers": ["x"]}})).unwrap();
+        s.update(&k, json!({"metadata": {"name": "held", "deletionTimestamp": "t", "finalizers": ["x"]}}), None).unwrap();
+        assert!(s.get(&k).is_some());
+        s.update(&k, json!({"metadata": {"name": "held", "deletionTimestamp": "t"}}), None).unwrap();
+        assert!(s.get(&k).is_none());
+    }
+}

@@ -1,0 +1,108 @@
+//! kube-rs against simcluster: typed CRUD, a watcher and a reflector that stay in sync.
+
+mod common;
+
+use std::time::Duration;
+
+use futures::{StreamExt, TryStreamExt};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod};
+use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
+use kube::runtime::{WatchStreamExt, reflector, watcher};
+use serde_json::json;
+
+async fn namespace(client: &kube::Client, name: &str) {
+    let nss: Api<Namespace> = Api::all(client.clone());
+    let ns: Namespace = serde_json::from_value(json!({"metadata": {"name": name}})).unwrap();
+    nss.create(&PostParams::default(), &ns).await.expect("create namespace");
+    let sas: Api<k8s_openapi::api::core::v1::ServiceAccount> = Api::namespaced(client.clone(), name);
+    for _ in 0..50 {
+        if sas.get_opt("default").await.expect("get sa").is_some() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("default ServiceAccount never appeared");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_pod_crud() {
+    let tc = common::TestCluster::start().await;
+    let client = tc.client().await;
+    namespace(&client, "krs").await;
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "krs");
+    let pod: Pod = serde_json::from_value(json!({
+        "metadata": {"name": "p1", "labels": {"app": "a"}},
+        "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}
+    }))
+    .unwrap();
+    let created = pods.create(&PostParams::default(), &pod).await.expect("create");
+    assert_eq!(created.spec.as_ref().unwrap().dns_policy.as_deref(), Some("ClusterFirst"));
+    assert_eq!(created.status.as_ref().unwrap().phase.as_deref(), Some("Pending"));
+    let uid = created.metadata.uid.clone().unwrap();
+
+    let got = pods.get("p1").await.expect("get");
+    assert_eq!(got.metadata.uid.as_deref(), Some(uid.as_str()));
+
+    // Optimistic concurrency: a stale replace is a 409.
+    let mut stale = got.clone();
+    let patched = pods
+        .patch("p1", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"labels": {"v": "2"}}})))
+        .await
+        .expect("patch");
+    assert_eq!(patched.metadata.labels.as_ref().unwrap()["v"], "2");
+    stale.metadata.labels.get_or_insert_default().insert("v".into(), "stale".into());
+    let err = pods.replace("p1", &PostParams::default(), &stale).await.expect_err("stale replace");
+    match err {
+        kube::Error::Api(s) => assert_eq!(s.code, 409),
+        other => panic!("unexpected {other:?}"),
+    }
+
+    let listed = pods.list(&ListParams::default().labels("app=a")).await.expect("list");
+    assert_eq!(listed.items.len(), 1);
+    pods.delete("p1", &DeleteParams::default()).await.expect("delete");
+    assert!(pods.get_opt("p1").await.expect("get_opt").is_none());
+    tc.cluster.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reflector_follows_create_update_delete() {
+    let tc = common::TestCluster::start().await;
+    let client = tc.client().await;
+    namespace(&client, "refl").await;
+    let cms: Api<ConfigMap> = Api::namespaced(client.clone(), "refl");
+    let (reader, writer) = reflector::store::<ConfigMap>();
+    let stream = reflector(writer, watcher(cms.clone(), watcher::Config::default().labels("set=r")))
+        .applied_objects()
+        .boxed();
+    let task = tokio::spawn(async move {
+        let _ = stream.try_for_each(|_| async { Ok(()) }).await;
+    });
+    reader.wait_until_ready().await.expect("reflector ready");
+
+    async fn eventually(check: impl Fn() -> bool) {
+        for _ in 0..100 {
+            if check() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("reflector did not converge");
+    }
+
+    for i in 0..3 {
+        let cm: ConfigMap = serde_json::from_value(json!({"metadata": {"name": format!("c{i}"), "labels": {"set": "r"}}, "data": {"i": i.to_string()}})).unwrap();
+        cms.create(&PostParams::default(), &cm).await.expect("create cm");
+    }
+    // kube-root-ca.crt is not labelled: only our three objects are in the store.
+    eventually(|| reader.state().len() == 3).await;
+    cms.patch("c1", &PatchParams::default(), &Patch::Merge(json!({"data": {"i": "updated"}}))).await.expect("patch");
+    eventually(|| reader.state().iter().any(|c| c.data.as_ref().is_some_and(|d| d["i"] == "updated"))).await;
+    // Leaving the selector looks like a deletion to the watcher.
+    cms.patch("c2", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"labels": {"set": "other"}}}))).await.expect("relabel");
+    eventually(|| reader.state().len() == 2).await;
+    cms.delete("c0", &DeleteParams::default()).await.expect("delete");
+    eventually(|| reader.state().len() == 1).await;
+    assert_eq!(reader.state()[0].metadata.name.as_deref(), Some("c1"));
+    task.abort();
+    tc.cluster.shutdown().await;
+}
