@@ -21,7 +21,6 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, Response};
-use http_body_util::BodyExt;
 
 use crate::cluster::Sim;
 use crate::discovery::ResourceInfo;
@@ -32,6 +31,8 @@ use path::{ResourcePath, Target};
 
 /// Largest request body accepted (the real apiserver's 3 MiB limit).
 pub const MAX_BODY: usize = 3 * 1024 * 1024;
+/// How much of an oversized body is still read (and dropped) before answering 413.
+const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 
 /// The router serving the whole Kubernetes API of `sim`.
 pub fn router(sim: Arc<Sim>) -> Router {
@@ -92,12 +93,27 @@ async fn dispatch(State(sim): State<Arc<Sim>>, req: Request) -> Response<Body> {
 }
 
 async fn read_body(body: Body) -> Result<Bytes, ApiError> {
-    let limited = http_body_util::Limited::new(body, MAX_BODY);
-    match limited.collect().await {
-        Ok(c) => Ok(c.to_bytes()),
-        Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => Err(ApiError::too_large()),
-        Err(e) => Err(ApiError::bad_request(format!("error reading request body: {e}"))),
+    use http_body_util::BodyExt as _;
+    let mut body = body;
+    let mut buf = bytes::BytesMut::new();
+    let mut seen: usize = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| ApiError::bad_request(format!("error reading request body: {e}")))?;
+        if let Ok(data) = frame.into_data() {
+            seen += data.len();
+            if seen <= MAX_BODY {
+                buf.extend_from_slice(&data);
+            } else if seen > DRAIN_LIMIT {
+                break;
+            }
+        }
     }
+    // Oversized bodies are read to the end (up to a bound) so that the client sees the 413
+    // instead of a connection reset while it is still sending.
+    if seen > MAX_BODY {
+        return Err(ApiError::too_large());
+    }
+    Ok(buf.freeze())
 }
 
 async fn handle(sim: Arc<Sim>, method: Method, uri: axum::http::Uri, headers: HeaderMap, body: Body) -> Result<Response<Body>, ApiError> {
