@@ -28,6 +28,38 @@ pub struct SimConfig {
     pub extra_hosts: Vec<String>,
     /// Serve the metrics.k8s.io API (the golden recordings were made without it).
     pub metrics_api: bool,
+    /// Run the scheduler and the kubelet simulation (pods get nodes and start). Off
+    /// (`--no-kubelet`) pods stay Pending and nodes are plain objects, as in a cluster without
+    /// kubelets — the golden recordings were made that way.
+    pub kubelet: bool,
+    /// What the cluster starts with.
+    pub seed: Seed,
+    /// Seed of the pseudo-random choices (metrics, failing images), for reproducible runs.
+    pub random_seed: u64,
+}
+
+/// The initial content of a simulated cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Seed {
+    /// Only the system namespaces.
+    #[default]
+    None,
+    /// Nodes (CPU, memory, GPU capacity, labels, taints) and nothing else.
+    Empty,
+    /// Nodes plus realistic workloads in a few namespaces.
+    Demo,
+}
+
+impl std::str::FromStr for Seed {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "none" => Ok(Seed::None),
+            "empty" => Ok(Seed::Empty),
+            "demo" => Ok(Seed::Demo),
+            other => Err(format!("unknown seed {other:?}: use none, empty or demo")),
+        }
+    }
 }
 
 impl Default for SimConfig {
@@ -37,6 +69,9 @@ impl Default for SimConfig {
             admin_token: None,
             extra_hosts: Vec::new(),
             metrics_api: false,
+            kubelet: true,
+            seed: Seed::None,
+            random_seed: 42,
         }
     }
 }
@@ -50,6 +85,10 @@ pub struct Sim {
     pub started: DateTime<Utc>,
     /// `host:port` clients use, reported in `/api` as serverAddress.
     pub server_address: String,
+    /// How the cluster was started.
+    pub config: SimConfig,
+    /// Held while a write's admission decision and its store write happen together (quota).
+    pub admission_lock: std::sync::Mutex<()>,
 }
 
 /// A running simulated cluster. Dropping it does not stop it; call [`SimCluster::shutdown`].
@@ -84,6 +123,8 @@ impl SimCluster {
             ca_pem: pki.ca_pem.clone(),
             started: Utc::now(),
             server_address: format!("{host}:{}", addr.port()),
+            config: config.clone(),
+            admission_lock: std::sync::Mutex::new(()),
         });
         crate::controllers::bootstrap(&sim);
         let (stop, stop_rx) = watch::channel(false);

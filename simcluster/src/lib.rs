@@ -16,4 +16,4 @@ pub mod store;
 pub mod table;
 pub mod tls;
 
-pub use cluster::{SimCluster, SimConfig, kubeconfig_yaml};
+pub use cluster::{Seed, SimCluster, SimConfig, kubeconfig_yaml};

@@ -19,7 +19,7 @@ const MACHINERY: &[&str] = &[
 
 /// Run replay.py on some scenario files; returns (passed, failed, stdout).
 async fn replay(files: &[&str]) -> (u32, u32, String) {
-    let tc = common::TestCluster::start().await;
+    let tc = common::TestCluster::start_like_golden().await;
     let dir = common::golden_dir();
     let mut cmd = Command::new("python3");
     cmd.arg(dir.join("replay.py")).arg("--kubeconfig").arg(&tc.kubeconfig);

@@ -23,10 +23,24 @@ pub struct SimclusterArgs {
     /// Serve the metrics.k8s.io API.
     #[arg(long, env = "SIMCLUSTER_METRICS_API", default_value_t = false)]
     pub metrics_api: bool,
+    /// No scheduler and no kubelet: pods stay Pending, nodes are plain objects (like the
+    /// cluster the golden transcripts were recorded on).
+    #[arg(long, env = "SIMCLUSTER_NO_KUBELET", default_value_t = false)]
+    pub no_kubelet: bool,
+    /// Initial content: `none` (system namespaces), `empty` (plus nodes) or `demo` (plus workloads).
+    #[arg(long, env = "SIMCLUSTER_SEED", default_value = "empty")]
+    pub seed: simcluster::Seed,
 }
 
 pub async fn run(args: SimclusterArgs) -> anyhow::Result<()> {
-    let config = SimConfig { listen: args.listen, admin_token: args.token, metrics_api: args.metrics_api, ..Default::default() };
+    let config = SimConfig {
+        listen: args.listen,
+        admin_token: args.token,
+        metrics_api: args.metrics_api,
+        kubelet: !args.no_kubelet,
+        seed: args.seed,
+        ..Default::default()
+    };
     let cluster = SimCluster::start(config).await.context("starting the simulated cluster")?;
     cluster.write_kubeconfig(&args.kubeconfig_out)?;
     let path = std::fs::canonicalize(&args.kubeconfig_out).unwrap_or(args.kubeconfig_out.clone());
@@ -47,5 +61,13 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.data_dir).with_context(|| format!("creating {}", args.data_dir.display()))?;
     let kubeconfig_out = args.data_dir.join("simcluster.kubeconfig");
     println!("ku8portal demo: the portal itself is not built yet; starting the simulated cluster.");
-    run(SimclusterArgs { listen: args.sim_listen, kubeconfig_out, token: None, metrics_api: false }).await
+    run(SimclusterArgs {
+        listen: args.sim_listen,
+        kubeconfig_out,
+        token: None,
+        metrics_api: true,
+        no_kubelet: false,
+        seed: simcluster::Seed::Demo,
+    })
+    .await
 }

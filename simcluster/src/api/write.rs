@@ -109,9 +109,12 @@ pub fn create_object(ctx: &Ctx, mut obj: Value, opts: &WriteOptions) -> Result<V
         return Err(ApiError::invalid(kind, group, &name, &errs));
     }
     crate::resources::canonicalize(group, kind, &mut obj);
-    admission::validate_create(ctx, &obj)?;
     let obj = order_object(obj);
     let key = Key::new(&ctx.storage_resource(), &ctx.path.namespace, &name);
+    // Validating admission (quota) and the write happen under one lock, so that concurrent
+    // creates cannot both pass a quota that has room for one.
+    let _admission = ctx.sim.admission_lock.lock().unwrap_or_else(|e| e.into_inner());
+    admission::validate_create(ctx, &obj)?;
     if opts.dry_run {
         if ctx.sim.store.get(&key).is_some() {
             return Err(ApiError::already_exists(&ctx.info.plural, group, &name));
@@ -228,11 +231,12 @@ pub fn update_object(ctx: &Ctx, mut obj: Value, opts: &WriteOptions, status_only
     if !errs.is_empty() {
         return Err(ApiError::invalid(kind, group, &name, &errs));
     }
-    admission::validate_update(ctx, &obj, &old)?;
     if same_content(&obj, &old) {
         return Ok((*old).clone());
     }
     let obj = order_object(obj);
+    let _admission = ctx.sim.admission_lock.lock().unwrap_or_else(|e| e.into_inner());
+    admission::validate_update(ctx, &obj, &old)?;
     if opts.dry_run {
         return Ok(obj);
     }

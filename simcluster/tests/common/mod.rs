@@ -16,7 +16,16 @@ pub struct TestCluster {
 
 impl TestCluster {
     pub async fn start() -> TestCluster {
-        let cluster = SimCluster::start(SimConfig::default()).await.expect("start simcluster");
+        Self::start_with(SimConfig::default()).await
+    }
+
+    /// Like the cluster the golden transcripts were recorded on: no scheduler, no kubelet, no nodes.
+    pub async fn start_like_golden() -> TestCluster {
+        Self::start_with(SimConfig { kubelet: false, ..SimConfig::default() }).await
+    }
+
+    pub async fn start_with(config: SimConfig) -> TestCluster {
+        let cluster = SimCluster::start(config).await.expect("start simcluster");
         let dir = tempfile::tempdir().expect("tempdir");
         let kubeconfig = dir.path().join("kubeconfig");
         cluster.write_kubeconfig(&kubeconfig).expect("write kubeconfig");
