@@ -106,6 +106,22 @@ pub fn object(status: u16, body: &Value, repr: Repr) -> Response<Body> {
     }
 }
 
+/// Render any serializable body as JSON or YAML (lists serialized without building a Value).
+pub fn serialized<T: serde::Serialize>(status: u16, body: &T, repr: Repr) -> Response<Body> {
+    let (bytes, ct) = match repr {
+        Repr::Yaml => (serde_yaml::to_string(body).unwrap_or_default().into_bytes(), "application/yaml"),
+        _ => {
+            let mut b = serde_json::to_vec(body).unwrap_or_default();
+            b.push(b'\n');
+            (b, "application/json")
+        }
+    };
+    let mut r = Response::new(Body::from(bytes));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    r
+}
+
 /// Render an error as a `Status` (or the plain-text 404 of the Go mux).
 pub fn error(e: &ApiError) -> Response<Body> {
     if e.plain_text {

@@ -123,12 +123,12 @@ pub fn select(ctx: &Ctx, sel: &Selectors, limit: i64, cont: &str) -> Result<(Vec
     let across = ns.is_none() && ctx.info.namespaced;
     let (list_rv, start) = if cont.is_empty() { (rv, String::new()) } else { decode_continue(cont)? };
     let start = start.trim_end_matches('\u{0}').to_string();
+    // The store iterates in key order (namespace, name), the order etcd lists in.
     let mut matched: Vec<Arc<Value>> = all
         .into_iter()
         .filter(|o| start.is_empty() || sort_key(o, across) > start)
         .filter(|o| sel.matches(o))
         .collect();
-    matched.sort_by_key(|o| sort_key(o, across));
     if limit > 0 && matched.len() > limit as usize {
         let rest = matched.len() - limit as usize;
         matched.truncate(limit as usize);
@@ -168,24 +168,48 @@ pub fn list(ctx: &Ctx) -> Result<Response<Body>, ApiError> {
             "items": items.iter().map(|o| partial(o)).collect::<Vec<_>>(),
         }),
         _ => {
-            let list_items: Vec<Value> = items
-                .iter()
-                .map(|o| {
-                    let mut v = (**o).clone();
-                    if let Some(m) = v.as_object_mut() {
-                        m.remove("kind");
-                        m.remove("apiVersion");
-                    }
-                    v
-                })
-                .collect();
-            json!({
-                "kind": format!("{}List", ctx.info.kind),
-                "apiVersion": ctx.info.api_version(),
-                "metadata": meta,
-                "items": list_items,
-            })
+            // Serialized straight from the stored objects: no deep copies of large lists.
+            let list = ListBody { kind: format!("{}List", ctx.info.kind), api_version: ctx.info.api_version(), meta: &meta, items: &items };
+            return Ok(negotiate::serialized(200, &list, ctx.repr));
         }
     };
     Ok(negotiate::object(200, &body, ctx.repr))
+}
+
+/// A typed list rendered from shared objects, leaving out each item's kind and apiVersion.
+struct ListBody<'a> {
+    kind: String,
+    api_version: String,
+    meta: &'a Map<String, Value>,
+    items: &'a [Arc<Value>],
+}
+
+/// One list item: the object without `kind` and `apiVersion`.
+struct Item<'a>(&'a Value);
+
+impl serde::Serialize for Item<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let Some(m) = self.0.as_object() else { return self.0.serialize(s) };
+        let mut map = s.serialize_map(None)?;
+        for (k, v) in m {
+            if k != "kind" && k != "apiVersion" {
+                map.serialize_entry(k, v)?;
+            }
+        }
+        map.end()
+    }
+}
+
+impl serde::Serialize for ListBody<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(4))?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("apiVersion", &self.api_version)?;
+        map.serialize_entry("metadata", self.meta)?;
+        let items: Vec<Item<'_>> = self.items.iter().map(|o| Item(o)).collect();
+        map.serialize_entry("items", &items)?;
+        map.end()
+    }
 }
