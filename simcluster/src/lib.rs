@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod controllers;
 pub mod discovery;
 pub mod patch;
+pub mod protobuf;
 pub mod resources;
 pub mod schema;
 pub mod selectors;

@@ -122,10 +122,11 @@ pub fn decode_object(
     registry: &crate::discovery::Registry,
 ) -> Result<(Value, Vec<String>), ApiError> {
     let media = content_type(headers);
-    if !(media.is_empty() || media == "application/json" || media == "application/yaml") {
-        return Err(unsupported_media_type());
-    }
-    let mut obj = parse_body(body, &media, kind)?;
+    let mut obj = match media.as_str() {
+        "" | "application/json" | "application/yaml" => parse_body(body, &media, kind)?,
+        crate::protobuf::CONTENT_TYPE => crate::protobuf::decode(body).map_err(ApiError::bad_request)?,
+        _ => return Err(unsupported_media_type()),
+    };
     check_kind(&mut obj, kind, api_version, &info.version, registry)?;
     let warnings = check_schema(&mut obj, kind, api_version, validation)?;
     Ok((obj, warnings))
