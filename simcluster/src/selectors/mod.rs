@@ -13,7 +13,9 @@
 //! `IsDNS1123Subdomain`) and Go's `%q` quoting, used by both selector kinds.
 
 mod field;
+mod field_kinds;
 mod label;
+mod label_parse;
 
 pub use field::FieldSelector;
 pub use label::{LabelSelector, Operator, Requirement};
