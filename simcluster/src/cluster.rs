@@ -36,6 +36,8 @@ pub struct SimConfig {
     pub seed: Seed,
     /// Seed of the pseudo-random choices (metrics, failing images), for reproducible runs.
     pub random_seed: u64,
+    /// How many past events watches can resume from; older resourceVersions get 410 Gone.
+    pub watch_history: usize,
 }
 
 /// The initial content of a simulated cluster.
@@ -72,6 +74,7 @@ impl Default for SimConfig {
             kubelet: true,
             seed: Seed::None,
             random_seed: 42,
+            watch_history: crate::store::DEFAULT_HISTORY_LEN,
         }
     }
 }
@@ -117,7 +120,7 @@ impl SimCluster {
         let pki = crate::tls::generate(&hosts)?;
         let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
         let sim = Arc::new(Sim {
-            store: Store::new(),
+            store: Store::with_history_len(config.watch_history),
             registry: Registry::new(config.metrics_api),
             admin_token: config.admin_token.clone().unwrap_or_else(random_token),
             ca_pem: pki.ca_pem.clone(),

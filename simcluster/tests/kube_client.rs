@@ -106,3 +106,35 @@ async fn reflector_follows_create_update_delete() {
     task.abort();
     tc.cluster.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_from_a_too_old_resource_version_gets_410_gone() {
+    use kube::api::WatchParams;
+    use kube::core::WatchEvent;
+    let tc = common::TestCluster::start_with(simcluster::SimConfig { watch_history: 5, ..Default::default() }).await;
+    let client = tc.client().await;
+    namespace(&client, "gone").await;
+    let cms: Api<ConfigMap> = Api::namespaced(client.clone(), "gone");
+    let first = cms.list(&ListParams::default()).await.expect("list").metadata.resource_version.unwrap();
+    for i in 0..10 {
+        let cm: ConfigMap = serde_json::from_value(json!({"metadata": {"name": format!("c{i}")}})).unwrap();
+        cms.create(&PostParams::default(), &cm).await.expect("create");
+    }
+    let mut stream = cms.watch(&WatchParams::default(), &first).await.expect("watch").boxed();
+    match stream.try_next().await.expect("event") {
+        Some(WatchEvent::Error(e)) => {
+            assert_eq!(e.code, 410);
+            assert!(e.message.starts_with("too old resource version: "), "{}", e.message);
+        }
+        other => panic!("expected a 410 ERROR event, got {other:?}"),
+    }
+    // A current resourceVersion still works and sees the next change.
+    let now = cms.list(&ListParams::default()).await.expect("list").metadata.resource_version.unwrap();
+    let mut stream = cms.watch(&WatchParams::default().timeout(5), &now).await.expect("watch").boxed();
+    cms.delete("c3", &DeleteParams::default()).await.expect("delete");
+    match stream.try_next().await.expect("event") {
+        Some(WatchEvent::Deleted(cm)) => assert_eq!(cm.metadata.name.as_deref(), Some("c3")),
+        other => panic!("expected DELETED, got {other:?}"),
+    }
+    tc.cluster.shutdown().await;
+}

@@ -12,7 +12,7 @@ use serde_json::Value;
 use tokio::sync::broadcast;
 
 /// How many past events are kept for watches that start at an older resourceVersion.
-const HISTORY_LEN: usize = 20_000;
+pub const DEFAULT_HISTORY_LEN: usize = 20_000;
 
 /// Storage key of one object. `resource` is `plural` for the core group, `group/plural` otherwise;
 /// `namespace` is empty for cluster-scoped objects.
@@ -44,6 +44,8 @@ struct Inner {
     history: VecDeque<WatchEvent>,
     /// Events at or below this resourceVersion are no longer in `history`.
     compacted: u64,
+    /// How many events `history` keeps.
+    history_len: usize,
 }
 
 /// The object store. Every write gets the next resourceVersion and produces one watch event.
@@ -71,9 +73,14 @@ pub fn object_rv(obj: &Value) -> u64 {
 
 impl Store {
     pub fn new() -> Self {
+        Self::with_history_len(DEFAULT_HISTORY_LEN)
+    }
+
+    /// A store that keeps the last `history_len` events for watches (older ones get 410 Gone).
+    pub fn with_history_len(history_len: usize) -> Self {
         let (events, _) = broadcast::channel(65_536);
         Self {
-            inner: Mutex::new(Inner { rv: 1, objects: BTreeMap::new(), history: VecDeque::new(), compacted: 1 }),
+            inner: Mutex::new(Inner { rv: 1, objects: BTreeMap::new(), history: VecDeque::new(), compacted: 1, history_len: history_len.max(1) }),
             events,
         }
     }
@@ -122,7 +129,7 @@ impl Store {
 
     fn emit(inner: &mut Inner, sender: &broadcast::Sender<WatchEvent>, ev: WatchEvent) {
         inner.history.push_back(ev.clone());
-        while inner.history.len() > HISTORY_LEN {
+        while inner.history.len() > inner.history_len {
             if let Some(old) = inner.history.pop_front() {
                 inner.compacted = old.rv;
             }
@@ -276,6 +283,18 @@ mod tests {
         assert_eq!(s.list("pods", Some("other")).0.len(), 0);
         s.delete(&k, None).unwrap();
         assert!(s.get(&k).is_none());
+    }
+
+    #[test]
+    fn watch_from_a_compacted_version_is_refused() {
+        let s = Store::with_history_len(3);
+        for i in 0..6 {
+            s.create(Key::new("configmaps", "ns", &format!("c{i}")), json!({"metadata": {"name": format!("c{i}")}})).unwrap();
+        }
+        assert!(s.watch("configmaps", Some("ns"), Some(2)).is_err(), "rv 2 was compacted away");
+        let recent = s.current_rv() - 2;
+        let start = s.watch("configmaps", Some("ns"), Some(recent)).ok().expect("recent rv is watchable");
+        assert_eq!(start.backlog.len(), 2);
     }
 
     #[test]
