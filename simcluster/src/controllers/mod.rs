@@ -1,8 +1,9 @@
 //! The simulated controller manager: level-triggered loops that react to store events
-//! (namespace contents and termination, garbage collection through ownerReferences).
+//! (namespace contents and termination, garbage collection through ownerReferences, quota usage).
 
 mod gc;
 mod namespace;
+mod quota;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,6 +38,7 @@ pub fn bootstrap(sim: &Sim) {
 /// Start every controller; they stop when `stop` turns true.
 pub fn spawn_all(sim: Arc<Sim>, stop: watch::Receiver<bool>) {
     tokio::spawn(run_loop(sim.clone(), stop.clone(), "namespace", namespace::reconcile));
+    tokio::spawn(run_loop(sim.clone(), stop.clone(), "resourcequota", quota::reconcile));
     tokio::spawn(run_loop(sim, stop, "garbage-collector", gc::reconcile));
 }
 
