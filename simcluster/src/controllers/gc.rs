@@ -53,6 +53,18 @@ fn delete_dependent(sim: &Sim, key: &Key, obj: &Value) {
     let _ = sim.store.update(key, next, Some(object_rv(obj)));
 }
 
+/// Events after which the collector has work: a deletion (dependents may be orphaned now), an
+/// object marked for deletion with a GC finalizer, or a new dependent whose owner may be gone.
+pub fn interesting(ev: &crate::store::WatchEvent) -> bool {
+    use crate::store::EventType;
+    let o = &ev.object;
+    match ev.kind {
+        EventType::Deleted => true,
+        EventType::Added => o.pointer("/metadata/ownerReferences").is_some(),
+        EventType::Modified => is_deleting(o) && (has_finalizer(o, "orphan") || has_finalizer(o, "foregroundDeletion")),
+    }
+}
+
 pub fn reconcile(sim: &Sim) {
     let all = sim.store.all_objects();
     let live: HashSet<&str> = all.iter().map(|(_, o)| uid(o)).collect();

@@ -39,7 +39,7 @@ pub fn bootstrap(sim: &Sim) {
 pub fn spawn_all(sim: Arc<Sim>, stop: watch::Receiver<bool>) {
     tokio::spawn(run_loop(sim.clone(), stop.clone(), "namespace", namespace::reconcile));
     tokio::spawn(run_loop(sim.clone(), stop.clone(), "resourcequota", quota::reconcile));
-    tokio::spawn(run_loop(sim, stop, "garbage-collector", gc::reconcile));
+    tokio::spawn(run_loop_filtered(sim, stop, "garbage-collector", gc::reconcile, gc::interesting, Duration::from_secs(2)));
 }
 
 /// Run `reconcile` after every burst of store events (debounced) and at least once a second.
@@ -58,6 +58,42 @@ async fn run_loop(sim: Arc<Sim>, mut stop: watch::Receiver<bool>, name: &'static
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
             _ = stop.changed() => return,
         }
+    }
+}
+
+/// Like [`run_loop`], but reconciles only after events `interesting` accepts (and every
+/// `period`): for controllers whose pass scans the whole store.
+async fn run_loop_filtered(
+    sim: Arc<Sim>,
+    mut stop: watch::Receiver<bool>,
+    name: &'static str,
+    reconcile: fn(&Sim),
+    interesting: fn(&crate::store::WatchEvent) -> bool,
+    period: Duration,
+) {
+    let mut events = sim.store.subscribe_all();
+    tracing::debug!(controller = name, "started");
+    let mut due = tokio::time::Instant::now();
+    loop {
+        reconcile(&sim);
+        due += period;
+        loop {
+            tokio::select! {
+                r = events.recv() => match r {
+                    Ok(ev) if interesting(&ev) => {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        while events.try_recv().is_ok() {}
+                        break;
+                    }
+                    Ok(_) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                },
+                _ = tokio::time::sleep_until(due) => break,
+                _ = stop.changed() => return,
+            }
+        }
+        due = tokio::time::Instant::now();
     }
 }
 
