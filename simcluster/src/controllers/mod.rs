@@ -1,8 +1,11 @@
 //! The simulated controller manager: level-triggered loops that react to store events
-//! (namespace contents and termination, garbage collection through ownerReferences).
+//! (namespace contents and termination, garbage collection through ownerReferences, the workload
+//! controllers) and the event recorder they share.
 
+pub mod events;
 mod gc;
 mod namespace;
+pub mod workloads;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,6 +40,9 @@ pub fn bootstrap(sim: &Sim) {
 /// Start every controller; they stop when `stop` turns true.
 pub fn spawn_all(sim: Arc<Sim>, stop: watch::Receiver<bool>) {
     tokio::spawn(run_loop(sim.clone(), stop.clone(), "namespace", namespace::reconcile));
+    for (name, reconcile) in workloads::CONTROLLERS {
+        tokio::spawn(run_loop(sim.clone(), stop.clone(), name, *reconcile));
+    }
     tokio::spawn(run_loop(sim, stop, "garbage-collector", gc::reconcile));
 }
 
