@@ -17,6 +17,10 @@ const MACHINERY: &[&str] = &[
     "errors.json",
 ];
 
+/// Scenarios driven by the controllers (Deployments, ReplicaSets, Jobs, CronJobs, HPA, events),
+/// recorded without scheduler and kubelet: pods stay Pending.
+const CONTROLLER_DRIVEN: &[&str] = &["deployment-scale.json", "workloads-misc.json"];
+
 /// Run replay.py on some scenario files; returns (passed, failed, stdout).
 async fn replay(files: &[&str]) -> (u32, u32, String) {
     let tc = common::TestCluster::start_like_golden().await;
@@ -41,5 +45,12 @@ async fn replay(files: &[&str]) -> (u32, u32, String) {
 async fn golden_api_machinery_scenarios_all_pass() {
     let (passed, failed, out) = replay(MACHINERY).await;
     assert!(passed > 200, "too few steps ran:\n{out}");
+    assert_eq!(failed, 0, "golden steps failed:\n{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn golden_controller_scenarios_all_pass() {
+    let (passed, failed, out) = replay(CONTROLLER_DRIVEN).await;
+    assert!(passed >= 60, "too few steps ran:\n{out}");
     assert_eq!(failed, 0, "golden steps failed:\n{out}");
 }

@@ -177,6 +177,7 @@ pub fn record(sim: &Sim, source: &Source, regarding: &Value, event_type: &str, r
             "name": name,
             "namespace": ns,
             "uid": uuid::Uuid::new_v4().to_string(),
+            "resourceVersion": "",
             "creationTimestamp": stamp,
         },
         "involvedObject": regarding,

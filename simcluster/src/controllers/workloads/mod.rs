@@ -8,6 +8,7 @@ pub mod cronjob;
 mod cronsched;
 pub mod daemonset;
 pub mod deployment;
+mod deployment_scale;
 mod hash;
 pub mod hpa;
 pub mod job;
