@@ -197,9 +197,18 @@ pub fn record(sim: &Sim, source: &Source, regarding: &Value, event_type: &str, r
     }
 }
 
-/// Shorthand: record an event about a stored object of `kind`/`api_version`.
-pub fn record_for(sim: &Sim, component: &str, kind: &str, api_version: &str, obj: &Value, event_type: &str, reason: &str, message: &str) {
-    record(sim, &Source::new(component), &object_ref(kind, api_version, obj), event_type, reason, message);
+/// A controller reporting about its objects of one kind: `source.component` and the kind and
+/// apiVersion of the ObjectReference.
+#[derive(Debug, Clone, Copy)]
+pub struct Reporter {
+    pub component: &'static str,
+    pub kind: &'static str,
+    pub api_version: &'static str,
+}
+
+/// Shorthand: record an event about a stored object.
+pub fn record_for(sim: &Sim, who: &Reporter, obj: &Value, event_type: &str, reason: &str, message: &str) {
+    record(sim, &Source::new(who.component), &object_ref(who.kind, who.api_version, obj), event_type, reason, message);
 }
 
 #[cfg(test)]

@@ -9,20 +9,18 @@ use serde_json::{Value, json};
 
 use super::cronsched::{self, Schedule};
 use super::job::finished;
-use super::{controller_ref, controller_uid, event, name, namespace, parse_time, uid};
+use super::{Reporter, controller_ref, event, name, namespace, parse_time, uid};
 use crate::cluster::Sim;
 use crate::resources::json::{arr_at, at, i64_at, str_at};
 use crate::store::{Key, is_deleting};
 
-const COMPONENT: &str = "cronjob-controller";
+const WHO: Reporter = Reporter { component: "cronjob-controller", kind: "CronJob", api_version: "batch/v1" };
 const SCHEDULED_ANNOTATION: &str = "batch.kubernetes.io/cronjob-scheduled-timestamp";
 
 pub fn reconcile(sim: &Sim) {
-    let jobs = sim.store.list("batch/jobs", None).0;
+    let jobs = super::Index::of(sim, "batch/jobs");
     for cj in sim.store.list("batch/cronjobs", None).0 {
-        let mine: Vec<Arc<Value>> =
-            jobs.iter().filter(|j| namespace(j) == namespace(&cj) && controller_uid(j) == Some(uid(&cj))).cloned().collect();
-        sync(sim, &cj, &mine);
+        sync(sim, &cj, jobs.owned(uid(&cj)));
     }
 }
 
@@ -41,7 +39,7 @@ fn sync(sim: &Sim, cj: &Value, jobs: &[Arc<Value>]) {
             Some(kind) => {
                 let was_active = arr_at(cj, "status/active").iter().any(|r| str_at(r, "uid") == uid(j));
                 if was_active {
-                    event(sim, COMPONENT, "CronJob", "batch/v1", cj, "Normal", "SawCompletedJob", &format!("Saw completed job: {}, condition: {kind}", name(j)));
+                    event(sim, &WHO, cj, "Normal", "SawCompletedJob", &format!("Saw completed job: {}, condition: {kind}", name(j)));
                 }
                 if kind == "Complete"
                     && let Some(done) = at(j, "status/completionTime").and_then(Value::as_str)
@@ -80,7 +78,7 @@ fn schedule(sim: &Sim, cj: &Value, status: &mut Value, active: &mut Vec<Value>) 
             } else {
                 ("UnparseableSchedule", format!("unparseable schedule: {:?} : {e}", str_at(cj, "spec/schedule")))
             };
-            event(sim, COMPONENT, "CronJob", "batch/v1", cj, "Warning", reason, &msg);
+            event(sim, &WHO, cj, "Warning", reason, &msg);
             return false;
         }
     };
@@ -93,12 +91,12 @@ fn schedule(sim: &Sim, cj: &Value, status: &mut Value, active: &mut Vec<Value>) 
     }
     let (Some(when), missed) = sched.most_recent(earliest, now) else { return false };
     if missed > 100 {
-        event(sim, COMPONENT, "CronJob", "batch/v1", cj, "Warning", "TooManyMissedTimes", "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew");
+        event(sim, &WHO, cj, "Warning", "TooManyMissedTimes", "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew");
     }
     if let Some(d) = deadline
         && when + chrono::Duration::seconds(d) < now
     {
-        event(sim, COMPONENT, "CronJob", "batch/v1", cj, "Warning", "MissSchedule", &format!("Missed scheduled time to start a job: {}", when.to_rfc3339()));
+        event(sim, &WHO, cj, "Warning", "MissSchedule", &format!("Missed scheduled time to start a job: {}", when.to_rfc3339()));
         return false;
     }
     let job_name = format!("{}-{}", name(cj), when.timestamp() / 60);
@@ -107,14 +105,14 @@ fn schedule(sim: &Sim, cj: &Value, status: &mut Value, active: &mut Vec<Value>) 
     }
     match str_at(cj, "spec/concurrencyPolicy") {
         "Forbid" if !active.is_empty() => {
-            event(sim, COMPONENT, "CronJob", "batch/v1", cj, "Normal", "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid");
+            event(sim, &WHO, cj, "Normal", "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid");
             return false;
         }
         "Replace" => {
             for r in active.drain(..) {
                 let key = Key::new("batch/jobs", namespace(cj), str_at(&r, "name"));
                 if sim.store.delete(&key, None).is_ok() {
-                    event(sim, COMPONENT, "CronJob", "batch/v1", cj, "Normal", "SuccessfulDelete", &format!("Deleted job {}", str_at(&r, "name")));
+                    event(sim, &WHO, cj, "Normal", "SuccessfulDelete", &format!("Deleted job {}", str_at(&r, "name")));
                 }
             }
         }
@@ -122,7 +120,7 @@ fn schedule(sim: &Sim, cj: &Value, status: &mut Value, active: &mut Vec<Value>) 
     }
     match create_job(sim, cj, &job_name, &sched, when) {
         Some(j) => {
-            event(sim, COMPONENT, "CronJob", "batch/v1", cj, "Normal", "SuccessfulCreate", &format!("Created job {job_name}"));
+            event(sim, &WHO, cj, "Normal", "SuccessfulCreate", &format!("Created job {job_name}"));
             active.push(job_ref(&j));
             status["lastScheduleTime"] = json!(when.format("%Y-%m-%dT%H:%M:%SZ").to_string());
             true
@@ -171,7 +169,7 @@ fn cleanup_history(sim: &Sim, cj: &Value, jobs: &[Arc<Value>]) {
         for j in &done[..done.len() - limit] {
             // Background propagation: the garbage collector removes the Job's pods.
             if sim.store.delete(&Key::new("batch/jobs", namespace(j), name(j)), None).is_ok() {
-                event(sim, COMPONENT, "CronJob", "batch/v1", cj, "Normal", "SuccessfulDelete", &format!("Deleted job {}", name(j)));
+                event(sim, &WHO, cj, "Normal", "SuccessfulDelete", &format!("Deleted job {}", name(j)));
             }
         }
     }

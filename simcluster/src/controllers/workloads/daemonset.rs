@@ -8,15 +8,15 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{
-    claim, controller_ref, create_pod, delete_pod, event, generation, labels, name, namespace, pod_available, pods_by_namespace,
-    selects,
+use super::{Reporter, 
+    claim, controller_ref, create_pod, delete_pod, event, generation, labels, name, namespace, pod_available, selects,
+    Index,
 };
 use crate::cluster::Sim;
 use crate::resources::json::{arr_at, at, i64_at, obj_at, str_at};
 use crate::store::is_deleting;
 
-const COMPONENT: &str = "daemonset-controller";
+const WHO: Reporter = Reporter { component: "daemonset-controller", kind: "DaemonSet", api_version: "apps/v1" };
 const TEMPLATE_GENERATION: &str = "deprecated.daemonset.template.generation";
 
 /// Tolerations every DaemonSet pod gets (`AddOrUpdateDaemonPodTolerations`).
@@ -31,10 +31,9 @@ const AUTO_TOLERATIONS: &[(&str, &str)] = &[
 
 pub fn reconcile(sim: &Sim) {
     let nodes = sim.store.list("nodes", None).0;
-    let pods = pods_by_namespace(sim);
-    let none = Vec::new();
+    let pods = Index::of(sim, "pods");
     for ds in sim.store.list("apps/daemonsets", None).0 {
-        sync(sim, &ds, &nodes, pods.get(namespace(&ds)).unwrap_or(&none));
+        sync(sim, &ds, &nodes, &pods);
     }
 }
 
@@ -113,17 +112,17 @@ fn target_node(p: &Value) -> Option<String> {
     terms.iter().flat_map(|t| arr_at(t, "matchFields")).find(|f| str_at(f, "key") == "metadata.name").and_then(|f| arr_at(f, "values").first()).and_then(Value::as_str).map(str::to_string)
 }
 
-fn sync(sim: &Sim, ds: &Value, nodes: &[Arc<Value>], ns_pods: &[Arc<Value>]) {
+fn sync(sim: &Sim, ds: &Value, nodes: &[Arc<Value>], idx: &Index) {
     let selector = at(ds, "spec/selector").cloned();
     let owner = controller_ref("DaemonSet", "apps/v1", ds);
-    let pods = claim(sim, "pods", ds, &owner, ns_pods, |p| selects(selector.as_ref(), labels(p)));
+    let pods = claim(sim, "pods", ds, &owner, idx, |_| true, |p| selects(selector.as_ref(), labels(p)));
     let rev = super::revisions::ensure(sim, ds, "DaemonSet");
     let hash = rev.rsplit('-').next().unwrap_or("").to_string();
     let tgen = obj_at(ds, "metadata/annotations").and_then(|a| a.get(TEMPLATE_GENERATION)).and_then(Value::as_str).unwrap_or("1").to_string();
     let tols = tolerations(ds);
     let mut by_node: HashMap<String, Vec<&Value>> = HashMap::new();
     for p in pods.iter().filter(|p| !is_deleting(p)) {
-        by_node.entry(target_node(p).unwrap_or_default()).or_default().push(p);
+        by_node.entry(target_node(p).unwrap_or_default()).or_default().push(&**p);
     }
     let updated = |p: &Value| obj_at(p, "metadata/labels").and_then(|l| l.get("controller-revision-hash")).and_then(Value::as_str) == Some(hash.as_str());
     let now = chrono::Utc::now();
@@ -195,7 +194,7 @@ fn sync(sim: &Sim, ds: &Value, nodes: &[Arc<Value>], ns_pods: &[Arc<Value>]) {
 
 fn remove(sim: &Sim, ds: &Value, p: &Value) {
     delete_pod(sim, p);
-    event(sim, COMPONENT, "DaemonSet", "apps/v1", ds, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", name(p)));
+    event(sim, &WHO, ds, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", name(p)));
 }
 
 fn create_daemon_pod(sim: &Sim, ds: &Value, node: &str, tols: &[Value], hash: &str, tgen: &str) {
@@ -215,8 +214,8 @@ fn create_daemon_pod(sim: &Sim, ds: &Value, node: &str, tols: &[Value], hash: &s
     template["spec"]["affinity"] = affinity;
     let owner = controller_ref("DaemonSet", "apps/v1", ds);
     match create_pod(sim, namespace(ds), &template, None, &format!("{}-", name(ds)), owner, |_| {}) {
-        Ok(p) => event(sim, COMPONENT, "DaemonSet", "apps/v1", ds, "Normal", "SuccessfulCreate", &format!("Created pod: {}", name(&p))),
-        Err(e) => event(sim, COMPONENT, "DaemonSet", "apps/v1", ds, "Warning", "FailedCreate", &format!("Error creating: {e}")),
+        Ok(p) => event(sim, &WHO, ds, "Normal", "SuccessfulCreate", &format!("Created pod: {}", name(&p))),
+        Err(e) => event(sim, &WHO, ds, "Warning", "FailedCreate", &format!("Error creating: {e}")),
     }
 }
 

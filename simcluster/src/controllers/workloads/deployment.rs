@@ -3,8 +3,6 @@
 //! Recreate, pause/resume, revision history cleanup, status with the Available/Progressing
 //! conditions and ScalingReplicaSet events — following `pkg/controller/deployment`.
 
-use std::sync::Arc;
-
 use serde_json::{Map, Value, json};
 
 use super::rollout::{
@@ -13,19 +11,18 @@ use super::rollout::{
     set_deployment_revision, set_new_rs_annotations, set_replicas_annotations, spec_replicas, status_i, timed_out,
 };
 use super::deployment_scale::new_rs_new_replicas;
-use super::{by_creation, claim, controller_ref, event, labels, name, namespace, selects, write_object};
+use super::{Reporter, Index, by_creation, claim, controller_ref, event, labels, name, namespace, selects, write_object};
 use crate::cluster::Sim;
 use crate::resources::json::{at, i64_at, str_at};
 use crate::store::{Key, is_deleting};
 
-const COMPONENT: &str = "deployment-controller";
+const WHO: Reporter = Reporter { component: "deployment-controller", kind: "Deployment", api_version: "apps/v1" };
 const RS_RESOURCE: &str = "apps/replicasets";
 
 pub fn reconcile(sim: &Sim) {
-    let (all_rs, _) = sim.store.list(RS_RESOURCE, None);
+    let rss = Index::of(sim, RS_RESOURCE);
     for d in sim.store.list("apps/deployments", None).0 {
-        let candidates: Vec<Arc<Value>> = all_rs.iter().filter(|r| namespace(r) == namespace(&d)).cloned().collect();
-        sync(sim, &d, &candidates);
+        sync(sim, &d, &rss);
     }
 }
 
@@ -36,11 +33,11 @@ pub(super) struct Pass<'a> {
     pub(super) d: Value,
 }
 
-fn sync(sim: &Sim, stored: &Value, candidates: &[Arc<Value>]) {
+fn sync(sim: &Sim, stored: &Value, idx: &Index) {
     let mut p = Pass { sim, d: stored.clone() };
     let selector = at(stored, "spec/selector").cloned();
     if crate::resources::selector::is_empty(selector.as_ref()) {
-        event(sim, COMPONENT, "Deployment", "apps/v1", stored, "Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
+        event(sim, &WHO, stored, "Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
         let g = i64_at(stored, "metadata/generation").unwrap_or(0);
         if status_i(stored, "observedGeneration") < g {
             p.d["status"]["observedGeneration"] = json!(g);
@@ -49,7 +46,8 @@ fn sync(sim: &Sim, stored: &Value, candidates: &[Arc<Value>]) {
         return;
     }
     let owner = controller_ref("Deployment", "apps/v1", stored);
-    let rss = claim(sim, RS_RESOURCE, stored, &owner, candidates, |rs| selects(selector.as_ref(), labels(rs)));
+    let rss: Vec<Value> =
+        claim(sim, RS_RESOURCE, stored, &owner, idx, |_| true, |rs| selects(selector.as_ref(), labels(rs))).iter().map(|r| (**r).clone()).collect();
     if is_deleting(stored) {
         let (new_rs, old) = p.all_rss(&rss, false);
         p.sync_status(new_rs.as_ref(), &old);
@@ -165,7 +163,7 @@ impl Pass<'_> {
         };
         if replicas > 0 {
             let msg = format!("Scaled up replica set {rs_name} from 0 to {replicas}");
-            event(self.sim, COMPONENT, "Deployment", "apps/v1", &self.d, "Normal", "ScalingReplicaSet", &msg);
+            event(self.sim, &WHO, &self.d, "Normal", "ScalingReplicaSet", &msg);
         }
         set_deployment_revision(&mut self.d, &new_revision.to_string());
         if has_progress_deadline(&self.d) {
@@ -189,7 +187,7 @@ impl Pass<'_> {
         if old != size {
             let op = op.unwrap_or(if old < size { "up" } else { "down" });
             let msg = format!("Scaled {op} replica set {} from {old} to {size}", name(rs));
-            event(self.sim, COMPONENT, "Deployment", "apps/v1", d, "Normal", "ScalingReplicaSet", &msg);
+            event(self.sim, &WHO, d, "Normal", "ScalingReplicaSet", &msg);
         }
         updated
     }

@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
 
-use super::{event, labels, name, namespace, selects, uid, write_object};
+use super::{Reporter, event, labels, name, namespace, selects, uid, write_object};
 use crate::cluster::Sim;
 use crate::resources::Quantity;
 use crate::resources::json::{arr_at, at, i64_at, obj_at, str_at};
 use crate::store::{Key, is_deleting};
 
-const COMPONENT: &str = "horizontal-pod-autoscaler";
+const WHO: Reporter = Reporter { component: "horizontal-pod-autoscaler", kind: "HorizontalPodAutoscaler", api_version: "autoscaling/v2" };
 const RESYNC: Duration = Duration::from_secs(15);
 const TOLERANCE: f64 = 0.1;
 const NO_METRICS_API: &str = "unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)";
@@ -88,7 +88,7 @@ fn sync(sim: &Sim, hpa: &Value) {
                 Some((_, q, None)) => format!("{q} {target_name:?} not found"),
                 _ => format!("no matches for kind {target_kind:?} in group {:?}", api_version.split_once('/').map_or("", |x| x.0)),
             };
-            event(sim, COMPONENT, "HorizontalPodAutoscaler", "autoscaling/v2", hpa, "Warning", "FailedGetScale", &why);
+            event(sim, &WHO, hpa, "Warning", "FailedGetScale", &why);
             status.insert("desiredReplicas".into(), json!(i64_at(hpa, "status/desiredReplicas").unwrap_or(0)));
             status.insert("currentMetrics".into(), Value::Null);
             let msg = format!("the HPA controller was unable to get the target's current scale: {why}");
@@ -103,10 +103,10 @@ fn sync(sim: &Sim, hpa: &Value) {
     let mut last_scale = at(hpa, "status/lastScaleTime").cloned();
     let (desired, current_metrics, conditions) = match metrics {
         Err((reason, err)) => {
-            event(sim, COMPONENT, "HorizontalPodAutoscaler", "autoscaling/v2", hpa, "Warning", reason, &err);
+            event(sim, &WHO, hpa, "Warning", reason, &err);
             let n = arr_at(hpa, "spec/metrics").len();
             let invalid = format!("invalid metrics ({n} invalid out of {n}), first error is: failed to get cpu resource metric value: {err}");
-            event(sim, COMPONENT, "HorizontalPodAutoscaler", "autoscaling/v2", hpa, "Warning", "FailedComputeMetricsReplicas", &invalid);
+            event(sim, &WHO, hpa, "Warning", "FailedComputeMetricsReplicas", &invalid);
             let active = condition("ScalingActive", "False", reason, &format!("the HPA was unable to compute the replica count: {err}"), hpa);
             (i64_at(hpa, "status/desiredReplicas").unwrap_or(0), json!([{"type": ""}]), vec![able, active])
         }
@@ -127,7 +127,7 @@ fn sync(sim: &Sim, hpa: &Value) {
                 next["spec"]["replicas"] = json!(desired);
                 if write_object(sim, res, &target, next).is_some() {
                     let why = if desired > current { format!("{metric_name} above target") } else { "All metrics below target".to_string() };
-                    event(sim, COMPONENT, "HorizontalPodAutoscaler", "autoscaling/v2", hpa, "Normal", "SuccessfulRescale", &format!("New size: {desired}; reason: {why}"));
+                    event(sim, &WHO, hpa, "Normal", "SuccessfulRescale", &format!("New size: {desired}; reason: {why}"));
                     able = condition("AbleToScale", "True", "SucceededRescale", &format!("the HPA controller was able to update the target scale to {desired}"), hpa);
                     last_scale = Some(json!(super::super::now()));
                 }

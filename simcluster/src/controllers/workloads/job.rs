@@ -9,32 +9,32 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use super::{
+use super::{Reporter, 
     controller_ref, controller_uid, create_pod, delete_pod, event, labels, name, namespace, parse_time, pod_ready,
-    pods_by_namespace, selects, uid,
+    selects, uid, Index,
 };
 use crate::cluster::Sim;
 use crate::resources::json::{arr_at, at, i64_at, str_at};
 use crate::store::{Key, is_deleting, object_rv};
 
-const COMPONENT: &str = "job-controller";
+const WHO: Reporter = Reporter { component: "job-controller", kind: "Job", api_version: "batch/v1" };
 pub const TRACKING_FINALIZER: &str = "batch.kubernetes.io/job-tracking";
 const INDEX_ANNOTATION: &str = "batch.kubernetes.io/job-completion-index";
 
 pub fn reconcile(sim: &Sim) {
-    let pods = pods_by_namespace(sim);
+    let all_pods = sim.store.list("pods", None).0;
     let jobs = sim.store.list("batch/jobs", None).0;
     let live: HashMap<&str, &Arc<Value>> = jobs.iter().filter(|j| !is_deleting(j)).map(|j| (uid(j), j)).collect();
     // Pods whose Job is gone (or being deleted) keep no tracking finalizer.
-    for p in pods.values().flatten() {
-        if has_finalizer(p) && controller_uid(p).is_none_or(|u| !live.contains_key(u)) {
+    for p in all_pods.iter().filter(|p| has_finalizer(p)) {
+        if controller_uid(p).is_none_or(|u| !live.contains_key(u)) {
             remove_finalizer(sim, p);
         }
     }
-    let none = Vec::new();
+    let pods = Index::of(sim, "pods");
     for j in &jobs {
         if !is_deleting(j) {
-            sync(sim, j, pods.get(namespace(j)).unwrap_or(&none));
+            sync(sim, j, pods.owned(uid(j)));
         }
     }
 }
@@ -78,10 +78,9 @@ fn completion_index(p: &Value) -> Option<i64> {
     at(p, "metadata/annotations").and_then(|a| a.get(INDEX_ANNOTATION)).and_then(Value::as_str).and_then(|s| s.parse().ok())
 }
 
-fn sync(sim: &Sim, job: &Value, ns_pods: &[Arc<Value>]) {
+fn sync(sim: &Sim, job: &Value, owned: &[Arc<Value>]) {
     let selector = at(job, "spec/selector");
-    let mine: Vec<&Arc<Value>> =
-        ns_pods.iter().filter(|p| controller_uid(p) == Some(uid(job)) && selects(selector, labels(p))).collect();
+    let mine: Vec<&Arc<Value>> = owned.iter().filter(|p| selects(selector, labels(p))).collect();
     let mut status = job.get("status").cloned().unwrap_or(json!({}));
     let mut conds: Vec<Value> = arr_at(job, "status/conditions").to_vec();
     let get = |s: &Value, k: &str| i64_at(s, k).unwrap_or(0);
@@ -155,7 +154,9 @@ fn sync(sim: &Sim, job: &Value, ns_pods: &[Arc<Value>]) {
             if active_n < want {
                 let taken: BTreeSet<i64> = active.iter().filter_map(|p| completion_index(p)).collect();
                 let mut free = (0..completions.unwrap_or(0)).filter(|i| !completed.contains(i) && !taken.contains(i));
-                for _ in active_n..want {
+                let mut missing = want - active_n;
+                while missing > 0 {
+                    missing -= 1;
                     let index = if indexed { free.next() } else { None };
                     if indexed && index.is_none() {
                         break;
@@ -163,10 +164,10 @@ fn sync(sim: &Sim, job: &Value, ns_pods: &[Arc<Value>]) {
                     match create_job_pod(sim, job, index) {
                         Ok(p) => {
                             active_n += 1;
-                            event(sim, COMPONENT, "Job", "batch/v1", job, "Normal", "SuccessfulCreate", &format!("Created pod: {}", name(&p)));
+                            event(sim, &WHO, job, "Normal", "SuccessfulCreate", &format!("Created pod: {}", name(&p)));
                         }
                         Err(e) => {
-                            event(sim, COMPONENT, "Job", "batch/v1", job, "Warning", "FailedCreate", &format!("Error creating: {e}"));
+                            event(sim, &WHO, job, "Warning", "FailedCreate", &format!("Error creating: {e}"));
                             break;
                         }
                     }
@@ -174,7 +175,7 @@ fn sync(sim: &Sim, job: &Value, ns_pods: &[Arc<Value>]) {
             } else if active_n > want {
                 for p in active.iter().rev().take((active_n - want) as usize) {
                     delete_pod(sim, p);
-                    event(sim, COMPONENT, "Job", "batch/v1", job, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", name(p)));
+                    event(sim, &WHO, job, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", name(p)));
                 }
                 active_n = want;
             }
@@ -193,9 +194,9 @@ fn sync(sim: &Sim, job: &Value, ns_pods: &[Arc<Value>]) {
             conds.push(new_condition(kind, "True", reason, message));
             if kind == "Complete" {
                 status["completionTime"] = json!(super::super::now());
-                event(sim, COMPONENT, "Job", "batch/v1", job, "Normal", "Completed", "Job completed");
+                event(sim, &WHO, job, "Normal", "Completed", "Job completed");
             } else {
-                event(sim, COMPONENT, "Job", "batch/v1", job, "Warning", reason, message);
+                event(sim, &WHO, job, "Warning", reason, message);
             }
         }
     }
@@ -230,12 +231,12 @@ fn update_suspend_condition(sim: &Sim, job: &Value, conds: &mut Vec<Value>, susp
     if suspended && !is_suspended {
         conds.retain(|c| str_at(c, "type") != "Suspended");
         conds.push(new_condition("Suspended", "True", "JobSuspended", "Job suspended"));
-        event(sim, COMPONENT, "Job", "batch/v1", job, "Normal", "Suspended", "Job suspended");
+        event(sim, &WHO, job, "Normal", "Suspended", "Job suspended");
     } else if !suspended && is_suspended {
         conds.retain(|c| str_at(c, "type") != "Suspended");
         conds.push(new_condition("Suspended", "False", "JobResumed", "Job resumed"));
         status.as_object_mut().map(|m| m.remove("startTime"));
-        event(sim, COMPONENT, "Job", "batch/v1", job, "Normal", "Resumed", "Job resumed");
+        event(sim, &WHO, job, "Normal", "Resumed", "Job resumed");
     }
 }
 

@@ -28,8 +28,11 @@ use crate::cluster::Sim;
 use crate::resources::json::{arr_at, at, i64_at, obj_at, str_at};
 use crate::store::{Key, is_deleting, object_rv};
 
+/// One reconcile pass of a controller.
+pub type Reconcile = fn(&Sim);
+
 /// The controllers of this module, for the controller manager's spawn list.
-pub const CONTROLLERS: &[(&str, fn(&Sim))] = &[
+pub const CONTROLLERS: &[(&str, Reconcile)] = &[
     ("deployment", deployment::reconcile),
     ("replicaset", replicaset::reconcile),
     ("statefulset", statefulset::reconcile),
@@ -91,13 +94,35 @@ pub(crate) fn parse_time(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     chrono::DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&chrono::Utc))
 }
 
-/// Every pod, grouped by namespace (one store scan per reconcile pass).
-pub(crate) fn pods_by_namespace(sim: &Sim) -> HashMap<String, Vec<Arc<Value>>> {
-    let mut m: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
-    for p in sim.store.list("pods", None).0 {
-        m.entry(namespace(&p).to_string()).or_default().push(p);
+/// Objects of one resource indexed for claiming (one store scan per reconcile pass): by the uid
+/// of their controller, and the orphans (no controller) by namespace.
+#[derive(Default)]
+pub(crate) struct Index {
+    by_owner: HashMap<String, Vec<Arc<Value>>>,
+    orphans: HashMap<String, Vec<Arc<Value>>>,
+}
+
+impl Index {
+    pub(crate) fn of(sim: &Sim, resource: &str) -> Index {
+        let mut idx = Index::default();
+        for o in sim.store.list(resource, None).0 {
+            match controller_uid(&o) {
+                Some(u) => idx.by_owner.entry(u.to_string()).or_default().push(o),
+                None => idx.orphans.entry(namespace(&o).to_string()).or_default().push(o),
+            }
+        }
+        idx
     }
-    m
+
+    /// What the object with this uid controls.
+    pub(crate) fn owned(&self, owner_uid: &str) -> &[Arc<Value>] {
+        self.by_owner.get(owner_uid).map_or(&[], Vec::as_slice)
+    }
+
+    /// Objects without a controller in a namespace.
+    pub(crate) fn orphans(&self, ns: &str) -> &[Arc<Value>] {
+        self.orphans.get(ns).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Pod phase helpers as the controllers read them.
@@ -277,32 +302,34 @@ pub(crate) fn set_controller(sim: &Sim, resource: &str, obj: &Value, owner_ref: 
 
 /// Claim objects for an owner like `ClaimObjects`: owned ones that still match stay, owned ones
 /// that no longer match are released, matching orphans are adopted (unless the owner is being
-/// deleted). Returns what the owner now controls.
+/// deleted). `keep` filters both lists first (e.g. only active pods). Returns what the owner
+/// now controls.
 pub(crate) fn claim(
     sim: &Sim,
     resource: &str,
     owner: &Value,
     owner_ref: &Value,
-    candidates: &[Arc<Value>],
+    idx: &Index,
+    keep: impl Fn(&Value) -> bool,
     matches: impl Fn(&Value) -> bool,
-) -> Vec<Value> {
-    let my_uid = uid(owner);
+) -> Vec<Arc<Value>> {
     let mut out = Vec::new();
-    for c in candidates {
-        match controller_uid(c) {
-            Some(u) if u == my_uid => {
-                if matches(c) {
-                    out.push((**c).clone());
-                } else if !is_deleting(c) {
-                    set_controller(sim, resource, c, None);
-                }
-            }
-            None if matches(c) && !is_deleting(owner) && !is_deleting(c) => {
-                if let Some(adopted) = set_controller(sim, resource, c, Some(owner_ref.clone())) {
-                    out.push(adopted);
-                }
-            }
-            _ => {}
+    for c in idx.owned(uid(owner)).iter().filter(|c| keep(c)) {
+        if matches(c) {
+            out.push(c.clone());
+        } else if !is_deleting(c) {
+            set_controller(sim, resource, c, None);
+        }
+    }
+    if is_deleting(owner) {
+        return out;
+    }
+    for c in idx.orphans(namespace(owner)).iter().filter(|c| keep(c)) {
+        if matches(c)
+            && !is_deleting(c)
+            && let Some(adopted) = set_controller(sim, resource, c, Some(owner_ref.clone()))
+        {
+            out.push(Arc::new(adopted));
         }
     }
     out
@@ -315,10 +342,7 @@ pub(crate) fn by_creation(a: &Value, b: &Value) -> std::cmp::Ordering {
     ka.cmp(&kb)
 }
 
-/// Record an event from a controller about one of its objects.
-pub(crate) fn event(sim: &Sim, component: &str, kind: &str, api_version: &str, obj: &Value, event_type: &str, reason: &str, message: &str) {
-    events::record_for(sim, component, kind, api_version, obj, event_type, reason, message);
-}
+pub(crate) use events::{Reporter, record_for as event};
 
 /// A Sim without a server, for unit tests of the controllers.
 #[cfg(test)]

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use super::{
-    by_creation, claim, controller_ref, controller_uid, create_pod, delete_pod, event, generation, labels, map_selects,
-    name, namespace, pod_active, pod_available, pod_ready, pod_terminating, pods_by_namespace, replicas, selects, uid,
+use super::{Reporter, 
+    by_creation, claim, controller_ref, create_pod, delete_pod, event, generation, labels, map_selects,
+    name, namespace, pod_active, pod_available, pod_ready, pod_terminating, replicas, selects, uid, Index,
     write_status,
 };
 use crate::cluster::Sim;
@@ -24,20 +24,31 @@ struct Flavor {
     resource: &'static str,
     kind: &'static str,
     api_version: &'static str,
-    component: &'static str,
+    who: Reporter,
     /// ReplicationControllers: map selector, no terminatingReplicas in status.
     rc: bool,
 }
 
-const RS: Flavor = Flavor { resource: "apps/replicasets", kind: "ReplicaSet", api_version: "apps/v1", component: "replicaset-controller", rc: false };
-const RC: Flavor = Flavor { resource: "replicationcontrollers", kind: "ReplicationController", api_version: "v1", component: "replication-controller", rc: true };
+const RS: Flavor = Flavor {
+    resource: "apps/replicasets",
+    kind: "ReplicaSet",
+    api_version: "apps/v1",
+    who: Reporter { component: "replicaset-controller", kind: "ReplicaSet", api_version: "apps/v1" },
+    rc: false,
+};
+const RC: Flavor = Flavor {
+    resource: "replicationcontrollers",
+    kind: "ReplicationController",
+    api_version: "v1",
+    who: Reporter { component: "replication-controller", kind: "ReplicationController", api_version: "v1" },
+    rc: true,
+};
 
 pub fn reconcile(sim: &Sim) {
-    let pods = pods_by_namespace(sim);
-    let none = Vec::new();
+    let pods = Index::of(sim, "pods");
     for f in [&RS, &RC] {
         for rs in sim.store.list(f.resource, None).0 {
-            sync(sim, f, &rs, pods.get(namespace(&rs)).unwrap_or(&none));
+            sync(sim, f, &rs, &pods);
         }
     }
 }
@@ -66,13 +77,12 @@ fn deletion_rank(p: &Value) -> (bool, u8, bool, std::cmp::Reverse<i64>, std::cmp
     (assigned, phase, pod_ready(p), std::cmp::Reverse(restarts), std::cmp::Reverse(str_at(p, "metadata/creationTimestamp").to_string()))
 }
 
-fn sync(sim: &Sim, f: &Flavor, rs: &Value, pods: &[Arc<Value>]) {
+fn sync(sim: &Sim, f: &Flavor, rs: &Value, pods: &Index) {
     let matches = matcher(f, rs);
-    let active: Vec<Arc<Value>> = pods.iter().filter(|p| pod_active(p)).cloned().collect();
     let owner = controller_ref(f.kind, f.api_version, rs);
-    let mut owned = claim(sim, "pods", rs, &owner, &active, &matches);
-    owned.sort_by(by_creation);
-    let terminating = pods.iter().filter(|p| pod_terminating(p) && controller_uid(p) == Some(uid(rs)) && matches(p)).count();
+    let mut owned = claim(sim, "pods", rs, &owner, pods, pod_active, &matches);
+    owned.sort_by(|a, b| by_creation(a, b));
+    let terminating = pods.owned(uid(rs)).iter().filter(|p| pod_terminating(p) && matches(p)).count();
     let mut failure: Option<(String, String)> = None;
     if !is_deleting(rs) {
         let want = replicas(rs).max(0) as usize;
@@ -81,9 +91,9 @@ fn sync(sim: &Sim, f: &Flavor, rs: &Value, pods: &[Arc<Value>]) {
             let prefix = format!("{}-", name(rs));
             for _ in 0..(want - owned.len()).min(BURST) {
                 match create_pod(sim, namespace(rs), &template, None, &prefix, owner.clone(), |_| {}) {
-                    Ok(p) => event(sim, f.component, f.kind, f.api_version, rs, "Normal", "SuccessfulCreate", &format!("Created pod: {}", name(&p))),
+                    Ok(p) => event(sim, &f.who, rs, "Normal", "SuccessfulCreate", &format!("Created pod: {}", name(&p))),
                     Err(e) => {
-                        event(sim, f.component, f.kind, f.api_version, rs, "Warning", "FailedCreate", &format!("Error creating: {e}"));
+                        event(sim, &f.who, rs, "Warning", "FailedCreate", &format!("Error creating: {e}"));
                         failure = Some(("FailedCreate".into(), e));
                         break;
                     }
@@ -91,10 +101,10 @@ fn sync(sim: &Sim, f: &Flavor, rs: &Value, pods: &[Arc<Value>]) {
             }
         } else if owned.len() > want {
             let mut victims = owned.clone();
-            victims.sort_by_key(deletion_rank);
+            victims.sort_by_key(|p| deletion_rank(p));
             for p in victims.iter().take((owned.len() - want).min(BURST)) {
                 delete_pod(sim, p);
-                event(sim, f.component, f.kind, f.api_version, rs, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", name(p)));
+                event(sim, &f.who, rs, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", name(p)));
             }
         }
     }
@@ -102,7 +112,7 @@ fn sync(sim: &Sim, f: &Flavor, rs: &Value, pods: &[Arc<Value>]) {
     write_status(sim, f.resource, rs, status);
 }
 
-fn calculate_status(f: &Flavor, rs: &Value, owned: &[Value], terminating: usize, failure: Option<(String, String)>) -> Value {
+fn calculate_status(f: &Flavor, rs: &Value, owned: &[Arc<Value>], terminating: usize, failure: Option<(String, String)>) -> Value {
     let now = chrono::Utc::now();
     let template_labels = obj_at(rs, "spec/template/metadata/labels");
     let min_ready = i64_at(rs, "spec/minReadySeconds").unwrap_or(0);
@@ -194,7 +204,7 @@ mod tests {
         reconcile(&sim);
         let ps = pods(&sim);
         assert_eq!(ps.len(), 1, "the orphan was adopted instead of creating a pod");
-        assert_eq!(controller_uid(&ps[0]), Some("rs-uid"));
+        assert_eq!(super::super::controller_uid(&ps[0]), Some("rs-uid"));
         // Relabel: released, and a replacement is created.
         let mut relabeled = (*ps[0]).clone();
         relabeled["metadata"]["labels"] = json!({"app": "other"});

@@ -4,26 +4,24 @@
 //! RollingUpdate (highest ordinal first, honouring `partition`), ControllerRevisions and status.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{
+use super::{Reporter, 
     claim, controller_ref, create_pod, delete_pod, event, generation, labels, name, namespace, pod_available, pod_ready,
-    pods_by_namespace, selects,
+    selects, Index,
 };
 use crate::cluster::Sim;
 use crate::resources::json::{arr_at, at, i64_at, obj_at, str_at};
 use crate::store::{Key, is_deleting};
 
-const COMPONENT: &str = "statefulset-controller";
+const WHO: Reporter = Reporter { component: "statefulset-controller", kind: "StatefulSet", api_version: "apps/v1" };
 const REVISION_LABEL: &str = "controller-revision-hash";
 
 pub fn reconcile(sim: &Sim) {
-    let pods = pods_by_namespace(sim);
-    let none = Vec::new();
+    let pods = Index::of(sim, "pods");
     for sts in sim.store.list("apps/statefulsets", None).0 {
-        sync(sim, &sts, pods.get(namespace(&sts)).unwrap_or(&none));
+        sync(sim, &sts, &pods);
     }
 }
 
@@ -35,11 +33,11 @@ fn running_ready(p: &Value) -> bool {
     super::phase(p) == "Running" && pod_ready(p)
 }
 
-fn sync(sim: &Sim, set: &Value, ns_pods: &[Arc<Value>]) {
+fn sync(sim: &Sim, set: &Value, idx: &Index) {
     let selector = at(set, "spec/selector").cloned();
     let owner = controller_ref("StatefulSet", "apps/v1", set);
-    let pods = claim(sim, "pods", set, &owner, ns_pods, |p| ordinal(set, p).is_some() && selects(selector.as_ref(), labels(p)));
-    let by_ordinal: BTreeMap<i64, &Value> = pods.iter().filter_map(|p| ordinal(set, p).map(|o| (o, p))).collect();
+    let pods = claim(sim, "pods", set, &owner, idx, |_| true, |p| ordinal(set, p).is_some() && selects(selector.as_ref(), labels(p)));
+    let by_ordinal: BTreeMap<i64, &Value> = pods.iter().filter_map(|p| ordinal(set, p).map(|o| (o, &**p))).collect();
     let update_rev = super::revisions::ensure(sim, set, "StatefulSet");
     let current_rev = match str_at(set, "status/currentRevision") {
         "" => update_rev.clone(),
@@ -56,7 +54,7 @@ fn sync(sim: &Sim, set: &Value, ns_pods: &[Arc<Value>]) {
     let min_ready = i64_at(set, "spec/minReadySeconds").unwrap_or(0);
     let now = chrono::Utc::now();
     let rev = |p: &Value| obj_at(p, "metadata/labels").and_then(|l| l.get(REVISION_LABEL)).and_then(Value::as_str).unwrap_or("").to_string();
-    let live: Vec<&Value> = pods.iter().filter(|p| !is_deleting(p)).collect();
+    let live: Vec<&Value> = pods.iter().filter(|p| !is_deleting(p)).map(|p| &**p).collect();
     let ready = pods.iter().filter(|p| running_ready(p)).count() as i64;
     let available = pods.iter().filter(|p| running_ready(p) && pod_available(p, min_ready, now)).count() as i64;
     let mut current = live.iter().filter(|p| rev(p) == current_rev).count() as i64;
@@ -91,7 +89,7 @@ fn manage(sim: &Sim, set: &Value, pods: &BTreeMap<i64, &Value>, replicas: i64, p
         match pods.get(&i) {
             Some(p) if matches!(super::phase(p), "Failed" | "Succeeded") && !is_deleting(p) => {
                 delete_pod(sim, p);
-                event(sim, COMPONENT, "StatefulSet", "apps/v1", set, "Normal", "SuccessfulDelete", &what("delete", name(p)));
+                event(sim, &WHO, set, "Normal", "SuccessfulDelete", &what("delete", name(p)));
                 return;
             }
             Some(p) => {
@@ -102,10 +100,10 @@ fn manage(sim: &Sim, set: &Value, pods: &BTreeMap<i64, &Value>, replicas: i64, p
             None => {
                 let pod_name = format!("{}-{i}", name(set));
                 match create_member(sim, set, i, &pod_name, update_rev) {
-                    Ok(()) => event(sim, COMPONENT, "StatefulSet", "apps/v1", set, "Normal", "SuccessfulCreate", &what("create", &pod_name)),
+                    Ok(()) => event(sim, &WHO, set, "Normal", "SuccessfulCreate", &what("create", &pod_name)),
                     Err(e) => {
                         let msg = format!("create Pod {pod_name} in StatefulSet {} failed error: {e}", name(set));
-                        event(sim, COMPONENT, "StatefulSet", "apps/v1", set, "Warning", "FailedCreate", &msg);
+                        event(sim, &WHO, set, "Warning", "FailedCreate", &msg);
                         return;
                     }
                 }
@@ -120,7 +118,7 @@ fn manage(sim: &Sim, set: &Value, pods: &BTreeMap<i64, &Value>, replicas: i64, p
     for p in condemned {
         if !is_deleting(p) {
             delete_pod(sim, p);
-            event(sim, COMPONENT, "StatefulSet", "apps/v1", set, "Normal", "SuccessfulDelete", &what("delete", name(p)));
+            event(sim, &WHO, set, "Normal", "SuccessfulDelete", &what("delete", name(p)));
         }
         if !parallel {
             return;
@@ -137,7 +135,7 @@ fn manage(sim: &Sim, set: &Value, pods: &BTreeMap<i64, &Value>, replicas: i64, p
         .find(|(_, p)| obj_at(p, "metadata/labels").and_then(|l| l.get(REVISION_LABEL)).and_then(Value::as_str) != Some(update_rev));
     if let Some((_, p)) = outdated {
         delete_pod(sim, p);
-        event(sim, COMPONENT, "StatefulSet", "apps/v1", set, "Normal", "SuccessfulDelete", &what("delete", name(p)));
+        event(sim, &WHO, set, "Normal", "SuccessfulDelete", &what("delete", name(p)));
     }
 }
 
@@ -192,7 +190,7 @@ fn ensure_claim(sim: &Sim, set: &Value, template: &Value, claim_name: &str, pod_
     crate::resources::prepare_create("", "PersistentVolumeClaim", &mut pvc);
     sim.store.create(key, pvc).map_err(|_| format!("persistentvolumeclaims {claim_name:?} already exists"))?;
     let msg = format!("create Claim {claim_name} Pod {pod_name} in StatefulSet {} success", name(set));
-    event(sim, COMPONENT, "StatefulSet", "apps/v1", set, "Normal", "SuccessfulCreate", &msg);
+    event(sim, &WHO, set, "Normal", "SuccessfulCreate", &msg);
     Ok(())
 }
 
