@@ -114,6 +114,9 @@ impl Pass<'_> {
     }
 
     fn create_new_rs(&mut self, old: &[Value], new_revision: i64) -> Option<Value> {
+        if !super::namespace_open(self.sim, namespace(&self.d)) {
+            return None;
+        }
         let d = &self.d;
         let collision = i64_at(d, "status/collisionCount");
         let mut template = at(d, "spec/template").cloned().unwrap_or(json!({}));

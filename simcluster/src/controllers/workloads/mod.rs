@@ -161,6 +161,11 @@ pub(crate) fn pod_available(pod: &Value, min_ready: i64, now: chrono::DateTime<c
     since.is_some_and(|t| t + chrono::Duration::seconds(min_ready) <= now)
 }
 
+/// Whether objects may be created in a namespace (it exists and is not terminating).
+pub(crate) fn namespace_open(sim: &Sim, ns: &str) -> bool {
+    sim.store.get(&Key::new("namespaces", "", ns)).is_some_and(|n| !is_deleting(&n))
+}
+
 /// Why a pod could not be created (the text after `Error creating: `).
 pub(crate) type CreateError = String;
 

@@ -176,6 +176,9 @@ fn ensure_claim(sim: &Sim, set: &Value, template: &Value, claim_name: &str, pod_
     if sim.store.get(&key).is_some() {
         return Ok(());
     }
+    if !super::namespace_open(sim, ns) {
+        return Err(format!("persistentvolumeclaims {claim_name:?} is forbidden: unable to create new content in namespace {ns} because it is being terminated"));
+    }
     let mut labels = obj_at(set, "spec/selector/matchLabels").cloned().unwrap_or_default();
     for (k, v) in obj_at(template, "metadata/labels").cloned().unwrap_or_default() {
         labels.insert(k, v);
