@@ -30,9 +30,13 @@ const AUTO_TOLERATIONS: &[(&str, &str)] = &[
 ];
 
 pub fn reconcile(sim: &Sim) {
+    let sets = sim.store.list("apps/daemonsets", None).0;
+    if sets.is_empty() {
+        return;
+    }
     let nodes = sim.store.list("nodes", None).0;
     let pods = Index::of(sim, "pods");
-    for ds in sim.store.list("apps/daemonsets", None).0 {
+    for ds in sets {
         sync(sim, &ds, &nodes, &pods);
     }
 }

@@ -31,6 +31,9 @@ pub fn reconcile(sim: &Sim) {
             remove_finalizer(sim, p);
         }
     }
+    if jobs.is_empty() {
+        return;
+    }
     let pods = Index::of(sim, "pods");
     for j in &jobs {
         if !is_deleting(j) {

@@ -19,8 +19,12 @@ const WHO: Reporter = Reporter { component: "statefulset-controller", kind: "Sta
 const REVISION_LABEL: &str = "controller-revision-hash";
 
 pub fn reconcile(sim: &Sim) {
+    let sets = sim.store.list("apps/statefulsets", None).0;
+    if sets.is_empty() {
+        return;
+    }
     let pods = Index::of(sim, "pods");
-    for sts in sim.store.list("apps/statefulsets", None).0 {
+    for sts in sets {
         sync(sim, &sts, &pods);
     }
 }
