@@ -13,7 +13,7 @@ use super::rollout::{
 use super::deployment_scale::new_rs_new_replicas;
 use super::{Reporter, Index, by_creation, claim, controller_ref, event, labels, name, namespace, selects, write_object};
 use crate::cluster::Sim;
-use crate::resources::json::{at, i64_at, str_at};
+use crate::resources::json::{arr_at, at, i64_at, str_at};
 use crate::store::{Key, is_deleting};
 
 const WHO: Reporter = Reporter { component: "deployment-controller", kind: "Deployment", api_version: "apps/v1" };
@@ -319,6 +319,17 @@ impl Pass<'_> {
             } else if timed_out(d, &status) {
                 set_condition(&mut status, new_condition("Progressing", "False", "ProgressDeadlineExceeded", &format!("{what} has timed out progressing.")));
             }
+        }
+        // Pod creation failures of the ReplicaSets (the new one's first) show on the deployment.
+        let failure = new_rs.into_iter().chain(old.iter()).flat_map(|r| arr_at(r, "status/conditions")).find(|c| str_at(c, "type") == "ReplicaFailure");
+        match failure {
+            Some(c) => {
+                let at_time = c.get("lastTransitionTime").cloned().unwrap_or(Value::Null);
+                let cond = json!({"type": "ReplicaFailure", "status": c["status"], "lastUpdateTime": at_time, "lastTransitionTime": at_time,
+                    "reason": c["reason"], "message": c["message"]});
+                set_condition(&mut status, cond);
+            }
+            None => remove_condition(&mut status, "ReplicaFailure"),
         }
         self.d["status"] = status;
     }

@@ -94,3 +94,29 @@ fn recreate_scales_old_pods_away_first_and_history_is_limited() {
     assert_eq!(rss.len(), 2, "one old ReplicaSet is kept (revisionHistoryLimit 1)");
     assert_eq!(dep(&sim)["status"]["availableReplicas"], 3);
 }
+
+#[test]
+fn pod_creation_failures_show_as_replica_failure() {
+    let sim = test_sim(false);
+    crate::controllers::bootstrap(&sim);
+    // A namespace whose default ServiceAccount does not exist (yet): pods are refused.
+    let ns = json!({"metadata": {"name": "team", "uid": "ns-uid"}, "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}});
+    sim.store.create(Key::new("namespaces", "", "team"), ns).unwrap();
+    let mut d = json!({"metadata": {"name": "web", "namespace": "team", "uid": "d2", "creationTimestamp": "2026-01-01T00:00:00Z"},
+        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}}}});
+    crate::resources::apply_defaults("apps", "Deployment", &mut d);
+    crate::resources::prepare_create("apps", "Deployment", &mut d);
+    sim.store.create(Key::new("apps/deployments", "team", "web"), d).unwrap();
+    for _ in 0..3 {
+        deployment::reconcile(&sim);
+        replicaset::reconcile(&sim);
+    }
+    let d = sim.store.get(&Key::new("apps/deployments", "team", "web")).unwrap();
+    let failure = arr_at(&d, "status/conditions").iter().find(|c| str_at(c, "type") == "ReplicaFailure").expect("ReplicaFailure").clone();
+    assert_eq!(failure["reason"], "FailedCreate");
+    let msg = failure["message"].as_str().unwrap();
+    assert!(msg.starts_with("pods \"web-") && msg.ends_with("-\" is forbidden: error looking up service account team/default: serviceaccount \"default\" not found"), "{msg}");
+    let events = sim.store.list("events", Some("team")).0;
+    assert!(events.iter().any(|e| e["reason"] == "FailedCreate" && e["type"] == "Warning" && e["message"].as_str().unwrap().starts_with("Error creating: pods \"web-")));
+}
