@@ -154,7 +154,7 @@ fn sync(sim: &Sim, job: &Value, owned: &[Arc<Value>]) {
                 Some(c) => (c - done_count).clamp(0, parallelism),
                 None => if succeeded > 0 { 0 } else { parallelism },
             };
-            if active_n < want {
+            if active_n < want && !backing_off(&mine, failed, now) {
                 let taken: BTreeSet<i64> = active.iter().filter_map(|p| completion_index(p)).collect();
                 let mut free = (0..completions.unwrap_or(0)).filter(|i| !completed.contains(i) && !taken.contains(i));
                 let mut missing = want - active_n;
@@ -226,6 +226,21 @@ fn sync(sim: &Sim, job: &Value, owned: &[Arc<Value>]) {
     s.insert("ready".into(), json!(ready));
     super::write_status(sim, "batch/jobs", job, Value::Object(s));
     ttl_cleanup(sim, job);
+}
+
+/// The pod failure backoff: after `n` failures the next pod waits 10 s · 2^(n-1) (at most 6 min)
+/// from the last failure.
+fn backing_off(pods: &[&Arc<Value>], failed: i64, now: chrono::DateTime<chrono::Utc>) -> bool {
+    if failed == 0 {
+        return false;
+    }
+    let finished_at = |p: &Value| {
+        let ends = arr_at(p, "status/containerStatuses").iter().map(|c| str_at(c, "state/terminated/finishedAt")).max().unwrap_or("");
+        parse_time(ends).or_else(|| parse_time(str_at(p, "metadata/deletionTimestamp"))).or_else(|| parse_time(str_at(p, "metadata/creationTimestamp")))
+    };
+    let last = pods.iter().filter(|p| super::phase(p) == "Failed" || is_deleting(p)).filter_map(|p| finished_at(p)).max();
+    let delay = (10i64 << (failed - 1).clamp(0, 6)).min(360);
+    last.is_some_and(|t| t + chrono::Duration::seconds(delay) > now)
 }
 
 fn update_suspend_condition(sim: &Sim, job: &Value, conds: &mut Vec<Value>, suspended: bool, status: &mut Value) {
@@ -380,6 +395,18 @@ mod tests {
         assert_eq!(j["status"]["failed"], 2);
         let failed = arr_at(&j, "status/conditions").iter().find(|c| str_at(c, "type") == "Failed").expect("Failed condition");
         assert_eq!(failed["reason"], "BackoffLimitExceeded");
+    }
+
+    #[test]
+    fn failed_pods_are_replaced_after_a_backoff() {
+        let sim = setup();
+        sim.store.create(Key::new("batch/jobs", "default", "pi"), job(json!({"spec": {"backoffLimit": 3}}))).unwrap();
+        reconcile(&sim);
+        finish_pods(&sim, "Failed", 1);
+        reconcile(&sim);
+        let j = stored(&sim);
+        assert_eq!((j["status"]["failed"].clone(), j["status"]["active"].clone()), (json!(1), json!(1)), "no new pod within 10 s");
+        assert!(j["status"].get("conditions").is_none());
     }
 
     #[test]
