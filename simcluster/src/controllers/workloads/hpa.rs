@@ -165,11 +165,21 @@ fn stabilize(sim: &Sim, hpa: &Value, proposal: i64, current: i64) -> i64 {
 
 /// One pod's usage of a resource in milli-units (cpu: millicores, memory: milli-bytes).
 ///
-/// METRICS: the single place where the HPA reads pod usage — PodMetrics objects stored under
-/// the `metrics.k8s.io/pods` storage resource (namespace, pod name). Adapt this function if the
-/// metrics simulation exposes usage another way.
-fn pod_usage(sim: &Sim, ns: &str, pod: &str, resource: &str) -> Option<i64> {
-    let m = sim.store.get(&Key::new("metrics.k8s.io/pods", ns, pod))?;
+/// METRICS: the single place where the HPA reads pod usage. For now PodMetrics objects stored
+/// under the `metrics.k8s.io/pods` storage resource (namespace, pod name) are read. The
+/// metrics simulation (`sim_metrics`, served by `api::metrics`) computes usage on the fly
+/// instead; once it is merged, this body becomes:
+/// ```text
+/// let at = crate::sim_metrics::sample_time(chrono::Utc::now());
+/// let usage = crate::sim_metrics::pod_usage(sim.config.random_seed, pod, at);
+/// if usage.is_empty() { return None; }
+/// Some(match resource {
+///     "cpu" => usage.iter().map(|(_, u)| u.cpu_nanos).sum::<i64>() / 1_000_000,
+///     _ => usage.iter().map(|(_, u)| u.memory_bytes).sum::<i64>() * 1000,
+/// })
+/// ```
+fn pod_usage(sim: &Sim, pod: &Value, resource: &str) -> Option<i64> {
+    let m = sim.store.get(&Key::new("metrics.k8s.io/pods", namespace(pod), name(pod)))?;
     let mut total = 0i64;
     for c in arr_at(&m, "containers") {
         let q = obj_at(c, "usage").and_then(|u| u.get(resource)).and_then(Value::as_str)?;
@@ -210,7 +220,7 @@ fn compute_metrics(sim: &Sim, hpa: &Value, target: &Value, current: i64) -> Resu
         let mut requests = 0i64;
         let mut counted = 0i64;
         for p in &pods {
-            let Some(u) = pod_usage(sim, namespace(p), name(p), resource) else { continue };
+            let Some(u) = pod_usage(sim, p, resource) else { continue };
             let Some(r) = request_milli(p, resource) else {
                 return Err(("FailedGetResourceMetric", format!("failed to get {resource} utilization: missing request for {resource} in container of Pod {}", name(p))));
             };

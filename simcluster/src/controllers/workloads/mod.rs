@@ -217,14 +217,15 @@ pub(crate) fn create_pod(
     extra(&mut meta);
     let mut pod = json!({"kind": "Pod", "apiVersion": "v1", "metadata": meta, "spec": spec});
     crate::resources::apply_defaults("", "Pod", &mut pod);
-    // LIMITRANGE: LimitRange defaults for pods created by controllers are applied here, through
-    // the admission function the LimitRanger work adds (same as for API creates).
+    // LIMITRANGE: LimitRange defaults for pods created by controllers belong here, as for API
+    // creates: `crate::admission::default_pod_resources(sim, ns, &mut pod);` (LimitRanger work).
     crate::resources::admit_pod_create(&mut pod);
     crate::resources::prepare_create("", "Pod", &mut pod);
     let now = super::now();
     crate::patch::track_update(None, &mut pod, "kube-controller-manager", "Update", "v1", &now);
-    // QUOTA: the ResourceQuota check of controller-created pods belongs here (a refusal becomes
-    // a FailedCreate event with the quota message), once admission offers it without a request.
+    // QUOTA: controller-created pods pass the validating LimitRanger and ResourceQuota checks
+    // when stored through `crate::admission::create_checked(sim, "", "pods", pod)` instead of
+    // `sim.store.create` below; its error message is what the FailedCreate event reports.
     for _ in 0..5 {
         let pod_name = match name {
             Some(n) => n.to_string(),
