@@ -410,6 +410,24 @@ mod tests {
     }
 
     #[test]
+    fn pods_of_a_deleted_job_lose_the_tracking_finalizer() {
+        let sim = setup();
+        sim.store.create(Key::new("batch/jobs", "default", "pi"), job(json!({}))).unwrap();
+        reconcile(&sim);
+        // Deleted with propagationPolicy=Orphan: the garbage collector drops the owner reference.
+        sim.store.delete(&Key::new("batch/jobs", "default", "pi"), None).unwrap();
+        for p in sim.store.list("pods", Some("default")).0 {
+            let mut next = (*p).clone();
+            next["metadata"].as_object_mut().unwrap().remove("ownerReferences");
+            sim.store.update(&Key::new("pods", "default", name(&p)), next, None).unwrap();
+        }
+        reconcile(&sim);
+        let pods = sim.store.list("pods", Some("default")).0;
+        assert_eq!(pods.len(), 2, "orphaned pods stay");
+        assert!(pods.iter().all(|p| !has_finalizer(p)));
+    }
+
+    #[test]
     fn indexed_jobs_name_pods_by_index() {
         let sim = setup();
         sim.store.create(Key::new("batch/jobs", "default", "pi"), job(json!({"spec": {"completionMode": "Indexed"}}))).unwrap();
