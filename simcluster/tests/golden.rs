@@ -19,8 +19,9 @@ const MACHINERY: &[&str] = &[
 ];
 
 /// Scenarios that depend on controllers and admission plugins (quota, LimitRanger, workload
-/// controllers). Add a file here once simcluster passes all of its steps.
-const CONTROLLER_DRIVEN: &[&str] = &["resourcequota-admission.json", "limitrange-defaults.json"];
+/// controllers), recorded without scheduler and kubelet: pods stay Pending.
+const CONTROLLER_DRIVEN: &[&str] =
+    &["resourcequota-admission.json", "limitrange-defaults.json", "deployment-scale.json", "workloads-misc.json"];
 
 /// Run replay.py on some scenario files; returns (passed, failed, stdout).
 async fn replay(files: &[&str]) -> (u32, u32, String) {
@@ -52,6 +53,6 @@ async fn golden_api_machinery_scenarios_all_pass() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn golden_controller_driven_scenarios_all_pass() {
     let (passed, failed, out) = replay(CONTROLLER_DRIVEN).await;
-    assert!(passed >= 32, "too few steps ran:\n{out}");
+    assert!(passed >= 94, "too few steps ran:\n{out}");
     assert_eq!(failed, 0, "golden steps failed:\n{out}");
 }

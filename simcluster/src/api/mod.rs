@@ -5,6 +5,7 @@ mod auth;
 mod decode;
 mod delete;
 mod discovery_routes;
+pub mod events_v1;
 pub mod negotiate;
 mod options;
 mod patching;
@@ -81,6 +82,9 @@ impl Ctx {
 
 /// Storage resource name for a group and plural.
 pub fn storage_resource(group: &str, plural: &str) -> String {
+    if let Some(shared) = events_v1::storage_alias(group, plural) {
+        return shared.to_string();
+    }
     if group.is_empty() { plural.to_string() } else { format!("{group}/{plural}") }
 }
 

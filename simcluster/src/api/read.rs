@@ -17,7 +17,7 @@ use crate::store::Key;
 
 /// The object as returned to clients: `kind` and `apiVersion` set.
 pub fn with_type(obj: &Value, kind: &str, api_version: &str) -> Value {
-    let mut o = obj.clone();
+    let mut o = super::events_v1::outgoing(obj, kind, api_version).unwrap_or_else(|| obj.clone());
     if let Some(m) = o.as_object_mut() {
         let mut out = Map::new();
         out.insert("kind".into(), json!(kind));
@@ -42,6 +42,7 @@ pub fn render_object(ctx: &Ctx, status: u16, obj: &Value) -> Response<Body> {
     match ctx.repr {
         Repr::Table(v) => {
             let include = ctx.query.get("includeObject").unwrap_or("Metadata");
+            let obj = &with_type(obj, &ctx.info.kind, &ctx.info.api_version());
             let mut t = crate::table::object_table(&ctx.info.group, &ctx.info.plural, obj, include, chrono::Utc::now());
             if v == "v1beta1" {
                 t["apiVersion"] = json!("meta.k8s.io/v1beta1");
@@ -143,6 +144,11 @@ pub fn list(ctx: &Ctx) -> Result<Response<Body>, ApiError> {
     let opts = list_options(&ctx.query)?;
     let sel = Selectors::parse(ctx, &opts.label_selector, &opts.field_selector)?;
     let (items, rv, cont, remaining) = select(ctx, &sel, opts.limit, &opts.continue_token)?;
+    let av = ctx.info.api_version();
+    let items: Vec<Arc<Value>> = match super::events_v1::is_v1(&ctx.info.kind, &av) {
+        true => items.iter().map(|o| Arc::new(super::events_v1::to_v1(o))).collect(),
+        false => items,
+    };
     let mut meta = Map::new();
     meta.insert("resourceVersion".into(), json!(rv.to_string()));
     if let Some(c) = cont {

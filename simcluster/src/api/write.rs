@@ -90,6 +90,7 @@ pub fn create_object(ctx: &Ctx, mut obj: Value, opts: &WriteOptions) -> Result<V
         let m = manager(ctx, opts);
         crate::patch::track_update(None, &mut obj, &m, "Update", &ctx.info.api_version(), &now);
     }
+    let mut obj = super::events_v1::incoming(obj, kind, &ctx.info.api_version(), true)?;
     admission::admit_create(ctx, &mut obj)?;
     {
         let m = meta_mut(&mut obj);
@@ -212,6 +213,7 @@ pub fn update_object(ctx: &Ctx, mut obj: Value, opts: &WriteOptions, status_only
         }
         obj = typed;
     }
+    let mut obj = super::events_v1::incoming(obj, kind, &ctx.info.api_version(), false)?;
     {
         let m = meta_mut(&mut obj);
         for k in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] {

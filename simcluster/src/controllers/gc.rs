@@ -61,7 +61,39 @@ pub fn interesting(ev: &crate::store::WatchEvent) -> bool {
     match ev.kind {
         EventType::Deleted => true,
         EventType::Added => o.pointer("/metadata/ownerReferences").is_some(),
-        EventType::Modified => is_deleting(o) && (has_finalizer(o, "orphan") || has_finalizer(o, "foregroundDeletion")),
+        EventType::Modified => {
+            is_deleting(o)
+                && ["orphan", "foregroundDeletion", PVC_PROTECTION, PV_PROTECTION].iter().any(|f| has_finalizer(o, f))
+        }
+    }
+}
+
+const PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
+const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
+
+/// Whether a pod that has not finished uses the claim.
+fn claim_in_use(sim: &Sim, namespace: &str, claim: &str) -> bool {
+    let (pods, _) = sim.store.list("pods", Some(namespace));
+    pods.iter().any(|p| {
+        let finished = matches!(p.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed"));
+        !finished
+            && p.pointer("/spec/volumes").and_then(Value::as_array).into_iter().flatten().any(|v| {
+                v.pointer("/persistentVolumeClaim/claimName").and_then(Value::as_str) == Some(claim)
+            })
+    })
+}
+
+/// The storage-object-in-use protection controllers: a deleted claim goes once no pod uses it,
+/// a deleted volume once no claim is bound to it.
+fn release_protection(sim: &Sim, key: &Key, obj: &Value) {
+    let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+    if has_finalizer(obj, PVC_PROTECTION) && !claim_in_use(sim, &key.namespace, name) {
+        remove_finalizer(sim, key, obj, PVC_PROTECTION);
+    } else if has_finalizer(obj, PV_PROTECTION) {
+        let (claims, _) = sim.store.list("persistentvolumeclaims", None);
+        if !claims.iter().any(|c| c.pointer("/spec/volumeName").and_then(Value::as_str) == Some(name)) {
+            remove_finalizer(sim, key, obj, PV_PROTECTION);
+        }
     }
 }
 
@@ -76,6 +108,10 @@ pub fn reconcile(sim: &Sim) {
             continue;
         }
         if !is_deleting(obj) {
+            continue;
+        }
+        if key.resource == "persistentvolumeclaims" || key.resource == "persistentvolumes" {
+            release_protection(sim, key, obj);
             continue;
         }
         let my_uid = uid(obj);

@@ -1,9 +1,12 @@
 //! The simulated controller manager: level-triggered loops that react to store events
-//! (namespace contents and termination, garbage collection through ownerReferences, quota usage).
+//! (namespace contents and termination, garbage collection through ownerReferences, quota usage,
+//! the workload controllers) and the event recorder they share.
 
+pub mod events;
 mod gc;
 mod namespace;
 mod quota;
+pub mod workloads;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,6 +42,9 @@ pub fn bootstrap(sim: &Sim) {
 pub fn spawn_all(sim: Arc<Sim>, stop: watch::Receiver<bool>) {
     tokio::spawn(run_loop(sim.clone(), stop.clone(), "namespace", namespace::reconcile));
     tokio::spawn(run_loop(sim.clone(), stop.clone(), "resourcequota", quota::reconcile));
+    for (name, reconcile) in workloads::CONTROLLERS {
+        tokio::spawn(run_loop(sim.clone(), stop.clone(), name, *reconcile));
+    }
     tokio::spawn(run_loop_filtered(sim, stop, "garbage-collector", gc::reconcile, gc::interesting, Duration::from_secs(2)));
 }
 
