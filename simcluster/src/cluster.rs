@@ -36,6 +36,14 @@ pub struct SimConfig {
     pub seed: Seed,
     /// Seed of the pseudo-random choices (metrics, failing images), for reproducible runs.
     pub random_seed: u64,
+    /// How long a bound pod stays ContainerCreating before its containers run (and how long
+    /// stopping a container takes).
+    pub kubelet_delay: std::time::Duration,
+    /// Fraction (0..1) of images whose pull fails (chosen by `random_seed`); images with
+    /// "doesnotexist" in their name always fail.
+    pub image_failure_fraction: f64,
+    /// How long the pods of Jobs run before they succeed.
+    pub job_run_time: std::time::Duration,
 }
 
 /// The initial content of a simulated cluster.
@@ -72,6 +80,9 @@ impl Default for SimConfig {
             kubelet: true,
             seed: Seed::None,
             random_seed: 42,
+            kubelet_delay: std::time::Duration::from_secs(1),
+            image_failure_fraction: 0.0,
+            job_run_time: std::time::Duration::from_secs(5),
         }
     }
 }

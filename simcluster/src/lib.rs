@@ -11,6 +11,8 @@ pub mod patch;
 pub mod resources;
 pub mod schema;
 pub mod selectors;
+pub mod sim_logs;
+pub mod sim_metrics;
 pub mod status;
 pub mod store;
 pub mod table;

@@ -1,8 +1,15 @@
 //! The simulated controller manager: level-triggered loops that react to store events
-//! (namespace contents and termination, garbage collection through ownerReferences).
+//! (namespace contents and termination, garbage collection through ownerReferences), and the
+//! node side: scheduler, kubelets, service endpoints, the seeded world.
 
+pub mod event_recorder;
 mod gc;
+pub mod kubelet;
 mod namespace;
+pub mod scheduler;
+mod seed;
+pub mod services;
+mod ticker;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,7 +24,7 @@ use crate::store::Key;
 const SYSTEM_NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
 
 /// Create the built-in namespaces and their contents before the server accepts requests.
-pub fn bootstrap(sim: &Sim) {
+pub fn bootstrap(sim: &Arc<Sim>) {
     for ns in SYSTEM_NAMESPACES {
         let obj = json!({
             "metadata": {
@@ -32,12 +39,19 @@ pub fn bootstrap(sim: &Sim) {
         let _ = sim.store.create(Key::new("namespaces", "", ns), obj);
         namespace::populate(sim, ns);
     }
+    services::bootstrap(sim);
+    seed::run(sim);
 }
 
 /// Start every controller; they stop when `stop` turns true.
 pub fn spawn_all(sim: Arc<Sim>, stop: watch::Receiver<bool>) {
     tokio::spawn(run_loop(sim.clone(), stop.clone(), "namespace", namespace::reconcile));
-    tokio::spawn(run_loop(sim, stop, "garbage-collector", gc::reconcile));
+    tokio::spawn(run_loop(sim.clone(), stop.clone(), "garbage-collector", gc::reconcile));
+    tokio::spawn(ticker::run(sim.clone(), stop.clone(), "endpoints", (), services::endpoints::reconcile));
+    if sim.config.kubelet {
+        tokio::spawn(ticker::run(sim.clone(), stop.clone(), "scheduler", scheduler::Scheduler::default(), scheduler::reconcile));
+        tokio::spawn(ticker::run(sim, stop, "kubelet", kubelet::Kubelet::default(), kubelet::reconcile));
+    }
 }
 
 /// Run `reconcile` after every burst of store events (debounced) and at least once a second.
