@@ -47,7 +47,7 @@ pub fn bootstrap(sim: &Arc<Sim>) {
 pub fn spawn_all(sim: Arc<Sim>, stop: watch::Receiver<bool>) {
     tokio::spawn(run_loop(sim.clone(), stop.clone(), "namespace", namespace::reconcile));
     tokio::spawn(run_loop(sim.clone(), stop.clone(), "garbage-collector", gc::reconcile));
-    tokio::spawn(ticker::run(sim.clone(), stop.clone(), "endpoints", (), services::endpoints::reconcile));
+    tokio::spawn(ticker::run(sim.clone(), stop.clone(), "endpoints", None, services::endpoints::reconcile));
     if sim.config.kubelet {
         tokio::spawn(ticker::run(sim.clone(), stop.clone(), "scheduler", scheduler::Scheduler::default(), scheduler::reconcile));
         tokio::spawn(ticker::run(sim, stop, "kubelet", kubelet::Kubelet::default(), kubelet::reconcile));

@@ -33,6 +33,9 @@ pub struct Kubelet {
     /// `(node, image)` pairs already pulled.
     pulled: HashSet<(String, String)>,
     beats: HashMap<String, node::Beats>,
+    /// Pods (uid) whose last step changed nothing: their resourceVersion then and when they
+    /// need a look again — unchanged pods are skipped until then.
+    idle: HashMap<String, (u64, Option<DateTime<Utc>>)>,
 }
 
 fn uid(v: &Value) -> String {
@@ -68,6 +71,16 @@ pub fn reconcile(sim: &Sim, st: &mut Kubelet) -> Option<Duration> {
         if matches!(str_at(pod, "status/phase"), "Succeeded" | "Failed") {
             continue;
         }
+        let rv = object_rv(pod);
+        if let Some((seen, due)) = st.idle.get(&uid(pod))
+            && *seen == rv
+            && due.is_none_or(|d| now < d)
+        {
+            if let Some(w) = *due {
+                wake = Some(wake.map_or(w, |x| x.min(w)));
+            }
+            continue;
+        }
         let ips = used.entry(node_name).or_default();
         let candidate = match at(pod, "status/podIP") {
             Some(_) => None,
@@ -89,7 +102,10 @@ pub fn reconcile(sim: &Sim, st: &mut Kubelet) -> Option<Duration> {
         if let Some(w) = out.wake {
             wake = Some(wake.map_or(w, |x| x.min(w)));
         }
-        let Some(status) = out.status else { continue };
+        let Some(status) = out.status else {
+            st.idle.insert(uid(pod), (rv, out.wake));
+            continue;
+        };
         let newly_accepted = at(pod, "status/startTime").is_none();
         let took_ip = candidate.is_some() && status.get("podIP").and_then(Value::as_str) == candidate.as_deref();
         match write_status(sim, pod, status) {
@@ -111,6 +127,7 @@ pub fn reconcile(sim: &Sim, st: &mut Kubelet) -> Option<Duration> {
     }
     st.accepted.retain(|k, _| live.contains(k));
     st.deleting.retain(|k, _| live.contains(k));
+    st.idle.retain(|k, _| live.contains(k));
     for n in nodes.values() {
         node::heartbeat(sim, n, &mut st.beats);
     }

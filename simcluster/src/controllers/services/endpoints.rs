@@ -217,14 +217,37 @@ fn sync_slice(sim: &Sim, svc: &Value, backends: &[Backend], slices: &[&Value], z
     }
 }
 
+/// A cheap fingerprint of a set of objects: changes when any of them is written or removed.
+fn fingerprint(lists: &[&[std::sync::Arc<Value>]]) -> u64 {
+    let mut sum = 0u64;
+    let mut xor = 0u64;
+    for list in lists {
+        sum = sum.wrapping_add(list.len() as u64).wrapping_mul(31);
+        for o in *list {
+            let rv = object_rv(o);
+            sum = sum.wrapping_add(rv);
+            xor ^= rv.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    sum ^ xor.rotate_left(17)
+}
+
 /// One pass: bring every selector Service's Endpoints and EndpointSlice up to date, remove
-/// the Endpoints of Services that are gone.
-pub fn reconcile(sim: &Sim, _: &mut ()) -> Option<Duration> {
+/// the Endpoints of Services that are gone. Skipped when no namespace, service, pod, node,
+/// Endpoints or EndpointSlice changed since the last pass.
+pub fn reconcile(sim: &Sim, last: &mut Option<u64>) -> Option<Duration> {
     let (namespaces, _) = sim.store.list("namespaces", None);
-    let open: HashSet<&str> = namespaces.iter().filter(|n| !is_deleting(n)).map(|n| str_at(n, "metadata/name")).collect();
     let (services, _) = sim.store.list("services", None);
     let (pods, _) = sim.store.list("pods", None);
     let (nodes, _) = sim.store.list("nodes", None);
+    let (slices, _) = sim.store.list("discovery.k8s.io/endpointslices", None);
+    let (endpoints, _) = sim.store.list("endpoints", None);
+    let print = fingerprint(&[&namespaces, &services, &pods, &nodes, &slices, &endpoints]);
+    if *last == Some(print) {
+        return None;
+    }
+    *last = Some(print);
+    let open: HashSet<&str> = namespaces.iter().filter(|n| !is_deleting(n)).map(|n| str_at(n, "metadata/name")).collect();
     let zones: HashMap<String, String> = nodes
         .iter()
         .filter_map(|n| Some((str_at(n, "metadata/name").to_string(), n.pointer("/metadata/labels/topology.kubernetes.io~1zone")?.as_str()?.to_string())))
@@ -233,7 +256,6 @@ pub fn reconcile(sim: &Sim, _: &mut ()) -> Option<Duration> {
     for p in &pods {
         by_ns.entry(str_at(p, "metadata/namespace")).or_default().push(p);
     }
-    let (slices, _) = sim.store.list("discovery.k8s.io/endpointslices", None);
     let mut wanted: HashSet<(String, String)> = HashSet::new();
     for svc in &services {
         let ns = str_at(svc, "metadata/namespace");
@@ -253,7 +275,6 @@ pub fn reconcile(sim: &Sim, _: &mut ()) -> Option<Duration> {
             .collect();
         sync_slice(sim, svc, &b, &mine, &zones);
     }
-    let (endpoints, _) = sim.store.list("endpoints", None);
     for ep in endpoints {
         let managed = ep.pointer("/metadata/labels/endpoints.kubernetes.io~1managed-by").and_then(Value::as_str) == Some(ENDPOINTS_MANAGER);
         let id = (str_at(&ep, "metadata/namespace").to_string(), str_at(&ep, "metadata/name").to_string());
