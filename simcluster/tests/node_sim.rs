@@ -233,6 +233,10 @@ async fn services_endpoints_and_proxies() {
     let updated = c.request::<Value>(req("PUT", "/api/v1/namespaces/sim/services/web", Some(again))).await.unwrap();
     assert_eq!((updated["spec"]["clusterIP"].as_str(), updated["spec"]["ports"][0]["nodePort"].as_i64()), (Some(ip.to_string().as_str()), Some(node_port)));
 
+    // Back to ClusterIP: the node port goes, the cluster IP stays.
+    let patch = http::Request::patch("/api/v1/namespaces/sim/services/web").header("content-type", "application/merge-patch+json").body(br#"{"spec":{"type":"ClusterIP"}}"#.to_vec()).unwrap();
+    let plain = c.request::<Value>(patch).await.unwrap();
+    assert_eq!((plain["spec"]["ports"][0].get("nodePort"), plain["spec"]["clusterIP"].as_str()), (None, Some(ip.to_string().as_str())));
     let web = until(&c, "/api/v1/namespaces/sim/pods/web", "web ready", |p| condition(p, "Ready")["status"] == "True").await;
     let pod_ip = web["status"]["podIP"].as_str().unwrap().to_string();
     let eps = until(&c, "/api/v1/namespaces/sim/endpoints/web", "endpoints", |e| e["subsets"].is_array()).await;

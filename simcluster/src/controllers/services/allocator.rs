@@ -127,6 +127,15 @@ pub fn allocate(sim: &Sim, mut svc: Value, old: Option<&Value>) -> Result<Value,
             }
         }
     }
+    let local_lb = ty == "LoadBalancer" && str_at(&svc, "spec/externalTrafficPolicy") == "Local";
+    if local_lb && svc.pointer("/spec/healthCheckNodePort").and_then(Value::as_i64).unwrap_or(0) == 0 {
+        let kept = old.and_then(|o| o.pointer("/spec/healthCheckNodePort")).and_then(Value::as_i64);
+        let mut rng = rand::rng();
+        let free = kept.or_else(|| (0..256).map(|_| rng.random_range(NODE_PORTS.0 + 128..=NODE_PORTS.1)).find(|n| !ports.contains(n)));
+        if let Some(n) = free {
+            svc["spec"]["healthCheckNodePort"] = json!(n);
+        }
+    }
     if errs.is_empty() { Ok(svc) } else { Err(invalid(&name, errs)) }
 }
 
