@@ -143,6 +143,27 @@ async fn pods_are_scheduled_and_run() {
     let gpu = until(&c, "/api/v1/namespaces/sim/pods/gpu", "gpu bound", |p| p["spec"]["nodeName"].is_string()).await;
     assert_eq!(gpu["spec"]["nodeName"], "sim-gpu-1");
 
+    // Claims of a scheduled pod are provisioned on its node (WaitForFirstConsumer).
+    post(&c, "/apis/storage.k8s.io/v1/storageclasses", json!({"metadata": {"name": "standard"}, "provisioner": "rancher.io/local-path", "volumeBindingMode": "WaitForFirstConsumer"})).await;
+    post(&c, "/api/v1/namespaces/sim/persistentvolumeclaims", json!({"metadata": {"name": "data"}, "spec": {"storageClassName": "standard", "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "2Gi"}}}})).await;
+    let mut db = nginx("db");
+    db["spec"]["volumes"] = json!([{"name": "data", "persistentVolumeClaim": {"claimName": "data"}}]);
+    pod(&c, "sim", db).await;
+    let claim = until(&c, "/api/v1/namespaces/sim/persistentvolumeclaims/data", "claim bound", |p| p["status"]["phase"] == "Bound").await;
+    assert_eq!(claim["status"]["capacity"]["storage"], "2Gi");
+    let pv = get(&c, &format!("/api/v1/persistentvolumes/{}", claim["spec"]["volumeName"].as_str().unwrap())).await;
+    let db_node = get(&c, "/api/v1/namespaces/sim/pods/db").await["spec"]["nodeName"].clone();
+    assert_eq!(pv["spec"]["nodeAffinity"]["required"]["nodeSelectorTerms"][0]["matchExpressions"][0]["values"][0], db_node);
+    assert_eq!((pv["status"]["phase"].as_str(), pv["spec"]["claimRef"]["name"].as_str()), (Some("Bound"), Some("data")));
+    // The volume pins its users to that node.
+    let other = if db_node == "sim-worker-1" { "sim-worker-2" } else { "sim-worker-1" };
+    let mut db2 = nginx("db2");
+    db2["spec"]["volumes"] = json!([{"name": "data", "persistentVolumeClaim": {"claimName": "data"}}]);
+    db2["spec"]["nodeSelector"] = json!({"kubernetes.io/hostname": other});
+    pod(&c, "sim", db2).await;
+    let db2 = until(&c, "/api/v1/namespaces/sim/pods/db2", "db2 unschedulable", |p| condition(p, "PodScheduled")["status"] == "False").await;
+    assert!(condition(&db2, "PodScheduled")["message"].as_str().unwrap().starts_with("0/4 nodes are available: 1 node(s) didn't match PersistentVolume's node affinity, 1 node(s) didn't match Pod's node affinity/selector, 2 node(s) had untolerated taint(s)."), "{db2:#}");
+
     // A pod for another scheduler waits until something binds it.
     let mut own = nginx("own");
     own["spec"]["schedulerName"] = json!("my-scheduler");

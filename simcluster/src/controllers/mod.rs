@@ -10,6 +10,7 @@ pub mod scheduler;
 mod seed;
 pub mod services;
 mod ticker;
+mod volumes;
 
 use std::sync::Arc;
 use std::time::Duration;

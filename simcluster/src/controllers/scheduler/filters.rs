@@ -166,7 +166,8 @@ fn term_matches(term: &Value, node: &NodeInfo) -> bool {
 }
 
 /// Run the filters of the default profile for `pod` on `node`, in the scheduler's order.
-pub fn filter(pod: &Value, node: &NodeInfo) -> Result<(), Failure> {
+/// `pinned`: the nodes the pod's bound volumes allow (`None`: no such constraint).
+pub fn filter(pod: &Value, node: &NodeInfo, pinned: Option<&[String]>) -> Result<(), Failure> {
     let tolerations = arr_at(pod, "spec/tolerations");
     if at(&node.node, "spec/unschedulable") == Some(&json!(true))
         && !tolerations.iter().any(|t| tolerates(t, "node.kubernetes.io/unschedulable", "", "NoSchedule"))
@@ -195,7 +196,11 @@ pub fn filter(pod: &Value, node: &NodeInfo) -> Result<(), Failure> {
     if !selector_ok || !affinity_ok {
         return Err(unresolvable("node(s) didn't match Pod's node affinity/selector"));
     }
-    fits(&pod_requests(pod), node)
+    fits(&pod_requests(pod), node)?;
+    if pinned.is_some_and(|p| !p.contains(&node.name)) {
+        return Err(unresolvable("node(s) didn't match PersistentVolume's node affinity"));
+    }
+    Ok(())
 }
 
 /// NodeResourcesFit: every insufficient resource is a reason; asking for more than the node has
@@ -289,14 +294,14 @@ mod tests {
         busy.add_pod(&pod("3"));
         let nodes = [node("cp", "4", Some("node-role.kubernetes.io/control-plane")), busy, node("w2", "8", None)];
         let p = pod("2");
-        let fails: Vec<Failure> = nodes[..2].iter().filter_map(|n| filter(&p, n).err()).collect();
+        let fails: Vec<Failure> = nodes[..2].iter().filter_map(|n| filter(&p, n, None).err()).collect();
         assert_eq!(
             fit_error(2, &fails, false),
             "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint(s). no new claims to deallocate, preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."
         );
-        assert!(filter(&p, &nodes[2]).is_ok());
+        assert!(filter(&p, &nodes[2], None).is_ok());
         let huge = pod("100");
-        let fails: Vec<Failure> = nodes.iter().filter_map(|n| filter(&huge, n).err()).collect();
+        let fails: Vec<Failure> = nodes.iter().filter_map(|n| filter(&huge, n, None).err()).collect();
         assert!(fit_error(3, &fails, true).ends_with("1 node(s) had untolerated taint(s), 2 Insufficient cpu. no new claims to deallocate, preemption: not eligible due to preemptionPolicy=Never."));
     }
 
@@ -305,13 +310,13 @@ mod tests {
         let gpu = node("g", "16", Some("nvidia.com/gpu"));
         let mut p = json!({"spec": {"containers": [{"resources": {"requests": {"nvidia.com/gpu": "1"}}}],
             "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]}});
-        assert_eq!(filter(&p, &gpu).unwrap_err().reasons, ["Insufficient nvidia.com/gpu"]);
+        assert_eq!(filter(&p, &gpu, None).unwrap_err().reasons, ["Insufficient nvidia.com/gpu"]);
         p["spec"]["nodeSelector"] = json!({"kubernetes.io/hostname": "other"});
-        assert_eq!(filter(&p, &gpu).unwrap_err().reasons, ["node(s) didn't match Pod's node affinity/selector"]);
+        assert_eq!(filter(&p, &gpu, None).unwrap_err().reasons, ["node(s) didn't match Pod's node affinity/selector"]);
         assert_eq!(fit_error(0, &[], false), "no nodes available to schedule pods");
         let mut full = node("f", "1", None);
         full.max_pods = 0;
-        assert_eq!(filter(&pod("0"), &full).unwrap_err(), Failure { reasons: vec!["Too many pods".into()], unresolvable: false });
+        assert_eq!(filter(&pod("0"), &full, None).unwrap_err(), Failure { reasons: vec!["Too many pods".into()], unresolvable: false });
     }
 
     #[test]

@@ -107,6 +107,7 @@ fn priority(pod: &Value) -> i64 {
 
 /// One scheduling pass over every pending pod, highest priority and oldest first.
 pub fn reconcile(sim: &Sim, st: &mut Scheduler) -> Option<Duration> {
+    super::volumes::reclaim(sim);
     let (pods, _) = sim.store.list("pods", None);
     let mut pending: Vec<&Arc<Value>> = pods.iter().filter(|p| needs_scheduling(p)).collect();
     st.failed.retain(|uid, _| pending.iter().any(|p| str_at(p, "metadata/uid") == uid));
@@ -144,10 +145,11 @@ fn schedule_one(sim: &Sim, st: &mut Scheduler, pod: &Value, infos: &mut [NodeInf
         }
         return;
     }
+    let pinned = super::volumes::pinned_nodes(sim, pod);
     let mut failures: Vec<Failure> = Vec::new();
     let mut best: Option<(i64, u64, usize)> = None;
     for (i, n) in infos.iter().enumerate() {
-        match filters::filter(pod, n) {
+        match filters::filter(pod, n, pinned.as_deref()) {
             Ok(()) => {
                 let key = (filters::score(pod, n), hash64(0, &[name, &n.name]), i);
                 if best.is_none_or(|b| (key.0, key.1) > (b.0, b.1)) {
@@ -160,6 +162,7 @@ fn schedule_one(sim: &Sim, st: &mut Scheduler, pod: &Value, infos: &mut [NodeInf
     if let Some((_, _, i)) = best {
         let node = infos[i].name.clone();
         if bind(sim, ns, name, &node).is_ok() {
+            super::volumes::provision_for(sim, pod, &node);
             infos[i].add_pod(pod);
             st.failed.remove(uid);
             let msg = format!("Successfully assigned {ns}/{name} to {node}");
