@@ -38,6 +38,14 @@ pub struct SimConfig {
     pub random_seed: u64,
     /// How many past events watches can resume from; older resourceVersions get 410 Gone.
     pub watch_history: usize,
+    /// How long a bound pod stays ContainerCreating before its containers run (and how long
+    /// stopping a container takes).
+    pub kubelet_delay: std::time::Duration,
+    /// Fraction (0..1) of images whose pull fails (chosen by `random_seed`); images with
+    /// "doesnotexist" in their name always fail.
+    pub image_failure_fraction: f64,
+    /// How long the pods of Jobs run before they succeed.
+    pub job_run_time: std::time::Duration,
 }
 
 /// The initial content of a simulated cluster.
@@ -75,6 +83,9 @@ impl Default for SimConfig {
             seed: Seed::None,
             random_seed: 42,
             watch_history: crate::store::DEFAULT_HISTORY_LEN,
+            kubelet_delay: std::time::Duration::from_secs(1),
+            image_failure_fraction: 0.0,
+            job_run_time: std::time::Duration::from_secs(5),
         }
     }
 }

@@ -12,6 +12,8 @@ pub mod protobuf;
 pub mod resources;
 pub mod schema;
 pub mod selectors;
+pub mod sim_logs;
+pub mod sim_metrics;
 pub mod status;
 pub mod store;
 pub mod table;

@@ -30,6 +30,18 @@ pub struct SimclusterArgs {
     /// Initial content: `none` (system namespaces), `empty` (plus nodes) or `demo` (plus workloads).
     #[arg(long, env = "SIMCLUSTER_SEED", default_value = "empty")]
     pub seed: simcluster::Seed,
+    /// Seed of the simulated choices (resource usage, failing images): same seed, same cluster.
+    #[arg(long, env = "SIMCLUSTER_RANDOM_SEED", default_value_t = 42)]
+    pub random_seed: u64,
+    /// Milliseconds a scheduled pod stays ContainerCreating before it runs.
+    #[arg(long, env = "SIMCLUSTER_KUBELET_DELAY_MS", default_value_t = 1000)]
+    pub kubelet_delay_ms: u64,
+    /// Fraction (0 to 1) of container images whose pull fails (images named "doesnotexist" always do).
+    #[arg(long, env = "SIMCLUSTER_IMAGE_FAILURE_FRACTION", default_value_t = 0.0)]
+    pub image_failure_fraction: f64,
+    /// Seconds the pods of Jobs run before they succeed.
+    #[arg(long, env = "SIMCLUSTER_JOB_RUN_SECONDS", default_value_t = 5)]
+    pub job_run_seconds: u64,
 }
 
 pub async fn run(args: SimclusterArgs) -> anyhow::Result<()> {
@@ -39,6 +51,10 @@ pub async fn run(args: SimclusterArgs) -> anyhow::Result<()> {
         metrics_api: args.metrics_api,
         kubelet: !args.no_kubelet,
         seed: args.seed,
+        random_seed: args.random_seed,
+        kubelet_delay: std::time::Duration::from_millis(args.kubelet_delay_ms),
+        image_failure_fraction: args.image_failure_fraction.clamp(0.0, 1.0),
+        job_run_time: std::time::Duration::from_secs(args.job_run_seconds),
         ..Default::default()
     };
     let cluster = SimCluster::start(config).await.context("starting the simulated cluster")?;
@@ -68,6 +84,10 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         metrics_api: true,
         no_kubelet: false,
         seed: simcluster::Seed::Demo,
+        random_seed: 42,
+        kubelet_delay_ms: 1000,
+        image_failure_fraction: 0.0,
+        job_run_seconds: 20,
     })
     .await
 }

@@ -9,7 +9,7 @@ use super::Ctx;
 use super::negotiate;
 use super::options::{DeleteOptions, delete_options, list_options};
 use super::read::{Selectors, render_object, select, with_type};
-use super::write::{add_warnings, now_rfc3339};
+use super::write::add_warnings;
 use crate::status::{ApiError, details};
 use crate::store::{Key, StoreError, is_deleting, object_rv};
 
@@ -54,6 +54,17 @@ fn default_policy(group: &str, plural: &str) -> &'static str {
 fn precondition_conflict(kind: &str, name: &str, what: String) -> ApiError {
     ApiError::new(409, "Conflict", format!("Operation cannot be fulfilled on {kind} {name:?}: {what}"))
         .with_details(details(name, "", kind))
+}
+
+/// The grace period of a pod deletion (pod strategy `CheckGracefulDelete`): the one asked for,
+/// else the pod's `terminationGracePeriodSeconds`; 0 for pods that never ran on a node or ended.
+fn pod_grace(pod: &Value, asked: Option<i64>) -> i64 {
+    let unscheduled = pod.pointer("/spec/nodeName").and_then(Value::as_str).is_none_or(str::is_empty);
+    let ended = matches!(pod.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed"));
+    if unscheduled || ended {
+        return 0;
+    }
+    asked.unwrap_or_else(|| pod.pointer("/spec/terminationGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(30)).max(0)
 }
 
 /// Delete one object with the given options.
@@ -114,9 +125,11 @@ pub fn delete_one(ctx: &Ctx, namespace: &str, name: &str, opts: &DeleteOptions) 
         {
             let m = obj["metadata"].as_object_mut().expect("stored objects have metadata");
             if !m.contains_key("deletionTimestamp") {
-                m.insert("deletionTimestamp".into(), json!(now_rfc3339()));
+                let grace = if graceful_pod { pod_grace(&old, opts.grace_period_seconds) } else { opts.grace_period_seconds.unwrap_or(0).max(0) };
+                let at = chrono::Utc::now() + chrono::Duration::seconds(grace);
+                m.insert("deletionTimestamp".into(), json!(at.format("%Y-%m-%dT%H:%M:%SZ").to_string()));
                 if !is_namespace {
-                    m.insert("deletionGracePeriodSeconds".into(), json!(opts.grace_period_seconds.unwrap_or(0).max(0)));
+                    m.insert("deletionGracePeriodSeconds".into(), json!(grace));
                 }
                 if crate::resources::uses_generation(group, kind)
                     && let Some(g) = m.get("generation").and_then(Value::as_i64)

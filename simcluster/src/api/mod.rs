@@ -6,10 +6,15 @@ mod decode;
 mod delete;
 mod discovery_routes;
 pub mod events_v1;
+mod internal;
+mod metrics;
 pub mod negotiate;
 mod options;
 mod patching;
 pub mod path;
+mod pod_binding;
+mod pod_log;
+mod proxy;
 mod read;
 mod subresource;
 mod watch;
@@ -27,6 +32,7 @@ use crate::cluster::Sim;
 use crate::discovery::ResourceInfo;
 use crate::status::ApiError;
 pub use auth::Identity;
+pub use internal::create_as_admin;
 use negotiate::Repr;
 use path::{ResourcePath, Target};
 
@@ -136,13 +142,23 @@ async fn handle(sim: Arc<Sim>, method: Method, uri: axum::http::Uri, headers: He
         }
         Target::Resource(rp) => {
             let info = resolve(&sim, &rp)?;
+            if rp.subresource == "proxy" {
+                let verb = if matches!(method, Method::GET | Method::HEAD) { "get" } else { "create" };
+                auth::authorize_resource(&identity, verb, &rp)?;
+                let ctx = Ctx { sim, info, path: rp, query, headers, repr: Repr::Json, identity };
+                return proxy::handle(&ctx, &method, &uri, read_body(body).await?);
+            }
             let verb = verb_for(&method, &rp, &query)?;
             if !info.has_verb(base_verb(verb)) && rp.subresource.is_empty() {
                 return Err(ApiError::method_not_allowed());
             }
             auth::authorize_resource(&identity, verb, &rp)?;
-            let repr = repr.ok_or_else(negotiate::not_acceptable)?;
+            // Logs are text/plain whatever the client accepts.
+            let repr = repr.or((rp.subresource == "log").then_some(Repr::Json)).ok_or_else(negotiate::not_acceptable)?;
             let ctx = Ctx { sim, info, path: rp, query, headers, repr, identity };
+            if ctx.info.group == crate::discovery::METRICS_GROUP {
+                return metrics::handle(&ctx, verb);
+            }
             if !ctx.path.subresource.is_empty() {
                 let bytes = read_body(body).await?;
                 return subresource::handle(&ctx, verb, bytes).await;

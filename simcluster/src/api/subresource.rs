@@ -57,6 +57,9 @@ pub async fn handle(ctx: &Ctx, verb: &str, body: Bytes) -> Result<Response<Body>
             .map_err(|e| e.to_api_error())?;
             Ok(negotiate::object(200, &set_scale(ctx, &patched, opts.dry_run)?, ctx.repr))
         }
+        ("log", "get") => super::pod_log::get(ctx).await,
+        ("binding", "create") => super::pod_binding::binding(ctx, &body),
+        ("eviction", "create") => super::pod_binding::eviction(ctx, &body),
         _ => Err(ApiError::method_not_allowed()),
     }
 }

@@ -116,6 +116,7 @@ pub fn create_object(ctx: &Ctx, mut obj: Value, opts: &WriteOptions) -> Result<V
     // creates cannot both pass a quota that has room for one.
     let _admission = ctx.sim.admission_lock.lock().unwrap_or_else(|e| e.into_inner());
     admission::validate_create(ctx, &obj)?;
+    let obj = crate::controllers::services::allocate_create(&ctx.sim, group, kind, obj)?;
     if opts.dry_run {
         if ctx.sim.store.get(&key).is_some() {
             return Err(ApiError::already_exists(&ctx.info.plural, group, &name));
@@ -239,6 +240,7 @@ pub fn update_object(ctx: &Ctx, mut obj: Value, opts: &WriteOptions, status_only
     let obj = order_object(obj);
     let _admission = ctx.sim.admission_lock.lock().unwrap_or_else(|e| e.into_inner());
     admission::validate_update(ctx, &obj, &old)?;
+    let obj = crate::controllers::services::allocate_update(&ctx.sim, group, kind, obj, &old)?;
     if opts.dry_run {
         return Ok(obj);
     }

@@ -215,7 +215,7 @@ pub fn record_for(sim: &Sim, who: &Reporter, obj: &Value, event_type: &str, reas
 mod tests {
     use super::*;
 
-    fn sim() -> Sim {
+    fn sim() -> std::sync::Arc<Sim> {
         let sim = crate::controllers::workloads::test_sim(false);
         crate::controllers::bootstrap(&sim);
         sim

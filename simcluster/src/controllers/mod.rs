@@ -1,12 +1,20 @@
 //! The simulated controller manager: level-triggered loops that react to store events
 //! (namespace contents and termination, garbage collection through ownerReferences, quota usage,
-//! the workload controllers) and the event recorder they share.
+//! the workload controllers), the node side (scheduler, kubelets, service endpoints, the
+//! seeded world) and the event recorders they share.
 
+pub mod event_recorder;
 pub mod events;
 mod gc;
+pub mod kubelet;
 mod namespace;
 mod quota;
 pub mod workloads;
+pub mod scheduler;
+mod seed;
+pub mod services;
+mod ticker;
+mod volumes;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,7 +29,7 @@ use crate::store::Key;
 const SYSTEM_NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
 
 /// Create the built-in namespaces and their contents before the server accepts requests.
-pub fn bootstrap(sim: &Sim) {
+pub fn bootstrap(sim: &Arc<Sim>) {
     for ns in SYSTEM_NAMESPACES {
         let obj = json!({
             "metadata": {
@@ -36,6 +44,8 @@ pub fn bootstrap(sim: &Sim) {
         let _ = sim.store.create(Key::new("namespaces", "", ns), obj);
         namespace::populate(sim, ns);
     }
+    services::bootstrap(sim);
+    seed::run(sim);
 }
 
 /// Start every controller; they stop when `stop` turns true.
@@ -45,7 +55,12 @@ pub fn spawn_all(sim: Arc<Sim>, stop: watch::Receiver<bool>) {
     for (name, reconcile) in workloads::CONTROLLERS {
         tokio::spawn(run_loop(sim.clone(), stop.clone(), name, *reconcile));
     }
-    tokio::spawn(run_loop_filtered(sim, stop, "garbage-collector", gc::reconcile, gc::interesting, Duration::from_secs(2)));
+    tokio::spawn(run_loop_filtered(sim.clone(), stop.clone(), "garbage-collector", gc::reconcile, gc::interesting, Duration::from_secs(2)));
+    tokio::spawn(ticker::run(sim.clone(), stop.clone(), "endpoints", None, services::endpoints::reconcile));
+    if sim.config.kubelet {
+        tokio::spawn(ticker::run(sim.clone(), stop.clone(), "scheduler", scheduler::Scheduler::default(), scheduler::reconcile));
+        tokio::spawn(ticker::run(sim, stop, "kubelet", kubelet::Kubelet::default(), kubelet::reconcile));
+    }
 }
 
 /// Run `reconcile` after every burst of store events (debounced) and at least once a second.

@@ -80,6 +80,7 @@ pub fn prepare_create(obj: &mut Value) {
 
 /// Keeps the allocated cluster IPs, node ports and IP families when an update leaves them empty.
 pub fn prepare_update(new: &mut Value, old: &Value) {
+    drop_type_dependent_fields(new, old);
     let same_kind =
         str_at(new, "spec/type") != "ExternalName" && str_at(old, "spec/type") != "ExternalName";
     if let Some(st) = old.get("status") {
@@ -98,6 +99,12 @@ pub fn prepare_update(new: &mut Value, old: &Value) {
         }
     }
     let old_ports = arr_at(old, "spec/ports").to_vec();
+    // Node ports are kept only while the Service still needs them (patchAllocatedValues).
+    let needs = |ty: &str| matches!(ty, "NodePort" | "LoadBalancer");
+    let new_type = spec.get("type").and_then(Value::as_str).unwrap_or("").to_string();
+    if !needs(&new_type) || !needs(str_at(old, "spec/type")) {
+        return;
+    }
     for p in each_obj_mut(spec, "ports") {
         if p.get("nodePort").and_then(Value::as_i64).unwrap_or(0) == 0 {
             let same = old_ports
@@ -110,6 +117,26 @@ pub fn prepare_update(new: &mut Value, old: &Value) {
                 p.insert("nodePort".into(), np.clone());
             }
         }
+    }
+}
+
+/// `dropTypeDependentFields`: when the type no longer needs node ports, the unchanged ones of
+/// the old Service (and its health check node port) are dropped instead of failing validation.
+fn drop_type_dependent_fields(new: &mut Value, old: &Value) {
+    let needs = |v: &Value| matches!(str_at(v, "spec/type"), "NodePort" | "LoadBalancer");
+    if !needs(old) || needs(new) {
+        return;
+    }
+    let ports = |v: &Value| arr_at(v, "spec/ports").iter().map(|p| p.get("nodePort").cloned()).collect::<Vec<_>>();
+    let unchanged = ports(new) == ports(old);
+    let spec = child(as_obj(new), "spec");
+    if unchanged {
+        for p in each_obj_mut(spec, "ports") {
+            p.remove("nodePort");
+        }
+    }
+    if spec.get("healthCheckNodePort") == old.pointer("/spec/healthCheckNodePort") {
+        spec.remove("healthCheckNodePort");
     }
 }
 

@@ -179,7 +179,7 @@ fn cleanup_history(sim: &Sim, cj: &Value, jobs: &[Arc<Value>]) {
 mod tests {
     use super::*;
 
-    fn setup() -> Sim {
+    fn setup() -> std::sync::Arc<Sim> {
         let sim = super::super::test_sim(false);
         crate::controllers::bootstrap(&sim);
         sim

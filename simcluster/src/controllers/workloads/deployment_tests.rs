@@ -7,7 +7,7 @@ use crate::cluster::Sim;
 use crate::resources::json::{arr_at, str_at};
 use crate::store::{Key, is_deleting};
 
-fn setup() -> Sim {
+fn setup() -> std::sync::Arc<Sim> {
     let sim = test_sim(false);
     crate::controllers::bootstrap(&sim);
     let mut d = json!({"metadata": {"name": "web", "namespace": "default", "uid": "d-uid", "creationTimestamp": "2026-01-01T00:00:00Z"},

@@ -165,27 +165,18 @@ fn stabilize(sim: &Sim, hpa: &Value, proposal: i64, current: i64) -> i64 {
 
 /// One pod's usage of a resource in milli-units (cpu: millicores, memory: milli-bytes).
 ///
-/// METRICS: the single place where the HPA reads pod usage. For now PodMetrics objects stored
-/// under the `metrics.k8s.io/pods` storage resource (namespace, pod name) are read. The
-/// metrics simulation (`sim_metrics`, served by `api::metrics`) computes usage on the fly
-/// instead; once it is merged, this body becomes:
-/// ```text
-/// let at = crate::sim_metrics::sample_time(chrono::Utc::now());
-/// let usage = crate::sim_metrics::pod_usage(sim.config.random_seed, pod, at);
-/// if usage.is_empty() { return None; }
-/// Some(match resource {
-///     "cpu" => usage.iter().map(|(_, u)| u.cpu_nanos).sum::<i64>() / 1_000_000,
-///     _ => usage.iter().map(|(_, u)| u.memory_bytes).sum::<i64>() * 1000,
-/// })
-/// ```
+/// The pod's usage of `resource` in milli-units, as metrics.k8s.io reports it (computed by the
+/// usage model of `sim_metrics`, the same one the metrics API serves).
 fn pod_usage(sim: &Sim, pod: &Value, resource: &str) -> Option<i64> {
-    let m = sim.store.get(&Key::new("metrics.k8s.io/pods", namespace(pod), name(pod)))?;
-    let mut total = 0i64;
-    for c in arr_at(&m, "containers") {
-        let q = obj_at(c, "usage").and_then(|u| u.get(resource)).and_then(Value::as_str)?;
-        total += Quantity::parse(q).ok()?.milli_value();
+    let at = crate::sim_metrics::sample_time(chrono::Utc::now());
+    let usage = crate::sim_metrics::pod_usage(sim.config.random_seed, pod, at);
+    if usage.is_empty() {
+        return None;
     }
-    Some(total)
+    Some(match resource {
+        "cpu" => usage.iter().map(|(_, u)| u.cpu_nanos).sum::<i64>() / 1_000_000,
+        _ => usage.iter().map(|(_, u)| u.memory_bytes).sum::<i64>() * 1000,
+    })
 }
 
 fn request_milli(pod: &Value, resource: &str) -> Option<i64> {
@@ -265,9 +256,9 @@ fn milli_text(milli: i64, resource: &str) -> String {
 mod tests {
     use super::*;
 
-    fn setup(metrics: bool) -> Sim {
+    fn setup(metrics: bool) -> std::sync::Arc<Sim> {
         let mut sim = super::super::test_sim(false);
-        sim.config.metrics_api = metrics;
+        std::sync::Arc::get_mut(&mut sim).expect("not shared yet").config.metrics_api = metrics;
         crate::controllers::bootstrap(&sim);
         let d = json!({"metadata": {"name": "web", "namespace": "default", "uid": "d", "generation": 1},
             "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}}}});
@@ -298,23 +289,34 @@ mod tests {
     }
 
     #[test]
-    fn scales_up_from_pod_usage() {
+    fn replicas_follow_the_usage_the_metrics_api_reports() {
         let sim = setup(true);
+        let started = (chrono::Utc::now() - chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let mut pods = Vec::new();
         for i in 0..2 {
             let n = format!("web-{i}");
+            // Small requests: the usage model puts at least the idle usage of nginx on them.
             let pod = json!({"metadata": {"name": n, "namespace": "default", "labels": {"app": "web"}},
-                "spec": {"containers": [{"name": "c", "resources": {"requests": {"cpu": "100m"}}}]}, "status": {"phase": "Running"}});
-            sim.store.create(Key::new("pods", "default", &n), pod).unwrap();
-            let m = json!({"metadata": {"name": n, "namespace": "default"}, "containers": [{"name": "c", "usage": {"cpu": "100m", "memory": "10Mi"}}]});
-            sim.store.create(Key::new("metrics.k8s.io/pods", "default", &n), m).unwrap();
+                "spec": {"containers": [{"name": "c", "image": "nginx:1.27", "resources": {"requests": {"cpu": "1m"}}}]},
+                "status": {"phase": "Running", "containerStatuses": [{"name": "c", "state": {"running": {"startedAt": started}}}]}});
+            sim.store.create(Key::new("pods", "default", &n), pod.clone()).unwrap();
+            pods.push(pod);
         }
         reconcile(&sim);
-        // 100% utilization against a 50% target: ceil(2 * 2) = 4.
-        let d = sim.store.get(&Key::new("apps/deployments", "default", "web")).unwrap();
-        assert_eq!(d["spec"]["replicas"], 4);
         let h = hpa(&sim);
-        assert_eq!(h["status"]["desiredReplicas"], 4);
-        assert_eq!(h["status"]["currentMetrics"][0]["resource"]["current"]["averageUtilization"], 100);
+        let utilization = h["status"]["currentMetrics"][0]["resource"]["current"]["averageUtilization"].as_i64().expect("utilization reported");
+        // The same usage the metrics API reports, against the 1m requests of the two pods.
+        let at = crate::sim_metrics::sample_time(chrono::Utc::now());
+        let used: i64 = pods.iter().flat_map(|p| crate::sim_metrics::pod_usage(sim.config.random_seed, p, at)).map(|(_, u)| u.cpu_nanos / 1_000_000).sum();
+        assert_eq!(utilization, used * 100 / 2);
+        // ceil(current * utilization / target) with the 0.1 tolerance, within min/max.
+        let ratio = utilization as f64 / 50.0;
+        let want = if (ratio - 1.0).abs() <= 0.1 { 2 } else { ((2.0 * ratio).ceil() as i64).clamp(1, 5) };
+        assert!(want > 2, "idle nginx uses more than 1m: the HPA must scale up");
+        assert_eq!(h["status"]["desiredReplicas"], want);
+        let d = sim.store.get(&Key::new("apps/deployments", "default", "web")).unwrap();
+        assert_eq!(d["spec"]["replicas"], want);
         assert_eq!(h["status"]["conditions"][0]["reason"], "SucceededRescale");
     }
+
 }

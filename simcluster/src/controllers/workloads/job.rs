@@ -326,7 +326,7 @@ fn format_indexes(set: &BTreeSet<i64>) -> String {
 mod tests {
     use super::*;
 
-    fn setup() -> Sim {
+    fn setup() -> std::sync::Arc<Sim> {
         let sim = super::super::test_sim(false);
         crate::controllers::bootstrap(&sim);
         sim

@@ -351,9 +351,9 @@ pub(crate) use events::{Reporter, record_for as event};
 
 /// A Sim without a server, for unit tests of the controllers.
 #[cfg(test)]
-pub(crate) fn test_sim(kubelet: bool) -> Sim {
+pub(crate) fn test_sim(kubelet: bool) -> std::sync::Arc<Sim> {
     let config = crate::SimConfig { kubelet, ..Default::default() };
-    Sim {
+    std::sync::Arc::new(Sim {
         store: crate::store::Store::new(),
         registry: crate::discovery::Registry::new(false),
         admin_token: "t".into(),
@@ -362,5 +362,5 @@ pub(crate) fn test_sim(kubelet: bool) -> Sim {
         server_address: "127.0.0.1:0".into(),
         config,
         admission_lock: std::sync::Mutex::new(()),
-    }
+    })
 }

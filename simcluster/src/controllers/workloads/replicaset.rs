@@ -152,7 +152,7 @@ mod tests {
     use super::*;
     use crate::store::Key;
 
-    fn setup() -> Sim {
+    fn setup() -> std::sync::Arc<Sim> {
         let sim = super::super::test_sim(false);
         crate::controllers::bootstrap(&sim);
         sim
