@@ -38,6 +38,8 @@ pub struct SimConfig {
     pub random_seed: u64,
     /// How many past events watches can resume from; older resourceVersions get 410 Gone.
     pub watch_history: usize,
+    /// Workers added to the seeded nodes (sim-worker-3, ...), for large simulated clusters.
+    pub extra_nodes: usize,
     /// How long a bound pod stays ContainerCreating before its containers run (and how long
     /// stopping a container takes).
     pub kubelet_delay: std::time::Duration,
@@ -83,6 +85,7 @@ impl Default for SimConfig {
             seed: Seed::None,
             random_seed: 42,
             watch_history: crate::store::DEFAULT_HISTORY_LEN,
+            extra_nodes: 0,
             kubelet_delay: std::time::Duration::from_secs(1),
             image_failure_fraction: 0.0,
             job_run_time: std::time::Duration::from_secs(5),

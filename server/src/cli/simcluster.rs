@@ -23,6 +23,9 @@ pub struct SimclusterArgs {
     /// Serve the metrics.k8s.io API.
     #[arg(long, env = "SIMCLUSTER_METRICS_API", default_value_t = false)]
     pub metrics_api: bool,
+    /// Workers added to the seeded nodes (e.g. 296 for a 300-node cluster with `--seed empty`).
+    #[arg(long, env = "SIMCLUSTER_EXTRA_NODES", default_value_t = 0)]
+    pub extra_nodes: usize,
     /// No scheduler and no kubelet: pods stay Pending, nodes are plain objects (like the
     /// cluster the golden transcripts were recorded on).
     #[arg(long, env = "SIMCLUSTER_NO_KUBELET", default_value_t = false)]
@@ -84,6 +87,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         metrics_api: true,
         no_kubelet: false,
         seed: simcluster::Seed::Demo,
+        extra_nodes: 0,
         random_seed: 42,
         kubelet_delay_ms: 1000,
         image_failure_fraction: 0.0,

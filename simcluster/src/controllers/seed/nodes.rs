@@ -91,7 +91,7 @@ fn node(seed: u64, i: usize, s: &Spec) -> Value {
         capacity["nvidia.com/gpu"] = json!(s.gpus.to_string());
         allocatable["nvidia.com/gpu"] = json!(s.gpus.to_string());
     }
-    let mut spec = json!({"podCIDR": format!("10.244.{i}.0/24"), "podCIDRs": [format!("10.244.{i}.0/24")], "providerID": format!("sim://sim-region-1/{}/{}", s.zone, s.name)});
+    let mut spec = json!({"podCIDR": cidr(i), "podCIDRs": [cidr(i)], "providerID": format!("sim://sim-region-1/{}/{}", s.zone, s.name)});
     if let Some((k, v)) = s.taint {
         let mut t = json!({"key": k, "effect": "NoSchedule"});
         if !v.is_empty() {
@@ -148,8 +148,26 @@ fn node(seed: u64, i: usize, s: &Spec) -> Value {
 }
 
 /// Register the nodes and their Leases.
+/// The pod CIDR of the i-th node: 10.244.0.0/24, 10.244.1.0/24, ... (10.245.0.0/24 after 255).
+fn cidr(i: usize) -> String {
+    format!("10.{}.{}.0/24", 244 + i / 256, i % 256)
+}
+
 pub fn create(sim: &Sim) {
-    for (i, s) in NODES.iter().enumerate() {
+    // `SimConfig::extra_nodes` more workers like sim-worker-1/2, for clusters of any size.
+    let extra: Vec<Spec> = (0..sim.config.extra_nodes)
+        .map(|k| Spec {
+            name: Box::leak(format!("sim-worker-{}", k + 3).into_boxed_str()),
+            role: "worker",
+            zone: if k % 2 == 0 { "sim-region-1a" } else { "sim-region-1b" },
+            instance_type: "m6i.2xlarge",
+            cpu: 8,
+            memory_gi: 32,
+            gpus: 0,
+            taint: None,
+        })
+        .collect();
+    for (i, s) in NODES.iter().chain(extra.iter()).enumerate() {
         let n = node(sim.config.random_seed, i, s);
         let _ = sim.store.create(Key::new("nodes", "", s.name), n.clone());
         let _ = sim.store.create(Key::new("coordination.k8s.io/leases", "kube-node-lease", s.name), crate::controllers::kubelet::node::lease(&n));
