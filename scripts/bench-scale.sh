@@ -23,11 +23,12 @@ nss=$((pods / per_ns))
 seq 0 $((nss - 1)) | xargs -P 4 -I{} python3 scripts/bench-seed.py "$work/kc" "scale-{}" $per_ns
 t3=$(date +%s.%N)
 echo "| create $pods pods through the API (4 clients) | $(python3 -c "print(f'{$t3-$t2:.1f} s, {$pods/($t3-$t2):.0f} pods/s')") |"
-running=0
-for _ in $(seq 600); do
-    running=$(python3 scripts/bench-scale.py "$work/kc" count-running)
-    [ "$running" -ge "$pods" ] && break
+running=0; last=-1; still=0
+while [ "$running" -lt "$pods" ] && [ $still -lt 30 ]; do   # stop after 30 s without progress
     sleep 1
+    running=$(python3 scripts/bench-scale.py "$work/kc" count-running)
+    if [ "$running" -eq "$last" ]; then still=$((still + 1)); else still=0; fi
+    last=$running
 done
 t4=$(date +%s.%N)
 echo "| pods Running after the last create | $running of $pods after $(python3 -c "print(f'{$t4-$t3:.1f} s')") |"

@@ -58,6 +58,7 @@ pub async fn run(args: SimclusterArgs) -> anyhow::Result<()> {
         kubelet_delay: std::time::Duration::from_millis(args.kubelet_delay_ms),
         image_failure_fraction: args.image_failure_fraction.clamp(0.0, 1.0),
         job_run_time: std::time::Duration::from_secs(args.job_run_seconds),
+        extra_nodes: args.extra_nodes,
         ..Default::default()
     };
     let cluster = SimCluster::start(config).await.context("starting the simulated cluster")?;
