@@ -3,26 +3,10 @@
 
 mod common;
 
+use common::{kubectl, kubectl_ok as ok};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn kubectl(kubeconfig: &Path, args: &[&str]) -> Output {
-    Command::new(common::kubectl_bin())
-        .env("KUBECONFIG", kubeconfig)
-        .env_remove("KUBECTL_EXTERNAL_DIFF")
-        .args(args)
-        .output()
-        .expect("run kubectl (install it with scripts/ensure-tools.sh)")
-}
-
-/// Run kubectl, require success, return stdout.
-fn ok(kubeconfig: &Path, args: &[&str]) -> String {
-    let out = kubectl(kubeconfig, args);
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(out.status.success(), "kubectl {args:?} failed: {stderr}\n{stdout}");
-    stdout
-}
+use std::process::Command;
 
 fn write(dir: &Path, name: &str, content: &str) -> String {
     let p = dir.join(name);

@@ -4,41 +4,14 @@
 
 mod common;
 
+use common::{kubectl_ok as ok, kubectl_until as eventually};
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use simcluster::{Seed, SimConfig};
-
-fn kubectl(kubeconfig: &Path, args: &[&str]) -> Output {
-    Command::new(common::kubectl_bin())
-        .env("KUBECONFIG", kubeconfig)
-        .args(args)
-        .output()
-        .expect("run kubectl (install it with scripts/ensure-tools.sh)")
-}
-
-fn ok(kubeconfig: &Path, args: &[&str]) -> String {
-    let out = kubectl(kubeconfig, args);
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success(), "kubectl {args:?} failed: {}\n{stdout}", String::from_utf8_lossy(&out.stderr));
-    stdout
-}
-
-/// Retry `args` until its output satisfies `check` (10 s at most).
-fn eventually(kc: &Path, args: &[&str], check: impl Fn(&str) -> bool) -> String {
-    let mut last = String::new();
-    for _ in 0..100 {
-        let out = kubectl(kc, args);
-        last = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        if out.status.success() && check(&last) {
-            return last;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("kubectl {args:?} never satisfied the check; last output:\n{last}");
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_sees_a_running_cluster() {

@@ -3,18 +3,11 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
+use common::kubectl_ok as ok;
+
 use std::time::Duration;
 
 use simcluster::{Seed, SimConfig};
-
-fn ok(kc: &Path, args: &[&str]) -> String {
-    let out = Command::new(common::kubectl_bin()).env("KUBECONFIG", kc).args(args).output().expect("run kubectl");
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success(), "kubectl {args:?} failed: {}\n{stdout}", String::from_utf8_lossy(&out.stderr));
-    stdout
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deployment_rolls_out_and_updates() {

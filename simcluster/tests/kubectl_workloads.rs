@@ -8,37 +8,9 @@
 
 mod common;
 
+use common::{kubectl, kubectl_ok as ok, kubectl_until as wait_for};
+
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
-
-fn kubectl(kubeconfig: &Path, args: &[&str]) -> Output {
-    Command::new(common::kubectl_bin())
-        .env("KUBECONFIG", kubeconfig)
-        .args(args)
-        .output()
-        .expect("run kubectl (install it with scripts/ensure-tools.sh)")
-}
-
-fn ok(kc: &Path, args: &[&str]) -> String {
-    let out = kubectl(kc, args);
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success(), "kubectl {args:?} failed: {}\n{stdout}", String::from_utf8_lossy(&out.stderr));
-    stdout
-}
-
-/// Repeat a kubectl command until its output satisfies `done` (controllers work asynchronously).
-fn wait_for(kc: &Path, args: &[&str], done: impl Fn(&str) -> bool) -> String {
-    let start = Instant::now();
-    loop {
-        let out = String::from_utf8_lossy(&kubectl(kc, args).stdout).to_string();
-        if done(&out) {
-            return out;
-        }
-        assert!(start.elapsed() < Duration::from_secs(20), "kubectl {args:?} never got there; last output:\n{out}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deployments_scale_roll_out_and_record_events() {

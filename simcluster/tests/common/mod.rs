@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 use simcluster::{SimCluster, SimConfig};
 
@@ -57,4 +59,38 @@ pub fn golden_dir() -> PathBuf {
 /// The kubectl binary: $KUBECTL or `kubectl` on PATH (installed by scripts/ensure-tools.sh).
 pub fn kubectl_bin() -> String {
     std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into())
+}
+
+/// Run real kubectl with a kubeconfig.
+pub fn kubectl(kubeconfig: &Path, args: &[&str]) -> Output {
+    Command::new(kubectl_bin())
+        .env("KUBECONFIG", kubeconfig)
+        .env_remove("KUBECTL_EXTERNAL_DIFF")
+        .args(args)
+        .output()
+        .expect("run kubectl (install it with scripts/ensure-tools.sh)")
+}
+
+/// Run kubectl, require success, return stdout.
+pub fn kubectl_ok(kubeconfig: &Path, args: &[&str]) -> String {
+    let out = kubectl(kubeconfig, args);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "kubectl {args:?} failed: {}\n{stdout}", String::from_utf8_lossy(&out.stderr));
+    stdout
+}
+
+/// Repeat a kubectl command until its stdout satisfies `done` (controllers work
+/// asynchronously); returns that stdout. Fails after 20 s, showing the last stdout and stderr.
+pub fn kubectl_until(kubeconfig: &Path, args: &[&str], done: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let out = kubectl(kubeconfig, args);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        if done(&text) {
+            return text;
+        }
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(start.elapsed() < Duration::from_secs(20), "kubectl {args:?} never got there; last output:\n{text}{err}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
