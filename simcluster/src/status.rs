@@ -98,11 +98,11 @@ impl FieldError {
 
     /// The message without the field path (`Invalid value: "x": detail`).
     pub fn body(&self) -> String {
-        let (head, has_value) = match &self.kind {
-            FieldErrorKind::Required => ("Required value".to_string(), false),
-            FieldErrorKind::Forbidden => ("Forbidden".to_string(), false),
+        let head = match &self.kind {
+            FieldErrorKind::Required => "Required value".to_string(),
+            FieldErrorKind::Forbidden => "Forbidden".to_string(),
             FieldErrorKind::Invalid(v) | FieldErrorKind::TypeInvalid(v) => {
-                (format!("Invalid value: {}", render_value(v)), true)
+                format!("Invalid value: {}", render_value(v))
             }
             FieldErrorKind::NotSupported(v, supported) => {
                 let list: Vec<String> = supported.iter().map(|s| format!("{s:?}")).collect();
@@ -110,14 +110,13 @@ impl FieldError {
                 if !list.is_empty() {
                     s.push_str(&format!(": supported values: {}", list.join(", ")));
                 }
-                (s, true)
+                s
             }
-            FieldErrorKind::Duplicate(v) => (format!("Duplicate value: {}", render_value(v)), true),
-            FieldErrorKind::TooLong(_) => ("Too long".to_string(), false),
-            FieldErrorKind::TooMany(v) => (format!("Too many: {}", render_value(v)), true),
-            FieldErrorKind::NotFound(v) => (format!("Not found: {}", render_value(v)), true),
+            FieldErrorKind::Duplicate(v) => format!("Duplicate value: {}", render_value(v)),
+            FieldErrorKind::TooLong(_) => "Too long".to_string(),
+            FieldErrorKind::TooMany(v) => format!("Too many: {}", render_value(v)),
+            FieldErrorKind::NotFound(v) => format!("Not found: {}", render_value(v)),
         };
-        let _ = has_value;
         if self.detail.is_empty() { head } else { format!("{head}: {}", self.detail) }
     }
 

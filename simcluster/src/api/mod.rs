@@ -149,7 +149,7 @@ async fn handle(sim: Arc<Sim>, method: Method, uri: axum::http::Uri, headers: He
                 return proxy::handle(&ctx, &method, &uri, read_body(body).await?);
             }
             let verb = verb_for(&method, &rp, &query)?;
-            if !info.has_verb(base_verb(verb)) && rp.subresource.is_empty() {
+            if !info.has_verb(verb) && rp.subresource.is_empty() {
                 return Err(ApiError::method_not_allowed());
             }
             auth::authorize_resource(&identity, verb, &rp)?;
@@ -214,8 +214,4 @@ fn verb_for(method: &Method, rp: &ResourcePath, q: &Query) -> Result<&'static st
         ("DELETE", false) => "deletecollection",
         _ => return Err(ApiError::method_not_allowed()),
     })
-}
-
-fn base_verb(v: &str) -> &str {
-    v
 }

@@ -137,13 +137,13 @@ pub fn reconcile(sim: &Sim) {
             } else {
                 for (dk, d) in dependents {
                     if !is_deleting(d) {
-                        let mut next = (**d).clone();
-                        let fins = next["metadata"].as_object_mut().map(|m| m.entry("finalizers").or_insert(json!([])).clone());
-                        let _ = fins;
                         // Dependents that own others are deleted in the foreground as well.
                         let owns_others = all.iter().any(|(_, o)| owner_uids(o).iter().any(|u| u == uid(d)));
                         if owns_others {
-                            if let Some(a) = next.pointer_mut("/metadata/finalizers").and_then(Value::as_array_mut) {
+                            let mut next = (**d).clone();
+                            let meta = next["metadata"].as_object_mut().expect("stored objects have metadata");
+                            let fins = meta.entry("finalizers").or_insert_with(|| json!([]));
+                            if let Some(a) = fins.as_array_mut() {
                                 a.push(json!("foregroundDeletion"));
                             }
                             next["metadata"]["deletionTimestamp"] = json!(super::now());
