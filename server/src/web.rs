@@ -17,8 +17,12 @@ pub fn app() -> Router {
 
 /// Serve the portal until Ctrl-C / SIGTERM.
 pub async fn serve(listen: SocketAddr) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("binding {listen}"))?;
     tracing::info!(%listen, "ku8portal listening");
-    axum::serve(listener, app()).with_graceful_shutdown(crate::cli::shutdown_signal()).await?;
+    axum::serve(listener, app())
+        .with_graceful_shutdown(crate::cli::shutdown_signal())
+        .await?;
     Ok(())
 }

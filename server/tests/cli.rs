@@ -20,11 +20,17 @@ fn simcluster_command_writes_a_working_kubeconfig() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let text = std::fs::read_to_string(&kc).expect("kubeconfig written");
-    assert!(text.contains("certificate-authority-data:") && text.contains("token:"), "{text}");
+    assert!(
+        text.contains("certificate-authority-data:") && text.contains("token:"),
+        "{text}"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&kc).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&kc).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
     let out = Command::new(std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into()))
         .env("KUBECONFIG", &kc)
@@ -34,7 +40,11 @@ fn simcluster_command_writes_a_working_kubeconfig() {
     let _ = child.kill();
     let _ = child.wait();
     let names = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(names.lines().any(|l| l == "namespace/default"), "{names}");
 }
 

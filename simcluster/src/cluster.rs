@@ -121,18 +121,26 @@ pub struct SimCluster {
 fn random_token() -> String {
     use rand::Rng;
     let mut rng = rand::rng();
-    (0..40).map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.random_range(0..36)])).collect()
+    (0..40)
+        .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.random_range(0..36)]))
+        .collect()
 }
 
 impl SimCluster {
     /// Start a cluster on `config.listen` (a free port when 0) and its controllers.
     pub async fn start(config: SimConfig) -> anyhow::Result<SimCluster> {
-        let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
         let mut hosts = config.extra_hosts.clone();
         hosts.push(addr.ip().to_string());
         let pki = crate::tls::generate(&hosts)?;
-        let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
+        let host = if addr.ip().is_unspecified() {
+            "127.0.0.1".to_string()
+        } else {
+            addr.ip().to_string()
+        };
         let sim = Arc::new(Sim {
             store: Store::with_history_len(config.watch_history),
             registry: Registry::new(config.metrics_api),
@@ -149,7 +157,13 @@ impl SimCluster {
         let app = crate::api::router(sim.clone());
         let acceptor = TlsAcceptor::from(pki.server_config.clone());
         let task = tokio::spawn(serve(listener, acceptor, app, stop_rx));
-        Ok(SimCluster { url: format!("https://{host}:{}", addr.port()), addr, sim, stop, task })
+        Ok(SimCluster {
+            url: format!("https://{host}:{}", addr.port()),
+            addr,
+            sim,
+            stop,
+            task,
+        })
     }
 
     /// A kubeconfig (YAML) with the cluster's CA and the admin token, context `simcluster`.
@@ -178,7 +192,9 @@ fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
     opts.create(true).write(true).truncate(true);
     #[cfg(unix)]
     opts.mode(0o600);
-    let mut f = opts.open(path).with_context(|| format!("writing {}", path.display()))?;
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
     f.write_all(content.as_bytes())?;
     Ok(())
 }
@@ -192,7 +208,12 @@ pub fn kubeconfig_yaml(server: &str, ca_pem: &str, token: &str) -> String {
     )
 }
 
-async fn serve(listener: TcpListener, acceptor: TlsAcceptor, app: axum::Router, mut stop: watch::Receiver<bool>) {
+async fn serve(
+    listener: TcpListener,
+    acceptor: TlsAcceptor,
+    app: axum::Router,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
         let (tcp, _peer) = tokio::select! {
             r = listener.accept() => match r {
@@ -206,11 +227,14 @@ async fn serve(listener: TcpListener, acceptor: TlsAcceptor, app: axum::Router, 
         let mut stop_conn = stop.clone();
         tokio::spawn(async move {
             let _ = tcp.set_nodelay(true);
-            let Ok(tls) = acceptor.accept(tcp).await else { return };
-            let svc = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                let app = app.clone();
-                async move { app.oneshot(req.map(axum::body::Body::new)).await }
-            });
+            let Ok(tls) = acceptor.accept(tcp).await else {
+                return;
+            };
+            let svc =
+                hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                    let app = app.clone();
+                    async move { app.oneshot(req.map(axum::body::Body::new)).await }
+                });
             let builder = auto::Builder::new(TokioExecutor::new());
             let conn = builder.serve_connection_with_upgrades(TokioIo::new(tls), svc);
             tokio::pin!(conn);

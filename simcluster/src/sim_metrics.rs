@@ -70,7 +70,9 @@ pub fn format_memory(bytes: i64) -> String {
 /// Metrics are scraped every 15 s: the time a sample at `now` was taken.
 pub fn sample_time(now: DateTime<Utc>) -> DateTime<Utc> {
     let t = now.timestamp();
-    Utc.timestamp_opt(t - t.rem_euclid(15), 0).single().unwrap_or(now)
+    Utc.timestamp_opt(t - t.rem_euclid(15), 0)
+        .single()
+        .unwrap_or(now)
 }
 
 fn quantity(v: &Value, path: &str, milli: bool) -> Option<i64> {
@@ -93,7 +95,16 @@ fn profile(image: &str) -> ((f64, f64), (f64, f64)) {
         ((2.0, 8.0), (8.0, 40.0))
     } else if has(&["postgres", "mysql", "mariadb", "mongo", "etcd"]) {
         ((6.0, 40.0), (40.0, 180.0))
-    } else if has(&["java", "jvm", "kafka", "elastic", "keycloak", "kube-apiserver", "grafana", "prometheus"]) {
+    } else if has(&[
+        "java",
+        "jvm",
+        "kafka",
+        "elastic",
+        "keycloak",
+        "kube-apiserver",
+        "grafana",
+        "prometheus",
+    ]) {
         ((20.0, 120.0), (150.0, 600.0))
     } else {
         ((3.0, 35.0), (20.0, 140.0))
@@ -101,7 +112,13 @@ fn profile(image: &str) -> ((f64, f64), (f64, f64)) {
 }
 
 /// Usage of one container of `pod` at `at`, started at `started`.
-pub fn container_usage(seed: u64, pod: &Value, container: &Value, started: Option<DateTime<Utc>>, at: DateTime<Utc>) -> Usage {
+pub fn container_usage(
+    seed: u64,
+    pod: &Value,
+    container: &Value,
+    started: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
+) -> Usage {
     let ns = str_at(pod, "metadata/namespace");
     let pod_name = str_at(pod, "metadata/name");
     let c_name = str_at(container, "name");
@@ -120,7 +137,9 @@ pub fn container_usage(seed: u64, pod: &Value, container: &Value, started: Optio
     };
     let idle_mem = (mem_lo + (mem_hi - mem_lo) * r("mem")) * MI;
     let base_mem = match mem_req {
-        Some(req) if req > 0 => (req as f64 * (0.3 + 0.5 * r("mem-share"))).max(idle_mem.min(req as f64 * 0.9)),
+        Some(req) if req > 0 => {
+            (req as f64 * (0.3 + 0.5 * r("mem-share"))).max(idle_mem.min(req as f64 * 0.9))
+        }
         _ => idle_mem,
     };
 
@@ -128,12 +147,14 @@ pub fn container_usage(seed: u64, pod: &Value, container: &Value, started: Optio
     let p1 = 1800.0 + 5400.0 * r("p1");
     let p2 = 240.0 + 660.0 * r("p2");
     let daily = 1.0 + 0.2 * (TAU * t / 86_400.0 + TAU * unit(hash64(seed, &[ns, "day"]))).sin();
-    let wave = 1.0 + 0.3 * (TAU * (t / p1 + r("ph1"))).sin() + 0.15 * (TAU * (t / p2 + r("ph2"))).sin();
+    let wave =
+        1.0 + 0.3 * (TAU * (t / p1 + r("ph1"))).sin() + 0.15 * (TAU * (t / p2 + r("ph2"))).sin();
     let jitter = 0.25 * noise(seed, &key, t / 45.0);
     let mut cpu = base_cpu * daily * (wave + jitter).max(0.25);
     let p3 = 900.0 + 2700.0 * r("p3");
     let saw = (t / p3 + r("ph3")).fract();
-    let mut mem = base_mem * (0.92 + 0.08 * saw + 0.03 * noise(seed, &format!("{key}/mem"), t / 120.0));
+    let mut mem =
+        base_mem * (0.92 + 0.08 * saw + 0.03 * noise(seed, &format!("{key}/mem"), t / 120.0));
 
     if let Some(s) = started {
         let age = (at - s).num_seconds().max(0) as f64;
@@ -148,11 +169,16 @@ pub fn container_usage(seed: u64, pod: &Value, container: &Value, started: Optio
     }
     let cpu_nanos = (cpu * 1_000_000.0).max(50_000.0) as i64;
     let memory_bytes = ((mem.max(256.0 * 1024.0) / 4096.0) as i64) * 4096;
-    Usage { cpu_nanos, memory_bytes }
+    Usage {
+        cpu_nanos,
+        memory_bytes,
+    }
 }
 
 fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 /// Usage of the running containers of a running pod (empty when nothing runs), in spec order.
@@ -164,9 +190,19 @@ pub fn pod_usage(seed: u64, pod: &Value, at: DateTime<Utc>) -> Vec<(String, Usag
     let mut out = Vec::new();
     for c in arr_at(pod, "spec/containers") {
         let name = str_at(c, "name");
-        let Some(st) = statuses.iter().find(|s| str_at(s, "name") == name) else { continue };
-        let Some(started) = st.pointer("/state/running/startedAt").and_then(Value::as_str) else { continue };
-        out.push((name.to_string(), container_usage(seed, pod, c, parse_time(started), at)));
+        let Some(st) = statuses.iter().find(|s| str_at(s, "name") == name) else {
+            continue;
+        };
+        let Some(started) = st
+            .pointer("/state/running/startedAt")
+            .and_then(Value::as_str)
+        else {
+            continue;
+        };
+        out.push((
+            name.to_string(),
+            container_usage(seed, pod, c, parse_time(started), at),
+        ));
     }
     out
 }
@@ -180,7 +216,10 @@ pub fn node_usage(seed: u64, node: &Value, pods: &[&Value], at: DateTime<Utc>) -
     let n = noise(seed, &format!("node/{name}"), t / 60.0);
     let sys_cpu = (70.0 + cap_cpu * 0.012) * (1.0 + 0.2 * n);
     let sys_mem = (550.0 * MI + cap_mem * 0.04) * (1.0 + 0.05 * n);
-    let mut total = Usage { cpu_nanos: (sys_cpu * 1_000_000.0) as i64, memory_bytes: ((sys_mem / 4096.0) as i64) * 4096 };
+    let mut total = Usage {
+        cpu_nanos: (sys_cpu * 1_000_000.0) as i64,
+        memory_bytes: ((sys_mem / 4096.0) as i64) * 4096,
+    };
     for pod in pods {
         for (_, u) in pod_usage(seed, pod, at) {
             total += u;
@@ -221,7 +260,11 @@ mod tests {
         for s in (600..86_400).step_by(15) {
             let u = pod_usage(3, &p, at(s))[0].1;
             assert!(u.cpu_nanos <= 460_000_000, "cpu {} at {s}", u.cpu_nanos);
-            assert!(u.memory_bytes <= 256 * 1024 * 1024 * 88 / 100 + 4096, "mem {}", u.memory_bytes);
+            assert!(
+                u.memory_bytes <= 256 * 1024 * 1024 * 88 / 100 + 4096,
+                "mem {}",
+                u.memory_bytes
+            );
             if let Some(p) = prev {
                 let step = (u.cpu_nanos - p.cpu_nanos).abs() as f64 / p.cpu_nanos as f64;
                 assert!(step < 0.5, "jump {step} at {s}");
@@ -234,7 +277,10 @@ mod tests {
     fn correlates_with_requests() {
         let avg = |req: &str| -> f64 {
             let p = pod(req, "8");
-            (0..200).map(|i| pod_usage(1, &p, at(3600 + i * 60))[0].1.cpu_nanos as f64).sum::<f64>() / 200.0
+            (0..200)
+                .map(|i| pod_usage(1, &p, at(3600 + i * 60))[0].1.cpu_nanos as f64)
+                .sum::<f64>()
+                / 200.0
         };
         assert!(avg("2") > avg("100m") * 5.0);
     }

@@ -52,23 +52,50 @@ pub fn render_value(v: &Value) -> String {
 
 impl FieldError {
     pub fn required(field: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { field: field.into(), kind: FieldErrorKind::Required, detail: detail.into() }
-    }
-    pub fn invalid(field: impl Into<String>, value: impl Into<Value>, detail: impl Into<String>) -> Self {
-        Self { field: field.into(), kind: FieldErrorKind::Invalid(value.into()), detail: detail.into() }
-    }
-    pub fn forbidden(field: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { field: field.into(), kind: FieldErrorKind::Forbidden, detail: detail.into() }
-    }
-    pub fn not_supported(field: impl Into<String>, value: impl Into<Value>, supported: &[&str]) -> Self {
         Self {
             field: field.into(),
-            kind: FieldErrorKind::NotSupported(value.into(), supported.iter().map(|s| s.to_string()).collect()),
+            kind: FieldErrorKind::Required,
+            detail: detail.into(),
+        }
+    }
+    pub fn invalid(
+        field: impl Into<String>,
+        value: impl Into<Value>,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            kind: FieldErrorKind::Invalid(value.into()),
+            detail: detail.into(),
+        }
+    }
+    pub fn forbidden(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            kind: FieldErrorKind::Forbidden,
+            detail: detail.into(),
+        }
+    }
+    pub fn not_supported(
+        field: impl Into<String>,
+        value: impl Into<Value>,
+        supported: &[&str],
+    ) -> Self {
+        Self {
+            field: field.into(),
+            kind: FieldErrorKind::NotSupported(
+                value.into(),
+                supported.iter().map(|s| s.to_string()).collect(),
+            ),
             detail: String::new(),
         }
     }
     pub fn duplicate(field: impl Into<String>, value: impl Into<Value>) -> Self {
-        Self { field: field.into(), kind: FieldErrorKind::Duplicate(value.into()), detail: String::new() }
+        Self {
+            field: field.into(),
+            kind: FieldErrorKind::Duplicate(value.into()),
+            detail: String::new(),
+        }
     }
     pub fn too_long(field: impl Into<String>, value: impl Into<Value>, max: usize) -> Self {
         Self {
@@ -78,7 +105,11 @@ impl FieldError {
         }
     }
     pub fn not_found(field: impl Into<String>, value: impl Into<Value>) -> Self {
-        Self { field: field.into(), kind: FieldErrorKind::NotFound(value.into()), detail: String::new() }
+        Self {
+            field: field.into(),
+            kind: FieldErrorKind::NotFound(value.into()),
+            detail: String::new(),
+        }
     }
 
     /// The `reason` of the cause (`FieldValueRequired`, ...).
@@ -117,12 +148,20 @@ impl FieldError {
             FieldErrorKind::TooMany(v) => format!("Too many: {}", render_value(v)),
             FieldErrorKind::NotFound(v) => format!("Not found: {}", render_value(v)),
         };
-        if self.detail.is_empty() { head } else { format!("{head}: {}", self.detail) }
+        if self.detail.is_empty() {
+            head
+        } else {
+            format!("{head}: {}", self.detail)
+        }
     }
 
     /// The full message with the field path (`spec.x: Invalid value: ...`).
     pub fn message(&self) -> String {
-        if self.field.is_empty() { self.body() } else { format!("{}: {}", self.field, self.body()) }
+        if self.field.is_empty() {
+            self.body()
+        } else {
+            format!("{}: {}", self.field, self.body())
+        }
     }
 }
 
@@ -163,12 +202,22 @@ pub fn details(name: &str, group: &str, kind: &str) -> Map<String, Value> {
 
 /// `plural.group` or `plural` for the core group, as used in messages.
 pub fn qualified(plural: &str, group: &str) -> String {
-    if group.is_empty() { plural.to_string() } else { format!("{plural}.{group}") }
+    if group.is_empty() {
+        plural.to_string()
+    } else {
+        format!("{plural}.{group}")
+    }
 }
 
 impl ApiError {
     pub fn new(code: u16, reason: &str, message: impl Into<String>) -> Self {
-        Self { code, reason: reason.into(), message: message.into(), details: None, plain_text: false }
+        Self {
+            code,
+            reason: reason.into(),
+            message: message.into(),
+            details: None,
+            plain_text: false,
+        }
     }
     pub fn with_details(mut self, d: Map<String, Value>) -> Self {
         self.details = Some(d);
@@ -176,31 +225,54 @@ impl ApiError {
     }
     /// The Go mux's `404 page not found` in plain text.
     pub fn page_not_found() -> Self {
-        Self { plain_text: true, ..Self::new(404, "NotFound", "404 page not found\n") }
+        Self {
+            plain_text: true,
+            ..Self::new(404, "NotFound", "404 page not found\n")
+        }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(400, "BadRequest", message)
     }
     pub fn resource_not_found() -> Self {
-        Self::new(404, "NotFound", "the server could not find the requested resource").with_details(Map::new())
+        Self::new(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        )
+        .with_details(Map::new())
     }
     pub fn method_not_allowed() -> Self {
-        Self::new(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
-            .with_details(Map::new())
+        Self::new(
+            405,
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource",
+        )
+        .with_details(Map::new())
     }
     pub fn not_found(plural: &str, group: &str, name: &str) -> Self {
-        Self::new(404, "NotFound", format!("{} {name:?} not found", qualified(plural, group)))
-            .with_details(details(name, group, plural))
+        Self::new(
+            404,
+            "NotFound",
+            format!("{} {name:?} not found", qualified(plural, group)),
+        )
+        .with_details(details(name, group, plural))
     }
     pub fn already_exists(plural: &str, group: &str, name: &str) -> Self {
-        Self::new(409, "AlreadyExists", format!("{} {name:?} already exists", qualified(plural, group)))
-            .with_details(details(name, group, plural))
+        Self::new(
+            409,
+            "AlreadyExists",
+            format!("{} {name:?} already exists", qualified(plural, group)),
+        )
+        .with_details(details(name, group, plural))
     }
     pub fn conflict(plural: &str, group: &str, name: &str, why: &str) -> Self {
         Self::new(
             409,
             "Conflict",
-            format!("Operation cannot be fulfilled on {} {name:?}: {why}", qualified(plural, group)),
+            format!(
+                "Operation cannot be fulfilled on {} {name:?}: {why}",
+                qualified(plural, group)
+            ),
         )
         .with_details(details(name, group, plural))
     }
@@ -214,11 +286,21 @@ impl ApiError {
     }
     /// `Kind.group "name" is invalid: ...` with causes (422).
     pub fn invalid(kind: &str, group: &str, name: &str, errs: &[FieldError]) -> Self {
-        let what = if group.is_empty() { kind.to_string() } else { format!("{kind}.{group}") };
+        let what = if group.is_empty() {
+            kind.to_string()
+        } else {
+            format!("{kind}.{group}")
+        };
         let summary = if errs.len() == 1 {
             errs[0].message()
         } else {
-            format!("[{}]", errs.iter().map(FieldError::message).collect::<Vec<_>>().join(", "))
+            format!(
+                "[{}]",
+                errs.iter()
+                    .map(FieldError::message)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         };
         let mut d = details(name, group, kind);
         let causes: Vec<Value> = errs
@@ -226,12 +308,21 @@ impl ApiError {
             .map(|e| json!({"reason": e.reason(), "message": e.body(), "field": e.field}))
             .collect();
         d.insert("causes".into(), Value::Array(causes));
-        Self::new(422, "Invalid", format!("{what} {name:?} is invalid: {summary}")).with_details(d)
+        Self::new(
+            422,
+            "Invalid",
+            format!("{what} {name:?} is invalid: {summary}"),
+        )
+        .with_details(d)
     }
     /// `plural "name" is forbidden: why` (403).
     pub fn forbidden(plural: &str, group: &str, name: &str, why: &str) -> Self {
         let q = qualified(plural, group);
-        let msg = if name.is_empty() { format!("{q} is forbidden: {why}") } else { format!("{q} {name:?} is forbidden: {why}") };
+        let msg = if name.is_empty() {
+            format!("{q} is forbidden: {why}")
+        } else {
+            format!("{q} {name:?} is forbidden: {why}")
+        };
         Self::new(403, "Forbidden", msg).with_details(details(name, group, plural))
     }
     pub fn unauthorized() -> Self {
@@ -241,7 +332,11 @@ impl ApiError {
         Self::new(500, "InternalError", message)
     }
     pub fn too_large() -> Self {
-        Self::new(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728")
+        Self::new(
+            413,
+            "RequestEntityTooLarge",
+            "Request entity too large: limit is 3145728",
+        )
     }
 
     /// The `Status` object.
@@ -275,19 +370,29 @@ mod tests {
             "bad",
             &[
                 FieldError::required("spec.containers[0].image", ""),
-                FieldError::not_supported("spec.restartPolicy", "Sometimes", &["Always", "OnFailure", "Never"]),
+                FieldError::not_supported(
+                    "spec.restartPolicy",
+                    "Sometimes",
+                    &["Always", "OnFailure", "Never"],
+                ),
             ],
         );
         assert_eq!(
             e.message,
             "Pod \"bad\" is invalid: [spec.containers[0].image: Required value, spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"]"
         );
-        assert_eq!(e.to_status()["details"]["causes"][1]["reason"], "FieldValueNotSupported");
+        assert_eq!(
+            e.to_status()["details"]["causes"][1]["reason"],
+            "FieldValueNotSupported"
+        );
     }
 
     #[test]
     fn numbers_render_bare() {
         let e = FieldError::invalid("spec.replicas", -1, "must be greater than or equal to 0");
-        assert_eq!(e.body(), "Invalid value: -1: must be greater than or equal to 0");
+        assert_eq!(
+            e.body(),
+            "Invalid value: -1: must be greater than or equal to 0"
+        );
     }
 }

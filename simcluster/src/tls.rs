@@ -4,7 +4,10 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use rcgen::{BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, KeyPair, KeyUsagePurpose, SanType};
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, KeyPair, KeyUsagePurpose,
+    SanType,
+};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 /// A generated CA and the server certificate it signed.
@@ -22,7 +25,11 @@ pub fn generate(hosts: &[String]) -> anyhow::Result<ClusterPki> {
     dn.push(DnType::CommonName, "simcluster-ca");
     ca_params.distinguished_name = dn;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    ca_params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     let ca_cert = ca_params.self_signed(&ca_key).context("self-signing CA")?;
     let issuer = rcgen::Issuer::new(ca_params, ca_key);
 
@@ -51,9 +58,14 @@ pub fn generate(hosts: &[String]) -> anyhow::Result<ClusterPki> {
         .collect::<Result<_, _>>()
         .context("building subject alternative names")?;
     let key = KeyPair::generate().context("generating server key")?;
-    let cert = params.signed_by(&key, &issuer).context("signing server certificate")?;
+    let cert = params
+        .signed_by(&key, &issuer)
+        .context("signing server certificate")?;
 
-    let chain = vec![CertificateDer::from(cert.der().to_vec()), CertificateDer::from(ca_cert.der().to_vec())];
+    let chain = vec![
+        CertificateDer::from(cert.der().to_vec()),
+        CertificateDer::from(ca_cert.der().to_vec()),
+    ];
     let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
@@ -63,5 +75,8 @@ pub fn generate(hosts: &[String]) -> anyhow::Result<ClusterPki> {
         .with_single_cert(chain, key_der)
         .context("server certificate")?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(ClusterPki { ca_pem: ca_cert.pem(), server_config: Arc::new(config) })
+    Ok(ClusterPki {
+        ca_pem: ca_cert.pem(),
+        server_config: Arc::new(config),
+    })
 }

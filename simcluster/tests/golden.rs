@@ -20,25 +20,41 @@ const MACHINERY: &[&str] = &[
 
 /// Scenarios that depend on controllers and admission plugins (quota, LimitRanger, workload
 /// controllers), recorded without scheduler and kubelet: pods stay Pending.
-const CONTROLLER_DRIVEN: &[&str] =
-    &["resourcequota-admission.json", "limitrange-defaults.json", "deployment-scale.json", "workloads-misc.json"];
+const CONTROLLER_DRIVEN: &[&str] = &[
+    "resourcequota-admission.json",
+    "limitrange-defaults.json",
+    "deployment-scale.json",
+    "workloads-misc.json",
+];
 
 /// Run replay.py on some scenario files; returns (passed, failed, stdout).
 async fn replay(files: &[&str]) -> (u32, u32, String) {
     let tc = common::TestCluster::start_like_golden().await;
     let dir = common::golden_dir();
     let mut cmd = Command::new("python3");
-    cmd.arg(dir.join("replay.py")).arg("--kubeconfig").arg(&tc.kubeconfig);
+    cmd.arg(dir.join("replay.py"))
+        .arg("--kubeconfig")
+        .arg(&tc.kubeconfig);
     for f in files {
         cmd.arg(dir.join(f));
     }
-    let out = tokio::task::spawn_blocking(move || cmd.output()).await.expect("join").expect("run replay.py");
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .expect("join")
+        .expect("run replay.py");
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     println!("{stdout}");
     eprintln!("{stderr}");
-    let summary = stdout.lines().rev().find(|l| l.starts_with("golden: ")).unwrap_or_else(|| panic!("no summary line; stderr:\n{stderr}"));
-    let nums: Vec<u32> = summary.split(|c: char| !c.is_ascii_digit()).filter_map(|s| s.parse().ok()).collect();
+    let summary = stdout
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("golden: "))
+        .unwrap_or_else(|| panic!("no summary line; stderr:\n{stderr}"));
+    let nums: Vec<u32> = summary
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|s| s.parse().ok())
+        .collect();
     tc.cluster.shutdown().await;
     (nums[0], nums[1], stdout)
 }

@@ -13,8 +13,11 @@ use serde_json::json;
 async fn namespace(client: &kube::Client, name: &str) {
     let nss: Api<Namespace> = Api::all(client.clone());
     let ns: Namespace = serde_json::from_value(json!({"metadata": {"name": name}})).unwrap();
-    nss.create(&PostParams::default(), &ns).await.expect("create namespace");
-    let sas: Api<k8s_openapi::api::core::v1::ServiceAccount> = Api::namespaced(client.clone(), name);
+    nss.create(&PostParams::default(), &ns)
+        .await
+        .expect("create namespace");
+    let sas: Api<k8s_openapi::api::core::v1::ServiceAccount> =
+        Api::namespaced(client.clone(), name);
     for _ in 0..50 {
         if sas.get_opt("default").await.expect("get sa").is_some() {
             return;
@@ -35,9 +38,18 @@ async fn typed_pod_crud() {
         "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}
     }))
     .unwrap();
-    let created = pods.create(&PostParams::default(), &pod).await.expect("create");
-    assert_eq!(created.spec.as_ref().unwrap().dns_policy.as_deref(), Some("ClusterFirst"));
-    assert_eq!(created.status.as_ref().unwrap().phase.as_deref(), Some("Pending"));
+    let created = pods
+        .create(&PostParams::default(), &pod)
+        .await
+        .expect("create");
+    assert_eq!(
+        created.spec.as_ref().unwrap().dns_policy.as_deref(),
+        Some("ClusterFirst")
+    );
+    assert_eq!(
+        created.status.as_ref().unwrap().phase.as_deref(),
+        Some("Pending")
+    );
     let uid = created.metadata.uid.clone().unwrap();
 
     let got = pods.get("p1").await.expect("get");
@@ -46,20 +58,36 @@ async fn typed_pod_crud() {
     // Optimistic concurrency: a stale replace is a 409.
     let mut stale = got.clone();
     let patched = pods
-        .patch("p1", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"labels": {"v": "2"}}})))
+        .patch(
+            "p1",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"labels": {"v": "2"}}})),
+        )
         .await
         .expect("patch");
     assert_eq!(patched.metadata.labels.as_ref().unwrap()["v"], "2");
-    stale.metadata.labels.get_or_insert_default().insert("v".into(), "stale".into());
-    let err = pods.replace("p1", &PostParams::default(), &stale).await.expect_err("stale replace");
+    stale
+        .metadata
+        .labels
+        .get_or_insert_default()
+        .insert("v".into(), "stale".into());
+    let err = pods
+        .replace("p1", &PostParams::default(), &stale)
+        .await
+        .expect_err("stale replace");
     match err {
         kube::Error::Api(s) => assert_eq!(s.code, 409),
         other => panic!("unexpected {other:?}"),
     }
 
-    let listed = pods.list(&ListParams::default().labels("app=a")).await.expect("list");
+    let listed = pods
+        .list(&ListParams::default().labels("app=a"))
+        .await
+        .expect("list");
     assert_eq!(listed.items.len(), 1);
-    pods.delete("p1", &DeleteParams::default()).await.expect("delete");
+    pods.delete("p1", &DeleteParams::default())
+        .await
+        .expect("delete");
     assert!(pods.get_opt("p1").await.expect("get_opt").is_none());
     tc.cluster.shutdown().await;
 }
@@ -71,9 +99,12 @@ async fn reflector_follows_create_update_delete() {
     namespace(&client, "refl").await;
     let cms: Api<ConfigMap> = Api::namespaced(client.clone(), "refl");
     let (reader, writer) = reflector::store::<ConfigMap>();
-    let stream = reflector(writer, watcher(cms.clone(), watcher::Config::default().labels("set=r")))
-        .applied_objects()
-        .boxed();
+    let stream = reflector(
+        writer,
+        watcher(cms.clone(), watcher::Config::default().labels("set=r")),
+    )
+    .applied_objects()
+    .boxed();
     let task = tokio::spawn(async move {
         let _ = stream.try_for_each(|_| async { Ok(()) }).await;
     });
@@ -91,16 +122,38 @@ async fn reflector_follows_create_update_delete() {
 
     for i in 0..3 {
         let cm: ConfigMap = serde_json::from_value(json!({"metadata": {"name": format!("c{i}"), "labels": {"set": "r"}}, "data": {"i": i.to_string()}})).unwrap();
-        cms.create(&PostParams::default(), &cm).await.expect("create cm");
+        cms.create(&PostParams::default(), &cm)
+            .await
+            .expect("create cm");
     }
     // kube-root-ca.crt is not labelled: only our three objects are in the store.
     eventually(|| reader.state().len() == 3).await;
-    cms.patch("c1", &PatchParams::default(), &Patch::Merge(json!({"data": {"i": "updated"}}))).await.expect("patch");
-    eventually(|| reader.state().iter().any(|c| c.data.as_ref().is_some_and(|d| d["i"] == "updated"))).await;
+    cms.patch(
+        "c1",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"data": {"i": "updated"}})),
+    )
+    .await
+    .expect("patch");
+    eventually(|| {
+        reader
+            .state()
+            .iter()
+            .any(|c| c.data.as_ref().is_some_and(|d| d["i"] == "updated"))
+    })
+    .await;
     // Leaving the selector looks like a deletion to the watcher.
-    cms.patch("c2", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"labels": {"set": "other"}}}))).await.expect("relabel");
+    cms.patch(
+        "c2",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"metadata": {"labels": {"set": "other"}}})),
+    )
+    .await
+    .expect("relabel");
     eventually(|| reader.state().len() == 2).await;
-    cms.delete("c0", &DeleteParams::default()).await.expect("delete");
+    cms.delete("c0", &DeleteParams::default())
+        .await
+        .expect("delete");
     eventually(|| reader.state().len() == 1).await;
     assert_eq!(reader.state()[0].metadata.name.as_deref(), Some("c1"));
     task.abort();
@@ -111,27 +164,60 @@ async fn reflector_follows_create_update_delete() {
 async fn watch_from_a_too_old_resource_version_gets_410_gone() {
     use kube::api::WatchParams;
     use kube::core::WatchEvent;
-    let tc = common::TestCluster::start_with(simcluster::SimConfig { watch_history: 5, ..Default::default() }).await;
+    let tc = common::TestCluster::start_with(simcluster::SimConfig {
+        watch_history: 5,
+        ..Default::default()
+    })
+    .await;
     let client = tc.client().await;
     namespace(&client, "gone").await;
     let cms: Api<ConfigMap> = Api::namespaced(client.clone(), "gone");
-    let first = cms.list(&ListParams::default()).await.expect("list").metadata.resource_version.unwrap();
+    let first = cms
+        .list(&ListParams::default())
+        .await
+        .expect("list")
+        .metadata
+        .resource_version
+        .unwrap();
     for i in 0..10 {
-        let cm: ConfigMap = serde_json::from_value(json!({"metadata": {"name": format!("c{i}")}})).unwrap();
-        cms.create(&PostParams::default(), &cm).await.expect("create");
+        let cm: ConfigMap =
+            serde_json::from_value(json!({"metadata": {"name": format!("c{i}")}})).unwrap();
+        cms.create(&PostParams::default(), &cm)
+            .await
+            .expect("create");
     }
-    let mut stream = cms.watch(&WatchParams::default(), &first).await.expect("watch").boxed();
+    let mut stream = cms
+        .watch(&WatchParams::default(), &first)
+        .await
+        .expect("watch")
+        .boxed();
     match stream.try_next().await.expect("event") {
         Some(WatchEvent::Error(e)) => {
             assert_eq!(e.code, 410);
-            assert!(e.message.starts_with("too old resource version: "), "{}", e.message);
+            assert!(
+                e.message.starts_with("too old resource version: "),
+                "{}",
+                e.message
+            );
         }
         other => panic!("expected a 410 ERROR event, got {other:?}"),
     }
     // A current resourceVersion still works and sees the next change.
-    let now = cms.list(&ListParams::default()).await.expect("list").metadata.resource_version.unwrap();
-    let mut stream = cms.watch(&WatchParams::default().timeout(5), &now).await.expect("watch").boxed();
-    cms.delete("c3", &DeleteParams::default()).await.expect("delete");
+    let now = cms
+        .list(&ListParams::default())
+        .await
+        .expect("list")
+        .metadata
+        .resource_version
+        .unwrap();
+    let mut stream = cms
+        .watch(&WatchParams::default().timeout(5), &now)
+        .await
+        .expect("watch")
+        .boxed();
+    cms.delete("c3", &DeleteParams::default())
+        .await
+        .expect("delete");
     match stream.try_next().await.expect("event") {
         Some(WatchEvent::Deleted(cm)) => assert_eq!(cm.metadata.name.as_deref(), Some("c3")),
         other => panic!("expected DELETED, got {other:?}"),

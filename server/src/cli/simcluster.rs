@@ -15,7 +15,11 @@ pub struct SimclusterArgs {
     #[arg(long, env = "SIMCLUSTER_LISTEN", default_value = "127.0.0.1:6443")]
     pub listen: std::net::SocketAddr,
     /// Where to write the kubeconfig (CA, server URL, admin token).
-    #[arg(long, env = "SIMCLUSTER_KUBECONFIG_OUT", default_value = "simcluster.kubeconfig")]
+    #[arg(
+        long,
+        env = "SIMCLUSTER_KUBECONFIG_OUT",
+        default_value = "simcluster.kubeconfig"
+    )]
     pub kubeconfig_out: PathBuf,
     /// Admin bearer token (generated when absent). Prefer the environment variable.
     #[arg(long, env = "SIMCLUSTER_TOKEN", hide_env_values = true)]
@@ -61,10 +65,15 @@ pub async fn run(args: SimclusterArgs) -> anyhow::Result<()> {
         extra_nodes: args.extra_nodes,
         ..Default::default()
     };
-    let cluster = SimCluster::start(config).await.context("starting the simulated cluster")?;
+    let cluster = SimCluster::start(config)
+        .await
+        .context("starting the simulated cluster")?;
     cluster.write_kubeconfig(&args.kubeconfig_out)?;
     let path = std::fs::canonicalize(&args.kubeconfig_out).unwrap_or(args.kubeconfig_out.clone());
-    println!("simcluster (simulated Kubernetes v1.36 API) listening on {}", cluster.url);
+    println!(
+        "simcluster (simulated Kubernetes v1.36 API) listening on {}",
+        cluster.url
+    );
     println!("kubeconfig written to {}", path.display());
     println!();
     println!("  export KUBECONFIG={}", path.display());
@@ -78,7 +87,8 @@ pub async fn run(args: SimclusterArgs) -> anyhow::Result<()> {
 
 /// The demo: for now the simulated cluster with its kubeconfig in the data folder.
 pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&args.data_dir).with_context(|| format!("creating {}", args.data_dir.display()))?;
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("creating {}", args.data_dir.display()))?;
     let kubeconfig_out = args.data_dir.join("simcluster.kubeconfig");
     println!("ku8portal demo: the portal itself is not built yet; starting the simulated cluster.");
     run(SimclusterArgs {

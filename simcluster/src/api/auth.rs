@@ -32,16 +32,26 @@ const PUBLIC_PATHS: &[&str] = &["/version", "/version/", "/healthz", "/livez", "
 pub fn authenticate(sim: &Sim, headers: &HeaderMap) -> Result<Identity, ApiError> {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
     let base = match auth {
-        None => Identity::User { name: "system:anonymous".into(), groups: vec!["system:unauthenticated".into()] },
+        None => Identity::User {
+            name: "system:anonymous".into(),
+            groups: vec!["system:unauthenticated".into()],
+        },
         Some(v) => {
-            let token = v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")).map(str::trim);
+            let token = v
+                .strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+                .map(str::trim);
             match token {
-                Some(t) if constant_time_eq(t.as_bytes(), sim.admin_token.as_bytes()) => Identity::Admin,
+                Some(t) if constant_time_eq(t.as_bytes(), sim.admin_token.as_bytes()) => {
+                    Identity::Admin
+                }
                 _ => return Err(ApiError::unauthorized()),
             }
         }
     };
-    let imp_user = headers.get("impersonate-user").and_then(|v| v.to_str().ok());
+    let imp_user = headers
+        .get("impersonate-user")
+        .and_then(|v| v.to_str().ok());
     let imp_groups: Vec<String> = headers
         .get_all("impersonate-group")
         .iter()
@@ -53,7 +63,10 @@ pub fn authenticate(sim: &Sim, headers: &HeaderMap) -> Result<Identity, ApiError
             if imp_groups.iter().any(|g| g == "system:masters") {
                 Ok(Identity::Admin)
             } else {
-                Ok(Identity::User { name: user.to_string(), groups: imp_groups })
+                Ok(Identity::User {
+                    name: user.to_string(),
+                    groups: imp_groups,
+                })
             }
         }
         (None, Identity::Admin) => Err(ApiError::new(
@@ -61,10 +74,15 @@ pub fn authenticate(sim: &Sim, headers: &HeaderMap) -> Result<Identity, ApiError
             "InternalError",
             "Internal error occurred: requested [{Group  golden-group   authentication.k8s.io/v1  }] without impersonating a user",
         )),
-        _ => Err(ApiError::forbidden("users", "", imp_user.unwrap_or(""), &format!(
-            "User {:?} cannot impersonate resource \"users\" in API group \"\" at the cluster scope",
-            base.name()
-        ))),
+        _ => Err(ApiError::forbidden(
+            "users",
+            "",
+            imp_user.unwrap_or(""),
+            &format!(
+                "User {:?} cannot impersonate resource \"users\" in API group \"\" at the cluster scope",
+                base.name()
+            ),
+        )),
     }
 }
 
@@ -78,8 +96,15 @@ pub fn authorize_path(id: &Identity, path: &str, method: &Method) -> Result<(), 
         return Ok(());
     }
     let verb = method.as_str().to_ascii_lowercase();
-    Err(ApiError::new(403, "Forbidden", format!("forbidden: User {:?} cannot {verb} path {path:?}", id.name()))
-        .with_details(serde_json::Map::new()))
+    Err(ApiError::new(
+        403,
+        "Forbidden",
+        format!(
+            "forbidden: User {:?} cannot {verb} path {path:?}",
+            id.name()
+        ),
+    )
+    .with_details(serde_json::Map::new()))
 }
 
 /// Resource requests: only the admin is authorized.
@@ -87,12 +112,20 @@ pub fn authorize_resource(id: &Identity, verb: &str, rp: &ResourcePath) -> Resul
     if *id == Identity::Admin {
         return Ok(());
     }
-    let resource = if rp.subresource.is_empty() { rp.resource.clone() } else { format!("{}/{}", rp.resource, rp.subresource) };
+    let resource = if rp.subresource.is_empty() {
+        rp.resource.clone()
+    } else {
+        format!("{}/{}", rp.resource, rp.subresource)
+    };
     let scope = if rp.namespace.is_empty() {
         "at the cluster scope".to_string()
     } else {
         format!("in the namespace {:?}", rp.namespace)
     };
-    let why = format!("User {:?} cannot {verb} resource {resource:?} in API group {:?} {scope}", id.name(), rp.group);
+    let why = format!(
+        "User {:?} cannot {verb} resource {resource:?} in API group {:?} {scope}",
+        id.name(),
+        rp.group
+    );
     Err(ApiError::forbidden(&rp.resource, &rp.group, &rp.name, &why))
 }

@@ -13,7 +13,13 @@ pub fn content_type(headers: &HeaderMap) -> String {
     headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
-        .map(|s| s.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|s| {
+            s.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_default()
 }
 
@@ -59,11 +65,14 @@ pub fn parse_body(body: &[u8], media: &str, expected_kind: &str) -> Result<Value
         ))
     };
     let value: Value = if media.contains("yaml") {
-        let y: serde_yaml::Value =
-            serde_yaml::from_slice(body).map_err(|e| ApiError::bad_request(format!("error converting YAML to JSON: yaml: {e}")))?;
-        serde_json::to_value(y).map_err(|e| ApiError::bad_request(format!("error converting YAML to JSON: {e}")))?
+        let y: serde_yaml::Value = serde_yaml::from_slice(body).map_err(|e| {
+            ApiError::bad_request(format!("error converting YAML to JSON: yaml: {e}"))
+        })?;
+        serde_json::to_value(y)
+            .map_err(|e| ApiError::bad_request(format!("error converting YAML to JSON: {e}")))?
     } else {
-        serde_json::from_slice(body).map_err(|e| unrecognized(format!("{} ({})", go_json_error(&e), snippet(body))))?
+        serde_json::from_slice(body)
+            .map_err(|e| unrecognized(format!("{} ({})", go_json_error(&e), snippet(body))))?
     };
     if !value.is_object() {
         let what = match &value {
@@ -82,11 +91,33 @@ pub fn parse_body(body: &[u8], media: &str, expected_kind: &str) -> Result<Value
 }
 
 /// Check kind/apiVersion against the endpoint's resource and fill them in when absent.
-pub fn check_kind(obj: &mut Value, kind: &str, api_version: &str, version: &str, registry: &crate::discovery::Registry) -> Result<(), ApiError> {
-    let given_kind = obj.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
-    let given_av = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
-    let k = if given_kind.is_empty() { kind.to_string() } else { given_kind };
-    let av = if given_av.is_empty() { api_version.to_string() } else { given_av };
+pub fn check_kind(
+    obj: &mut Value,
+    kind: &str,
+    api_version: &str,
+    version: &str,
+    registry: &crate::discovery::Registry,
+) -> Result<(), ApiError> {
+    let given_kind = obj
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let given_av = obj
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let k = if given_kind.is_empty() {
+        kind.to_string()
+    } else {
+        given_kind
+    };
+    let av = if given_av.is_empty() {
+        api_version.to_string()
+    } else {
+        given_av
+    };
     if k != kind || av != api_version {
         let (g, v) = match av.split_once('/') {
             Some((g, v)) => (g, v),
@@ -100,9 +131,13 @@ pub fn check_kind(obj: &mut Value, kind: &str, api_version: &str, version: &str,
             };
             format!("converting ({v}.{k}) to ({internal}.{kind}): unknown conversion")
         } else {
-            format!("no kind {k:?} is registered for version {av:?} in scheme \"pkg/api/legacyscheme/scheme.go:30\"")
+            format!(
+                "no kind {k:?} is registered for version {av:?} in scheme \"pkg/api/legacyscheme/scheme.go:30\""
+            )
         };
-        return Err(ApiError::bad_request(format!("{k} in version {version:?} cannot be handled as a {kind}: {why}")));
+        return Err(ApiError::bad_request(format!(
+            "{k} in version {version:?} cannot be handled as a {kind}: {why}"
+        )));
     }
     let m = obj.as_object_mut().expect("checked object");
     m.insert("kind".into(), Value::String(k));
@@ -124,7 +159,9 @@ pub fn decode_object(
     let media = content_type(headers);
     let mut obj = match media.as_str() {
         "" | "application/json" | "application/yaml" => parse_body(body, &media, kind)?,
-        crate::protobuf::CONTENT_TYPE => crate::protobuf::decode(body).map_err(ApiError::bad_request)?,
+        crate::protobuf::CONTENT_TYPE => {
+            crate::protobuf::decode(body).map_err(ApiError::bad_request)?
+        }
         _ => return Err(unsupported_media_type()),
     };
     check_kind(&mut obj, kind, api_version, &info.version, registry)?;
@@ -163,22 +200,37 @@ fn prune(obj: &mut Value, path: &str) {
 
 /// Unknown fields and type errors by the schema of the kind; unknown fields are dropped from
 /// the object, as decoding into the typed object does.
-pub fn check_schema(obj: &mut Value, kind: &str, api_version: &str, validation: FieldValidation) -> Result<Vec<String>, ApiError> {
+pub fn check_schema(
+    obj: &mut Value,
+    kind: &str,
+    api_version: &str,
+    validation: FieldValidation,
+) -> Result<Vec<String>, ApiError> {
     let version = api_version.rsplit('/').next().unwrap_or(api_version);
     let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-    let Some(check) = crate::schema::check(api_version, kind, obj) else { return Ok(Vec::new()) };
+    let Some(check) = crate::schema::check(api_version, kind, obj) else {
+        return Ok(Vec::new());
+    };
     for path in &check.unknown {
         prune(obj, path);
     }
     if check.type_error.is_none()
         && let Some(e) = crate::resources::decode_error(group, kind, obj)
     {
-        return Err(ApiError::bad_request(format!("{kind} in version {version:?} cannot be handled as a {kind}: {e}")));
+        return Err(ApiError::bad_request(format!(
+            "{kind} in version {version:?} cannot be handled as a {kind}: {e}"
+        )));
     }
     if let Some(t) = check.type_error {
-        return Err(ApiError::bad_request(format!("{kind} in version {version:?} cannot be handled as a {kind}: {t}")));
+        return Err(ApiError::bad_request(format!(
+            "{kind} in version {version:?} cannot be handled as a {kind}: {t}"
+        )));
     }
-    let unknown: Vec<String> = check.unknown.iter().map(|f| format!("unknown field {f:?}")).collect();
+    let unknown: Vec<String> = check
+        .unknown
+        .iter()
+        .map(|f| format!("unknown field {f:?}"))
+        .collect();
     match validation {
         FieldValidation::Ignore => Ok(Vec::new()),
         FieldValidation::Warn => Ok(unknown),

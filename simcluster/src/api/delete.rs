@@ -36,7 +36,15 @@ pub fn delete(ctx: &Ctx, body: Bytes) -> Result<Response<Body>, ApiError> {
                 d.insert("uid".into(), uid.clone());
             }
             let status = json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": d});
-            negotiate::object(200, &status, if ctx.repr == negotiate::Repr::Yaml { ctx.repr } else { negotiate::Repr::Json })
+            negotiate::object(
+                200,
+                &status,
+                if ctx.repr == negotiate::Repr::Yaml {
+                    ctx.repr
+                } else {
+                    negotiate::Repr::Json
+                },
+            )
         }
     };
     add_warnings(&mut resp, &warnings);
@@ -52,46 +60,89 @@ fn default_policy(group: &str, plural: &str) -> &'static str {
 }
 
 fn precondition_conflict(kind: &str, name: &str, what: String) -> ApiError {
-    ApiError::new(409, "Conflict", format!("Operation cannot be fulfilled on {kind} {name:?}: {what}"))
-        .with_details(details(name, "", kind))
+    ApiError::new(
+        409,
+        "Conflict",
+        format!("Operation cannot be fulfilled on {kind} {name:?}: {what}"),
+    )
+    .with_details(details(name, "", kind))
 }
 
 /// The grace period of a pod deletion (pod strategy `CheckGracefulDelete`): the one asked for,
 /// else the pod's `terminationGracePeriodSeconds`; 0 for pods that never ran on a node or ended.
 fn pod_grace(pod: &Value, asked: Option<i64>) -> i64 {
-    let unscheduled = pod.pointer("/spec/nodeName").and_then(Value::as_str).is_none_or(str::is_empty);
-    let ended = matches!(pod.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed"));
+    let unscheduled = pod
+        .pointer("/spec/nodeName")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty);
+    let ended = matches!(
+        pod.pointer("/status/phase").and_then(Value::as_str),
+        Some("Succeeded" | "Failed")
+    );
     if unscheduled || ended {
         return 0;
     }
-    asked.unwrap_or_else(|| pod.pointer("/spec/terminationGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(30)).max(0)
+    asked
+        .unwrap_or_else(|| {
+            pod.pointer("/spec/terminationGracePeriodSeconds")
+                .and_then(Value::as_i64)
+                .unwrap_or(30)
+        })
+        .max(0)
 }
 
 /// Delete one object with the given options.
-pub fn delete_one(ctx: &Ctx, namespace: &str, name: &str, opts: &DeleteOptions) -> Result<Deleted, ApiError> {
+pub fn delete_one(
+    ctx: &Ctx,
+    namespace: &str,
+    name: &str,
+    opts: &DeleteOptions,
+) -> Result<Deleted, ApiError> {
     let (group, plural, kind) = (&ctx.info.group, &ctx.info.plural, &ctx.info.kind);
     let key = Key::new(&ctx.storage_resource(), namespace, name);
     for _ in 0..8 {
-        let old = ctx.sim.store.get(&key).ok_or_else(|| ApiError::not_found(plural, group, name))?;
+        let old = ctx
+            .sim
+            .store
+            .get(&key)
+            .ok_or_else(|| ApiError::not_found(plural, group, name))?;
         if let Some(uid) = &opts.precondition_uid {
-            let have = old.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or("");
+            let have = old
+                .pointer("/metadata/uid")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             if uid != have {
-                return Err(precondition_conflict(kind, name, format!(
-                    "the UID in the precondition ({uid}) does not match the UID in record ({have}). The object might have been deleted and then recreated"
-                )));
+                return Err(precondition_conflict(
+                    kind,
+                    name,
+                    format!(
+                        "the UID in the precondition ({uid}) does not match the UID in record ({have}). The object might have been deleted and then recreated"
+                    ),
+                ));
             }
         }
         if let Some(rv) = &opts.precondition_rv {
             let have = object_rv(&old).to_string();
             if *rv != have {
-                return Err(precondition_conflict(kind, name, format!(
-                    "the ResourceVersion in the precondition ({rv}) does not match the ResourceVersion in record ({have}). The object might have been modified"
-                )));
+                return Err(precondition_conflict(
+                    kind,
+                    name,
+                    format!(
+                        "the ResourceVersion in the precondition ({rv}) does not match the ResourceVersion in record ({have}). The object might have been modified"
+                    ),
+                ));
             }
         }
-        let policy = opts.propagation_policy.clone().unwrap_or_else(|| default_policy(group, plural).to_string());
+        let policy = opts
+            .propagation_policy
+            .clone()
+            .unwrap_or_else(|| default_policy(group, plural).to_string());
         let mut obj = (*old).clone();
-        let mut finalizers: Vec<Value> = obj.pointer("/metadata/finalizers").and_then(Value::as_array).cloned().unwrap_or_default();
+        let mut finalizers: Vec<Value> = obj
+            .pointer("/metadata/finalizers")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         let add = match policy.as_str() {
             "Orphan" => Some("orphan"),
             "Foreground" => Some("foregroundDeletion"),
@@ -118,16 +169,34 @@ pub fn delete_one(ctx: &Ctx, namespace: &str, name: &str, opts: &DeleteOptions) 
         }
         if is_deleting(&obj) && !graceful_pod {
             // Already terminating: nothing changes but the finalizers asked for.
-            if finalizers.len() == obj.pointer("/metadata/finalizers").and_then(Value::as_array).map_or(0, Vec::len) {
-                return Ok(Deleted::Marked(with_type(&obj, kind, &ctx.info.api_version())));
+            if finalizers.len()
+                == obj
+                    .pointer("/metadata/finalizers")
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len)
+            {
+                return Ok(Deleted::Marked(with_type(
+                    &obj,
+                    kind,
+                    &ctx.info.api_version(),
+                )));
             }
         }
         {
-            let m = obj["metadata"].as_object_mut().expect("stored objects have metadata");
+            let m = obj["metadata"]
+                .as_object_mut()
+                .expect("stored objects have metadata");
             if !m.contains_key("deletionTimestamp") {
-                let grace = if graceful_pod { pod_grace(&old, opts.grace_period_seconds) } else { opts.grace_period_seconds.unwrap_or(0).max(0) };
+                let grace = if graceful_pod {
+                    pod_grace(&old, opts.grace_period_seconds)
+                } else {
+                    opts.grace_period_seconds.unwrap_or(0).max(0)
+                };
                 let at = chrono::Utc::now() + chrono::Duration::seconds(grace);
-                m.insert("deletionTimestamp".into(), json!(at.format("%Y-%m-%dT%H:%M:%SZ").to_string()));
+                m.insert(
+                    "deletionTimestamp".into(),
+                    json!(at.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+                );
                 if !is_namespace {
                     m.insert("deletionGracePeriodSeconds".into(), json!(grace));
                 }
@@ -145,7 +214,11 @@ pub fn delete_one(ctx: &Ctx, namespace: &str, name: &str, opts: &DeleteOptions) 
             obj["status"]["phase"] = json!("Terminating");
         }
         if opts.dry_run {
-            return Ok(Deleted::Marked(with_type(&obj, kind, &ctx.info.api_version())));
+            return Ok(Deleted::Marked(with_type(
+                &obj,
+                kind,
+                &ctx.info.api_version(),
+            )));
         }
         // A pod that never ran (or a grace period of 0) goes away at once after the
         // MODIFIED event; finalizers keep objects until controllers remove them.
@@ -157,7 +230,11 @@ pub fn delete_one(ctx: &Ctx, namespace: &str, name: &str, opts: &DeleteOptions) 
         if graceful_pod && finalizers.is_empty() && crate::controllers::pod_can_go_now(&marked) {
             let _ = ctx.sim.store.delete(&key, None);
         }
-        return Ok(Deleted::Marked(with_type(&marked, kind, &ctx.info.api_version())));
+        return Ok(Deleted::Marked(with_type(
+            &marked,
+            kind,
+            &ctx.info.api_version(),
+        )));
     }
     Err(ApiError::modified_conflict(plural, group, name))
 }
@@ -169,8 +246,16 @@ pub fn delete_collection(ctx: &Ctx, body: Bytes) -> Result<Response<Body>, ApiEr
     let (items, rv, _, _) = select(ctx, &sel, 0, "")?;
     let mut deleted = Vec::new();
     for item in items {
-        let ns = item.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("").to_string();
-        let name = item.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
+        let ns = item
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let name = item
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         match delete_one(ctx, &ns, &name, &opts) {
             Ok(Deleted::Gone(o) | Deleted::Marked(o)) => {
                 let mut o = o;

@@ -34,7 +34,10 @@ fn version_doc(sim: &Sim) -> serde_json::Value {
 /// A pre-serialized JSON document.
 fn raw_json(text: &str, content_type: &'static str) -> Response<Body> {
     let mut r = Response::new(Body::from(text.to_string()));
-    r.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static(content_type));
+    r.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(content_type),
+    );
     r
 }
 
@@ -47,7 +50,13 @@ fn get_only(method: &Method) -> Result<(), ApiError> {
 }
 
 /// `/version`, `/healthz`..., `/openapi/...`; everything else is the mux's plain 404.
-pub fn other(sim: &Sim, method: &Method, path: &str, repr: Option<Repr>, _q: &Query) -> Result<Response<Body>, ApiError> {
+pub fn other(
+    sim: &Sim,
+    method: &Method,
+    path: &str,
+    repr: Option<Repr>,
+    _q: &Query,
+) -> Result<Response<Body>, ApiError> {
     match path {
         "/version" => {
             get_only(method)?;
@@ -60,12 +69,19 @@ pub fn other(sim: &Sim, method: &Method, path: &str, repr: Option<Repr>, _q: &Qu
         "/openapi/v2" => {
             get_only(method)?;
             let _ = repr;
-            Ok(raw_json(crate::schema::openapi_v2_json(), "application/json"))
+            Ok(raw_json(
+                crate::schema::openapi_v2_json(),
+                "application/json",
+            ))
         }
         "/openapi/v3" => {
             get_only(method)?;
             let _ = sim;
-            Ok(negotiate::json_with_type(200, &crate::schema::openapi_v3_index(), "text/plain; charset=utf-8"))
+            Ok(negotiate::json_with_type(
+                200,
+                &crate::schema::openapi_v3_index(),
+                "text/plain; charset=utf-8",
+            ))
         }
         p if p.starts_with("/openapi/v3/") => {
             get_only(method)?;
@@ -75,7 +91,10 @@ pub fn other(sim: &Sim, method: &Method, path: &str, repr: Option<Repr>, _q: &Qu
                 None => Err(ApiError::page_not_found()),
             }
         }
-        p if p.starts_with("/healthz/") || p.starts_with("/readyz/") || p.starts_with("/livez/") => {
+        p if p.starts_with("/healthz/")
+            || p.starts_with("/readyz/")
+            || p.starts_with("/livez/") =>
+        {
             get_only(method)?;
             Ok(negotiate::text(200, "ok"))
         }
@@ -84,17 +103,43 @@ pub fn other(sim: &Sim, method: &Method, path: &str, repr: Option<Repr>, _q: &Qu
 }
 
 /// `/api`, `/apis`, `/apis/{group}`, `/api/v1`, `/apis/{group}/{version}`.
-pub fn discovery(sim: &Sim, method: &Method, target: &Target, repr: Option<Repr>) -> Result<Response<Body>, ApiError> {
+pub fn discovery(
+    sim: &Sim,
+    method: &Method,
+    target: &Target,
+    repr: Option<Repr>,
+) -> Result<Response<Body>, ApiError> {
     get_only(method)?;
     let aggregated = matches!(repr, Some(Repr::AggregatedDiscovery(_)));
     let aggregated_type = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
     match target {
-        Target::CoreVersions if aggregated => Ok(negotiate::json_with_type(200, &sim.registry.aggregated_core(), aggregated_type)),
-        Target::Groups if aggregated => Ok(negotiate::json_with_type(200, &sim.registry.aggregated_apis(), aggregated_type)),
-        Target::CoreVersions => Ok(negotiate::object(200, &sim.registry.api_versions(&sim.server_address), Repr::Json)),
-        Target::Groups => Ok(negotiate::object(200, &sim.registry.group_list(), Repr::Json)),
-        Target::Group(g) => sim.registry.group(g).map(|d| negotiate::object(200, &d, Repr::Json)).ok_or_else(ApiError::page_not_found),
-        Target::ResourceList { group, version } => match sim.registry.resource_list(group, version) {
+        Target::CoreVersions if aggregated => Ok(negotiate::json_with_type(
+            200,
+            &sim.registry.aggregated_core(),
+            aggregated_type,
+        )),
+        Target::Groups if aggregated => Ok(negotiate::json_with_type(
+            200,
+            &sim.registry.aggregated_apis(),
+            aggregated_type,
+        )),
+        Target::CoreVersions => Ok(negotiate::object(
+            200,
+            &sim.registry.api_versions(&sim.server_address),
+            Repr::Json,
+        )),
+        Target::Groups => Ok(negotiate::object(
+            200,
+            &sim.registry.group_list(),
+            Repr::Json,
+        )),
+        Target::Group(g) => sim
+            .registry
+            .group(g)
+            .map(|d| negotiate::object(200, &d, Repr::Json))
+            .ok_or_else(ApiError::page_not_found),
+        Target::ResourceList { group, version } => match sim.registry.resource_list(group, version)
+        {
             Some(d) => Ok(negotiate::object(200, &d, Repr::Json)),
             None if group.is_empty() => Err(ApiError::resource_not_found()),
             None => Err(ApiError::page_not_found()),

@@ -20,7 +20,13 @@ pub fn is_v1(kind: &str, api_version: &str) -> bool {
     kind == "Event" && api_version == API_VERSION
 }
 
-fn copy(from: &Map<String, Value>, out: &mut Map<String, Value>, src: &str, dst: &str, always: Option<Value>) {
+fn copy(
+    from: &Map<String, Value>,
+    out: &mut Map<String, Value>,
+    src: &str,
+    dst: &str,
+    always: Option<Value>,
+) {
     match from.get(src).filter(|v| !is_empty(v)) {
         Some(v) => {
             out.insert(dst.into(), v.clone());
@@ -42,8 +48,24 @@ fn is_empty(v: &Value) -> bool {
     }
 }
 
-const V1_ONLY: &[&str] = &["regarding", "note", "reportingController", "deprecatedSource", "deprecatedFirstTimestamp", "deprecatedLastTimestamp", "deprecatedCount"];
-const CORE_ONLY: &[&str] = &["involvedObject", "message", "reportingComponent", "source", "firstTimestamp", "lastTimestamp", "count"];
+const V1_ONLY: &[&str] = &[
+    "regarding",
+    "note",
+    "reportingController",
+    "deprecatedSource",
+    "deprecatedFirstTimestamp",
+    "deprecatedLastTimestamp",
+    "deprecatedCount",
+];
+const CORE_ONLY: &[&str] = &[
+    "involvedObject",
+    "message",
+    "reportingComponent",
+    "source",
+    "firstTimestamp",
+    "lastTimestamp",
+    "count",
+];
 
 /// Whether an object already has the events.k8s.io/v1 form (so converting it again is a no-op).
 fn looks_v1(o: &Map<String, Value>) -> bool {
@@ -53,7 +75,9 @@ fn looks_v1(o: &Map<String, Value>) -> bool {
 /// core/v1 Event (as stored) → events.k8s.io/v1 Event, fields in the Go struct order.
 /// An object already in the v1 form is returned as is.
 pub fn to_v1(core: &Value) -> Value {
-    let Some(c) = core.as_object() else { return core.clone() };
+    let Some(c) = core.as_object() else {
+        return core.clone();
+    };
     if looks_v1(c) {
         return core.clone();
     }
@@ -77,15 +101,29 @@ pub fn to_v1(core: &Value) -> Value {
     copy(c, &mut o, "message", "note", None);
     copy(c, &mut o, "type", "type", None);
     copy(c, &mut o, "source", "deprecatedSource", Some(json!({})));
-    copy(c, &mut o, "firstTimestamp", "deprecatedFirstTimestamp", Some(Value::Null));
-    copy(c, &mut o, "lastTimestamp", "deprecatedLastTimestamp", Some(Value::Null));
+    copy(
+        c,
+        &mut o,
+        "firstTimestamp",
+        "deprecatedFirstTimestamp",
+        Some(Value::Null),
+    );
+    copy(
+        c,
+        &mut o,
+        "lastTimestamp",
+        "deprecatedLastTimestamp",
+        Some(Value::Null),
+    );
     copy(c, &mut o, "count", "deprecatedCount", None);
     Value::Object(o)
 }
 
 /// events.k8s.io/v1 Event → core/v1 Event (the stored form), fields in the Go struct order.
 pub fn to_core(v1: &Value) -> Value {
-    let Some(e) = v1.as_object() else { return v1.clone() };
+    let Some(e) = v1.as_object() else {
+        return v1.clone();
+    };
     let mut o = Map::new();
     for k in ["kind", "apiVersion", "metadata"] {
         if let Some(v) = e.get(k) {
@@ -99,16 +137,40 @@ pub fn to_core(v1: &Value) -> Value {
     copy(e, &mut o, "reason", "reason", None);
     copy(e, &mut o, "note", "message", None);
     copy(e, &mut o, "deprecatedSource", "source", Some(json!({})));
-    copy(e, &mut o, "deprecatedFirstTimestamp", "firstTimestamp", Some(Value::Null));
-    copy(e, &mut o, "deprecatedLastTimestamp", "lastTimestamp", Some(Value::Null));
+    copy(
+        e,
+        &mut o,
+        "deprecatedFirstTimestamp",
+        "firstTimestamp",
+        Some(Value::Null),
+    );
+    copy(
+        e,
+        &mut o,
+        "deprecatedLastTimestamp",
+        "lastTimestamp",
+        Some(Value::Null),
+    );
     copy(e, &mut o, "deprecatedCount", "count", None);
     copy(e, &mut o, "type", "type", None);
     copy(e, &mut o, "eventTime", "eventTime", Some(Value::Null));
     copy(e, &mut o, "series", "series", None);
     copy(e, &mut o, "action", "action", None);
     copy(e, &mut o, "related", "related", None);
-    copy(e, &mut o, "reportingController", "reportingComponent", Some(json!("")));
-    copy(e, &mut o, "reportingInstance", "reportingInstance", Some(json!("")));
+    copy(
+        e,
+        &mut o,
+        "reportingController",
+        "reportingComponent",
+        Some(json!("")),
+    );
+    copy(
+        e,
+        &mut o,
+        "reportingInstance",
+        "reportingInstance",
+        Some(json!("")),
+    );
     Value::Object(o)
 }
 
@@ -128,7 +190,11 @@ fn validate_v1(core: &Value, create: bool) -> Vec<FieldError> {
     let unset = |v: Option<&Value>| v.is_none_or(is_empty);
     if let Some(series) = core.get("series").filter(|v| !v.is_null()) {
         if series.get("count").and_then(Value::as_i64).unwrap_or(0) < 2 {
-            errs.push(FieldError::invalid("series.count", "", "should be at least 2"));
+            errs.push(FieldError::invalid(
+                "series.count",
+                "",
+                "should be at least 2",
+            ));
         }
         if unset(series.get("lastObservedTime")) {
             errs.push(FieldError::required("series.lastObservedTime", ""));
@@ -140,21 +206,42 @@ fn validate_v1(core: &Value, create: bool) -> Vec<FieldError> {
         }
         let t = s(core, "type");
         if t != "Normal" && t != "Warning" {
-            errs.push(FieldError::invalid("type", "", format!("has invalid value: {t}")));
+            errs.push(FieldError::invalid(
+                "type",
+                "",
+                format!("has invalid value: {t}"),
+            ));
         }
     }
     if !unset(core.get("eventTime")) {
-        for (field, max) in [("reportingComponent", 0), ("reportingInstance", 128), ("action", 128), ("reason", 128)] {
+        for (field, max) in [
+            ("reportingComponent", 0),
+            ("reportingInstance", 128),
+            ("action", 128),
+            ("reason", 128),
+        ] {
             let v = s(core, field);
-            let path = if field == "reportingComponent" { "reportingController" } else { field };
+            let path = if field == "reportingComponent" {
+                "reportingController"
+            } else {
+                field
+            };
             if v.is_empty() {
                 errs.push(FieldError::required(path, ""));
             } else if max > 0 && v.len() > max {
-                errs.push(FieldError::invalid(path, "", format!("can have at most {max} characters")));
+                errs.push(FieldError::invalid(
+                    path,
+                    "",
+                    format!("can have at most {max} characters"),
+                ));
             }
         }
         if s(core, "message").len() > 1024 {
-            errs.push(FieldError::invalid("message", "", "can have at most 1024 characters"));
+            errs.push(FieldError::invalid(
+                "message",
+                "",
+                "can have at most 1024 characters",
+            ));
         }
     }
     errs
@@ -162,14 +249,22 @@ fn validate_v1(core: &Value, create: bool) -> Vec<FieldError> {
 
 /// A decoded events.k8s.io/v1 body on its way to storage: converted to the core form and checked
 /// like kube-apiserver checks events.k8s.io writes. Other objects pass unchanged.
-pub fn incoming(obj: Value, kind: &str, api_version: &str, create: bool) -> Result<Value, ApiError> {
+pub fn incoming(
+    obj: Value,
+    kind: &str,
+    api_version: &str,
+    create: bool,
+) -> Result<Value, ApiError> {
     if !is_v1(kind, api_version) {
         return Ok(obj);
     }
     let core = to_core(&obj);
     let errs = validate_v1(&core, create);
     if !errs.is_empty() {
-        let name = core.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+        let name = core
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         return Err(ApiError::invalid("Event", "events.k8s.io", name, &errs));
     }
     Ok(core)
@@ -197,7 +292,19 @@ mod tests {
         let keys: Vec<&str> = v1.as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(
             keys,
-            ["metadata", "eventTime", "reportingController", "reason", "regarding", "note", "type", "deprecatedSource", "deprecatedFirstTimestamp", "deprecatedLastTimestamp", "deprecatedCount"]
+            [
+                "metadata",
+                "eventTime",
+                "reportingController",
+                "reason",
+                "regarding",
+                "note",
+                "type",
+                "deprecatedSource",
+                "deprecatedFirstTimestamp",
+                "deprecatedLastTimestamp",
+                "deprecatedCount"
+            ]
         );
         assert_eq!(v1["note"], "Created pod: job-abcde");
         assert_eq!(v1["regarding"]["kind"], "Job");
@@ -214,9 +321,19 @@ mod tests {
 
     #[test]
     fn strict_checks_for_events_k8s_io_creates() {
-        let err = incoming(json!({"metadata": {"name": "e"}, "type": "Normal"}), "Event", API_VERSION, true).unwrap_err();
+        let err = incoming(
+            json!({"metadata": {"name": "e"}, "type": "Normal"}),
+            "Event",
+            API_VERSION,
+            true,
+        )
+        .unwrap_err();
         assert_eq!(err.code, 422);
-        assert!(err.message.contains("eventTime: Required value"), "{}", err.message);
+        assert!(
+            err.message.contains("eventTime: Required value"),
+            "{}",
+            err.message
+        );
         let ok = json!({"metadata": {"name": "e", "namespace": "ns"}, "eventTime": "2026-01-01T00:00:00.000000Z",
             "reportingController": "me/x", "reportingInstance": "me-1", "action": "Do", "reason": "Done",
             "regarding": {"kind": "Pod", "namespace": "ns", "name": "p"}, "note": "hi", "type": "Normal"});

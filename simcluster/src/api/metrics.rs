@@ -38,7 +38,12 @@ fn usage(u: &Usage) -> Value {
 }
 
 fn not_found(resource: &str, name: &str) -> ApiError {
-    ApiError::new(404, "NotFound", format!("{resource}.metrics.k8s.io {name:?} not found")).with_details(details(name, "metrics.k8s.io", resource))
+    ApiError::new(
+        404,
+        "NotFound",
+        format!("{resource}.metrics.k8s.io {name:?} not found"),
+    )
+    .with_details(details(name, "metrics.k8s.io", resource))
 }
 
 pub fn handle(ctx: &Ctx, verb: &str) -> Result<Response<Body>, ApiError> {
@@ -76,16 +81,37 @@ pub fn handle(ctx: &Ctx, verb: &str) -> Result<Response<Body>, ApiError> {
             })
             .collect()
     };
-    let kind = if nodes_view { "NodeMetrics" } else { "PodMetrics" };
+    let kind = if nodes_view {
+        "NodeMetrics"
+    } else {
+        "PodMetrics"
+    };
     if verb == "get" {
         let name = &ctx.path.name;
-        let found = items.into_iter().find(|i| str_at(i, "metadata/name") == name.as_str());
+        let found = items
+            .into_iter()
+            .find(|i| str_at(i, "metadata/name") == name.as_str());
         let Some(mut item) = found else {
-            let shown = if nodes_view { name.clone() } else { format!("{}/{name}", ctx.path.namespace) };
-            return Err(not_found(if nodes_view { "nodemetrics" } else { "podmetrics" }, &shown));
+            let shown = if nodes_view {
+                name.clone()
+            } else {
+                format!("{}/{name}", ctx.path.namespace)
+            };
+            return Err(not_found(
+                if nodes_view {
+                    "nodemetrics"
+                } else {
+                    "podmetrics"
+                },
+                &shown,
+            ));
         };
         if let Repr::Table(_) = ctx.repr {
-            return Ok(negotiate::object(200, &table(&[item], nodes_view, ctx), ctx.repr));
+            return Ok(negotiate::object(
+                200,
+                &table(&[item], nodes_view, ctx),
+                ctx.repr,
+            ));
         }
         let m = item.as_object_mut().expect("object");
         m.insert("kind".into(), json!(kind));
@@ -97,7 +123,11 @@ pub fn handle(ctx: &Ctx, verb: &str) -> Result<Response<Body>, ApiError> {
     let sel = Selectors::parse(ctx, &opts.label_selector, &opts.field_selector)?;
     let items: Vec<Value> = items.into_iter().filter(|i| sel.matches(i)).collect();
     if let Repr::Table(_) = ctx.repr {
-        return Ok(negotiate::object(200, &table(&items, nodes_view, ctx), ctx.repr));
+        return Ok(negotiate::object(
+            200,
+            &table(&items, nodes_view, ctx),
+            ctx.repr,
+        ));
     }
     let list = json!({"kind": format!("{kind}List"), "apiVersion": API_VERSION, "metadata": {}, "items": items});
     Ok(negotiate::object(200, &list, ctx.repr))
@@ -106,7 +136,9 @@ pub fn handle(ctx: &Ctx, verb: &str) -> Result<Response<Body>, ApiError> {
 /// metrics-server's table: Name, one column per resource, Window.
 fn table(items: &[Value], nodes_view: bool, ctx: &Ctx) -> Value {
     let col = |name: &str, format: &str| json!({"name": name, "type": "string", "format": format, "description": "", "priority": 0});
-    let mut cols = vec![json!({"name": "Name", "type": "string", "format": "name", "description": "Name of the resource", "priority": 0})];
+    let mut cols = vec![
+        json!({"name": "Name", "type": "string", "format": "name", "description": "Name of the resource", "priority": 0}),
+    ];
     cols.push(col("cpu", "quantity"));
     cols.push(col("memory", "quantity"));
     cols.push(col("Window", "duration"));
@@ -131,6 +163,10 @@ fn table(items: &[Value], nodes_view: bool, ctx: &Ctx) -> Value {
             json!({"cells": [str_at(i, "metadata/name"), cpu, mem, WINDOW], "object": object})
         })
         .collect();
-    let version = if let Repr::Table(v) = ctx.repr { v } else { "v1" };
+    let version = if let Repr::Table(v) = ctx.repr {
+        v
+    } else {
+        "v1"
+    };
     json!({"kind": "Table", "apiVersion": format!("meta.k8s.io/{version}"), "metadata": {}, "columnDefinitions": cols, "rows": rows})
 }

@@ -91,7 +91,11 @@ pub fn storage_resource(group: &str, plural: &str) -> String {
     if let Some(shared) = events_v1::storage_alias(group, plural) {
         return shared.to_string();
     }
-    if group.is_empty() { plural.to_string() } else { format!("{group}/{plural}") }
+    if group.is_empty() {
+        plural.to_string()
+    } else {
+        format!("{group}/{plural}")
+    }
 }
 
 async fn dispatch(State(sim): State<Arc<Sim>>, req: Request) -> Response<Body> {
@@ -108,7 +112,8 @@ async fn read_body(body: Body) -> Result<Bytes, ApiError> {
     let mut buf = bytes::BytesMut::new();
     let mut seen: usize = 0;
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| ApiError::bad_request(format!("error reading request body: {e}")))?;
+        let frame =
+            frame.map_err(|e| ApiError::bad_request(format!("error reading request body: {e}")))?;
         if let Ok(data) = frame.into_data() {
             seen += data.len();
             if seen <= MAX_BODY {
@@ -126,7 +131,13 @@ async fn read_body(body: Body) -> Result<Bytes, ApiError> {
     Ok(buf.freeze())
 }
 
-async fn handle(sim: Arc<Sim>, method: Method, uri: axum::http::Uri, headers: HeaderMap, body: Body) -> Result<Response<Body>, ApiError> {
+async fn handle(
+    sim: Arc<Sim>,
+    method: Method,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response<Body>, ApiError> {
     let identity = auth::authenticate(&sim, &headers)?;
     let query = Query::parse(uri.query());
     let target = path::parse(uri.path());
@@ -143,9 +154,21 @@ async fn handle(sim: Arc<Sim>, method: Method, uri: axum::http::Uri, headers: He
         Target::Resource(rp) => {
             let info = resolve(&sim, &rp)?;
             if rp.subresource == "proxy" {
-                let verb = if matches!(method, Method::GET | Method::HEAD) { "get" } else { "create" };
+                let verb = if matches!(method, Method::GET | Method::HEAD) {
+                    "get"
+                } else {
+                    "create"
+                };
                 auth::authorize_resource(&identity, verb, &rp)?;
-                let ctx = Ctx { sim, info, path: rp, query, headers, repr: Repr::Json, identity };
+                let ctx = Ctx {
+                    sim,
+                    info,
+                    path: rp,
+                    query,
+                    headers,
+                    repr: Repr::Json,
+                    identity,
+                };
                 return proxy::handle(&ctx, &method, &uri, read_body(body).await?);
             }
             let verb = verb_for(&method, &rp, &query)?;
@@ -154,8 +177,18 @@ async fn handle(sim: Arc<Sim>, method: Method, uri: axum::http::Uri, headers: He
             }
             auth::authorize_resource(&identity, verb, &rp)?;
             // Logs are text/plain whatever the client accepts.
-            let repr = repr.or((rp.subresource == "log").then_some(Repr::Json)).ok_or_else(negotiate::not_acceptable)?;
-            let ctx = Ctx { sim, info, path: rp, query, headers, repr, identity };
+            let repr = repr
+                .or((rp.subresource == "log").then_some(Repr::Json))
+                .ok_or_else(negotiate::not_acceptable)?;
+            let ctx = Ctx {
+                sim,
+                info,
+                path: rp,
+                query,
+                headers,
+                repr,
+                identity,
+            };
             if ctx.info.group == crate::discovery::METRICS_GROUP {
                 return metrics::handle(&ctx, verb);
             }
@@ -187,7 +220,10 @@ fn resolve(sim: &Sim, rp: &ResourcePath) -> Result<ResourceInfo, ApiError> {
     if rp.resource.is_empty() {
         return Err(ApiError::resource_not_found());
     }
-    let info = sim.registry.lookup(&rp.group, &rp.version, &rp.resource).ok_or_else(ApiError::resource_not_found)?;
+    let info = sim
+        .registry
+        .lookup(&rp.group, &rp.version, &rp.resource)
+        .ok_or_else(ApiError::resource_not_found)?;
     if !info.namespaced && !rp.namespace.is_empty() {
         return Err(ApiError::resource_not_found());
     }

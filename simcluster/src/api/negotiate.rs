@@ -39,7 +39,9 @@ fn param<'a>(ps: &'a [(String, String)], k: &str) -> Option<&'a str> {
 
 /// The first acceptable representation for an `Accept` header, `None` when nothing fits (406).
 pub fn choose(accept: Option<&str>) -> Option<Repr> {
-    let Some(accept) = accept.map(str::trim).filter(|a| !a.is_empty()) else { return Some(Repr::Json) };
+    let Some(accept) = accept.map(str::trim).filter(|a| !a.is_empty()) else {
+        return Some(Repr::Json);
+    };
     for mt in accept.split(',') {
         let (base, ps) = params(mt);
         match base.as_str() {
@@ -47,16 +49,22 @@ pub fn choose(accept: Option<&str>) -> Option<Repr> {
                 let repr = match (param(&ps, "as"), param(&ps, "g"), param(&ps, "v")) {
                     (None, _, _) => Some(Repr::Json),
                     (Some("Table"), Some("meta.k8s.io"), Some("v1")) => Some(Repr::Table("v1")),
-                    (Some("Table"), Some("meta.k8s.io"), Some("v1beta1")) => Some(Repr::Table("v1beta1")),
-                    (Some("PartialObjectMetadata" | "PartialObjectMetadataList"), Some("meta.k8s.io"), Some("v1")) => {
-                        Some(Repr::Metadata)
+                    (Some("Table"), Some("meta.k8s.io"), Some("v1beta1")) => {
+                        Some(Repr::Table("v1beta1"))
                     }
+                    (
+                        Some("PartialObjectMetadata" | "PartialObjectMetadataList"),
+                        Some("meta.k8s.io"),
+                        Some("v1"),
+                    ) => Some(Repr::Metadata),
                     (Some("APIGroupDiscoveryList"), Some("apidiscovery.k8s.io"), Some("v2")) => {
                         Some(Repr::AggregatedDiscovery("v2"))
                     }
-                    (Some("APIGroupDiscoveryList"), Some("apidiscovery.k8s.io"), Some("v2beta1")) => {
-                        Some(Repr::AggregatedDiscovery("v2beta1"))
-                    }
+                    (
+                        Some("APIGroupDiscoveryList"),
+                        Some("apidiscovery.k8s.io"),
+                        Some("v2beta1"),
+                    ) => Some(Repr::AggregatedDiscovery("v2beta1")),
                     _ => None,
                 };
                 if repr.is_some() {
@@ -86,7 +94,10 @@ pub fn json_with_type(status: u16, body: &Value, content_type: &str) -> Response
     bytes.push(b'\n');
     let mut r = Response::new(Body::from(bytes));
     *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_str(content_type).unwrap_or(HeaderValue::from_static("application/json")));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type).unwrap_or(HeaderValue::from_static("application/json")),
+    );
     r
 }
 
@@ -98,10 +109,17 @@ pub fn object(status: u16, body: &Value, repr: Repr) -> Response<Body> {
             let text = serde_yaml::to_string(body).unwrap_or_default();
             let mut r = Response::new(Body::from(text));
             *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/yaml"));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/yaml"),
+            );
             r
         }
-        Repr::Table(v) => json_with_type(status, body, &format!("application/json;as=Table;v={v};g=meta.k8s.io")),
+        Repr::Table(v) => json_with_type(
+            status,
+            body,
+            &format!("application/json;as=Table;v={v};g=meta.k8s.io"),
+        ),
         _ => json_with_type(status, body, "application/json"),
     }
 }
@@ -109,7 +127,10 @@ pub fn object(status: u16, body: &Value, repr: Repr) -> Response<Body> {
 /// Render any serializable body as JSON or YAML (lists serialized without building a Value).
 pub fn serialized<T: serde::Serialize>(status: u16, body: &T, repr: Repr) -> Response<Body> {
     let (bytes, ct) = match repr {
-        Repr::Yaml => (serde_yaml::to_string(body).unwrap_or_default().into_bytes(), "application/yaml"),
+        Repr::Yaml => (
+            serde_yaml::to_string(body).unwrap_or_default().into_bytes(),
+            "application/yaml",
+        ),
         _ => {
             let mut b = serde_json::to_vec(body).unwrap_or_default();
             b.push(b'\n');
@@ -118,7 +139,8 @@ pub fn serialized<T: serde::Serialize>(status: u16, body: &T, repr: Repr) -> Res
     };
     let mut r = Response::new(Body::from(bytes));
     *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
     r
 }
 
@@ -127,8 +149,14 @@ pub fn error(e: &ApiError) -> Response<Body> {
     if e.plain_text {
         let mut r = Response::new(Body::from(e.message.clone()));
         *r.status_mut() = StatusCode::from_u16(e.code).unwrap_or(StatusCode::NOT_FOUND);
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
-        r.headers_mut().insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        r.headers_mut().insert(
+            "x-content-type-options",
+            HeaderValue::from_static("nosniff"),
+        );
         return r;
     }
     json_with_type(e.code, &e.to_status(), "application/json")
@@ -138,8 +166,14 @@ pub fn error(e: &ApiError) -> Response<Body> {
 pub fn text(status: u16, body: &str) -> Response<Body> {
     let mut r = Response::new(Body::from(body.to_string()));
     *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
-    r.headers_mut().insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     r
 }
 
@@ -150,10 +184,15 @@ mod tests {
     #[test]
     fn picks_table_then_falls_back() {
         assert_eq!(
-            choose(Some("application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json")),
+            choose(Some(
+                "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
+            )),
             Some(Repr::Table("v1"))
         );
-        assert_eq!(choose(Some("application/vnd.kubernetes.protobuf, */*")), Some(Repr::Json));
+        assert_eq!(
+            choose(Some("application/vnd.kubernetes.protobuf, */*")),
+            Some(Repr::Json)
+        );
         assert_eq!(choose(Some("text/html")), None);
         assert_eq!(choose(None), Some(Repr::Json));
         assert_eq!(choose(Some("application/yaml")), Some(Repr::Yaml));

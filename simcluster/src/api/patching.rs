@@ -12,20 +12,35 @@ use crate::status::{ApiError, FieldError};
 use crate::store::{Key, object_rv};
 
 fn unsupported() -> ApiError {
-    ApiError::new(415, "UnsupportedMediaType", "415: Unsupported Media Type").with_details(serde_json::Map::new())
+    ApiError::new(415, "UnsupportedMediaType", "415: Unsupported Media Type")
+        .with_details(serde_json::Map::new())
 }
 
 fn with_kind(obj: &Value, kind: &str, api_version: &str) -> Value {
     super::read::with_type(obj, kind, api_version)
 }
 
-pub fn patch_object(ctx: &Ctx, body: &[u8], opts: &WriteOptions, status_only: bool) -> Result<(Value, u16, Vec<String>), ApiError> {
+pub fn patch_object(
+    ctx: &Ctx,
+    body: &[u8],
+    opts: &WriteOptions,
+    status_only: bool,
+) -> Result<(Value, u16, Vec<String>), ApiError> {
     let media = decode::content_type(&ctx.headers);
-    let (group, kind, av) = (ctx.info.group.clone(), ctx.info.kind.clone(), ctx.info.api_version());
+    let (group, kind, av) = (
+        ctx.info.group.clone(),
+        ctx.info.kind.clone(),
+        ctx.info.api_version(),
+    );
     let key = Key::new(&ctx.storage_resource(), &ctx.path.namespace, &ctx.path.name);
     let is_apply = media == "application/apply-patch+yaml";
     if !is_apply
-        && !["application/merge-patch+json", "application/json-patch+json", "application/strategic-merge-patch+json"].contains(&media.as_str())
+        && ![
+            "application/merge-patch+json",
+            "application/json-patch+json",
+            "application/strategic-merge-patch+json",
+        ]
+        .contains(&media.as_str())
     {
         return Err(unsupported());
     }
@@ -34,7 +49,10 @@ pub fn patch_object(ctx: &Ctx, body: &[u8], opts: &WriteOptions, status_only: bo
             "PatchOptions",
             "meta.k8s.io",
             "",
-            &[FieldError::required("fieldManager", "is required for apply patch")],
+            &[FieldError::required(
+                "fieldManager",
+                "is required for apply patch",
+            )],
         ));
     }
     let mut last_err = None;
@@ -43,12 +61,26 @@ pub fn patch_object(ctx: &Ctx, body: &[u8], opts: &WriteOptions, status_only: bo
         if is_apply {
             let applied = decode::parse_body(body, "application/yaml", &kind)?;
             let mut applied = applied;
-            decode::check_kind(&mut applied, &kind, &av, &ctx.info.version, &ctx.sim.registry)?;
+            decode::check_kind(
+                &mut applied,
+                &kind,
+                &av,
+                &ctx.info.version,
+                &ctx.sim.registry,
+            )?;
             let warnings = decode::check_schema(&mut applied, &kind, &av, opts.field_validation)?;
             let manager = opts.field_manager.clone().unwrap_or_default();
             let live = old.as_ref().map(|o| with_kind(o, &kind, &av));
-            let merged = crate::patch::server_side_apply(live.as_ref(), &applied, &manager, opts.force, &av, &kind, &now_rfc3339())
-                .map_err(apply_error)?;
+            let merged = crate::patch::server_side_apply(
+                live.as_ref(),
+                &applied,
+                &manager,
+                opts.force,
+                &av,
+                &kind,
+                &now_rfc3339(),
+            )
+            .map_err(apply_error)?;
             let mut opts = opts.clone();
             opts.managed_fields_done = true;
             let opts = &opts;
@@ -61,17 +93,21 @@ pub fn patch_object(ctx: &Ctx, body: &[u8], opts: &WriteOptions, status_only: bo
                     let created = create_object(ctx, m, opts)?;
                     Ok((created, 201, warnings))
                 }
-                Some(o) => match update_object(ctx, with_rv(merged, object_rv(&o)), opts, status_only) {
-                    Err(e) if e.code == 409 && e.reason == "Conflict" => {
-                        last_err = Some(e);
-                        continue;
+                Some(o) => {
+                    match update_object(ctx, with_rv(merged, object_rv(&o)), opts, status_only) {
+                        Err(e) if e.code == 409 && e.reason == "Conflict" => {
+                            last_err = Some(e);
+                            continue;
+                        }
+                        r => r.map(|v| (v, 200, warnings)),
                     }
-                    r => r.map(|v| (v, 200, warnings)),
-                },
+                }
             };
         }
-        let old = old.ok_or_else(|| ApiError::not_found(&ctx.info.plural, &group, &ctx.path.name))?;
-        let patch: Value = serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
+        let old =
+            old.ok_or_else(|| ApiError::not_found(&ctx.info.plural, &group, &ctx.path.name))?;
+        let patch: Value = serde_json::from_slice(body)
+            .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
         let current = with_kind(&old, &kind, &av);
         let patched = match media.as_str() {
             "application/json-patch+json" => crate::patch::json_patch(&current, &patch),
@@ -82,11 +118,22 @@ pub fn patch_object(ctx: &Ctx, body: &[u8], opts: &WriteOptions, status_only: bo
         if !patched.is_object() {
             return Err(ApiError::bad_request("patched object is not a JSON object"));
         }
-        let explicit_rv = patched.pointer("/metadata/resourceVersion") != current.pointer("/metadata/resourceVersion");
+        let explicit_rv = patched.pointer("/metadata/resourceVersion")
+            != current.pointer("/metadata/resourceVersion");
         let mut patched = patched;
-        decode::check_kind(&mut patched, &kind, &av, &ctx.info.version, &ctx.sim.registry)?;
+        decode::check_kind(
+            &mut patched,
+            &kind,
+            &av,
+            &ctx.info.version,
+            &ctx.sim.registry,
+        )?;
         let warnings = decode::check_schema(&mut patched, &kind, &av, opts.field_validation)?;
-        let patched = if explicit_rv { patched } else { with_rv(patched, object_rv(&old)) };
+        let patched = if explicit_rv {
+            patched
+        } else {
+            with_rv(patched, object_rv(&old))
+        };
         match update_object(ctx, patched, opts, status_only) {
             Err(e) if e.code == 409 && e.reason == "Conflict" && !explicit_rv => {
                 last_err = Some(e);

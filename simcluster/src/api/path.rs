@@ -25,7 +25,10 @@ pub enum Target {
     /// `/apis/{group}`
     Group(String),
     /// `/api/v1`, `/apis/{group}/{version}`
-    ResourceList { group: String, version: String },
+    ResourceList {
+        group: String,
+        version: String,
+    },
     Resource(ResourcePath),
     /// `/version`, `/healthz`, ... and anything else that is not an API path
     Other(String),
@@ -37,18 +40,36 @@ const NAMESPACE_SUBRESOURCES: &[&str] = &["status", "finalize"];
 /// Split the (already percent-decoded by the HTTP layer) path.
 pub fn parse(path: &str) -> Target {
     let trimmed = path.trim_matches('/');
-    let parts: Vec<&str> = if trimmed.is_empty() { vec![] } else { trimmed.split('/').collect() };
+    let parts: Vec<&str> = if trimmed.is_empty() {
+        vec![]
+    } else {
+        trimmed.split('/').collect()
+    };
     let (group, version, rest) = match parts.as_slice() {
         ["api"] => return Target::CoreVersions,
         ["apis"] => return Target::Groups,
         ["apis", g] => return Target::Group((*g).to_string()),
-        ["api", v] => return Target::ResourceList { group: String::new(), version: (*v).to_string() },
-        ["apis", g, v] => return Target::ResourceList { group: (*g).to_string(), version: (*v).to_string() },
+        ["api", v] => {
+            return Target::ResourceList {
+                group: String::new(),
+                version: (*v).to_string(),
+            };
+        }
+        ["apis", g, v] => {
+            return Target::ResourceList {
+                group: (*g).to_string(),
+                version: (*v).to_string(),
+            };
+        }
         ["api", v, rest @ ..] => (String::new(), (*v).to_string(), rest),
         ["apis", g, v, rest @ ..] => ((*g).to_string(), (*v).to_string(), rest),
         _ => return Target::Other(format!("/{trimmed}")),
     };
-    let mut rp = ResourcePath { group, version, ..Default::default() };
+    let mut rp = ResourcePath {
+        group,
+        version,
+        ..Default::default()
+    };
     let mut cur: &[&str] = rest;
     if cur.first() == Some(&"namespaces") && cur.len() > 1 {
         rp.namespace = cur[1].to_string();
@@ -95,13 +116,30 @@ mod tests {
     #[test]
     fn parses_namespaced_and_cluster_paths() {
         let r = res("/api/v1/namespaces/ns/pods/web/log");
-        assert_eq!((r.namespace.as_str(), r.resource.as_str(), r.name.as_str(), r.subresource.as_str()), ("ns", "pods", "web", "log"));
+        assert_eq!(
+            (
+                r.namespace.as_str(),
+                r.resource.as_str(),
+                r.name.as_str(),
+                r.subresource.as_str()
+            ),
+            ("ns", "pods", "web", "log")
+        );
         let r = res("/apis/apps/v1/namespaces/ns/deployments/web/scale");
-        assert_eq!((r.group.as_str(), r.subresource.as_str()), ("apps", "scale"));
+        assert_eq!(
+            (r.group.as_str(), r.subresource.as_str()),
+            ("apps", "scale")
+        );
         let r = res("/api/v1/namespaces/ns");
-        assert_eq!((r.resource.as_str(), r.name.as_str(), r.namespace.as_str()), ("namespaces", "ns", ""));
+        assert_eq!(
+            (r.resource.as_str(), r.name.as_str(), r.namespace.as_str()),
+            ("namespaces", "ns", "")
+        );
         let r = res("/api/v1/namespaces/ns/finalize");
-        assert_eq!((r.name.as_str(), r.subresource.as_str()), ("ns", "finalize"));
+        assert_eq!(
+            (r.name.as_str(), r.subresource.as_str()),
+            ("ns", "finalize")
+        );
         let r = res("/api/v1/pods");
         assert_eq!((r.resource.as_str(), r.namespace.as_str()), ("pods", ""));
         let r = res("/api/v1/namespaces");

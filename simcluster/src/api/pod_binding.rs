@@ -19,7 +19,15 @@ fn success(code: u16) -> Value {
 }
 
 fn answer(ctx: &Ctx, code: u16) -> Response<Body> {
-    negotiate::object(code, &success(code), if ctx.repr == Repr::Yaml { Repr::Yaml } else { Repr::Json })
+    negotiate::object(
+        code,
+        &success(code),
+        if ctx.repr == Repr::Yaml {
+            Repr::Yaml
+        } else {
+            Repr::Json
+        },
+    )
 }
 
 pub fn binding(ctx: &Ctx, body: &Bytes) -> Result<Response<Body>, ApiError> {
@@ -28,13 +36,19 @@ pub fn binding(ctx: &Ctx, body: &Bytes) -> Result<Response<Body>, ApiError> {
     let name = &ctx.path.name;
     let body_name = str_at(&b, "metadata/name");
     if !body_name.is_empty() && body_name != name {
-        return Err(ApiError::bad_request("name in URL does not match name in Binding object"));
+        return Err(ApiError::bad_request(
+            "name in URL does not match name in Binding object",
+        ));
     }
     let target_kind = str_at(&b, "target/kind");
     let node = str_at(&b, "target/name");
     let mut errs = Vec::new();
     if !target_kind.is_empty() && target_kind != "Node" {
-        errs.push(FieldError::not_supported("target.kind", target_kind, &["Node", "<empty>"]));
+        errs.push(FieldError::not_supported(
+            "target.kind",
+            target_kind,
+            &["Node", "<empty>"],
+        ));
     }
     if node.is_empty() {
         errs.push(FieldError::required("target.name", ""));
@@ -43,7 +57,10 @@ pub fn binding(ctx: &Ctx, body: &Bytes) -> Result<Response<Body>, ApiError> {
         return Err(ApiError::invalid("Binding", "", name, &errs));
     }
     if opts.dry_run {
-        ctx.sim.store.get(&crate::store::Key::new("pods", &ctx.path.namespace, name)).ok_or_else(|| ApiError::not_found("pods", "", name))?;
+        ctx.sim
+            .store
+            .get(&crate::store::Key::new("pods", &ctx.path.namespace, name))
+            .ok_or_else(|| ApiError::not_found("pods", "", name))?;
         return Ok(answer(ctx, 201));
     }
     match bind(&ctx.sim, &ctx.path.namespace, name, node) {
@@ -54,21 +71,40 @@ pub fn binding(ctx: &Ctx, body: &Bytes) -> Result<Response<Body>, ApiError> {
 }
 
 pub fn eviction(ctx: &Ctx, body: &Bytes) -> Result<Response<Body>, ApiError> {
-    let ev = if body.is_empty() { json!({}) } else { decode::parse_body(body, &decode::content_type(&ctx.headers), "Eviction")? };
+    let ev = if body.is_empty() {
+        json!({})
+    } else {
+        decode::parse_body(body, &decode::content_type(&ctx.headers), "Eviction")?
+    };
     let name = &ctx.path.name;
     let body_name = str_at(&ev, "metadata/name");
     if !body_name.is_empty() && body_name != name {
-        return Err(ApiError::bad_request("name in URL does not match name in Eviction object"));
+        return Err(ApiError::bad_request(
+            "name in URL does not match name in Eviction object",
+        ));
     }
     let mut opts = DeleteOptions::default();
-    if let Some(g) = ev.pointer("/deleteOptions/gracePeriodSeconds").and_then(Value::as_i64) {
+    if let Some(g) = ev
+        .pointer("/deleteOptions/gracePeriodSeconds")
+        .and_then(Value::as_i64)
+    {
         opts.grace_period_seconds = Some(g);
     }
     if opts.grace_period_seconds.is_none() {
-        let pod = ctx.sim.store.get(&crate::store::Key::new("pods", &ctx.path.namespace, name)).ok_or_else(|| ApiError::not_found("pods", "", name))?;
-        opts.grace_period_seconds = pod.pointer("/spec/terminationGracePeriodSeconds").and_then(Value::as_i64).or(Some(30));
+        let pod = ctx
+            .sim
+            .store
+            .get(&crate::store::Key::new("pods", &ctx.path.namespace, name))
+            .ok_or_else(|| ApiError::not_found("pods", "", name))?;
+        opts.grace_period_seconds = pod
+            .pointer("/spec/terminationGracePeriodSeconds")
+            .and_then(Value::as_i64)
+            .or(Some(30));
     }
-    opts.dry_run = ev.pointer("/deleteOptions/dryRun").and_then(Value::as_array).is_some_and(|a| !a.is_empty());
+    opts.dry_run = ev
+        .pointer("/deleteOptions/dryRun")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty());
     match delete_one(ctx, &ctx.path.namespace, name, &opts)? {
         Deleted::Gone(_) | Deleted::Marked(_) => Ok(answer(ctx, 201)),
     }

@@ -37,14 +37,18 @@ fn parse_bool(q: &super::Query, k: &str) -> Result<bool, ApiError> {
         None | Some("") => Ok(false),
         Some("true" | "1" | "t" | "T" | "TRUE" | "True") => Ok(true),
         Some("false" | "0" | "f" | "F" | "FALSE" | "False") => Ok(false),
-        Some(v) => Err(ApiError::bad_request(format!("strconv.ParseBool: parsing {v:?}: invalid syntax"))),
+        Some(v) => Err(ApiError::bad_request(format!(
+            "strconv.ParseBool: parsing {v:?}: invalid syntax"
+        ))),
     }
 }
 
 fn parse_int(q: &super::Query, k: &str) -> Result<Option<i64>, ApiError> {
     match q.get(k).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => v.parse().map(Some).map_err(|_| ApiError::bad_request(format!("strconv.ParseInt: parsing {v:?}: invalid syntax"))),
+        Some(v) => v.parse().map(Some).map_err(|_| {
+            ApiError::bad_request(format!("strconv.ParseInt: parsing {v:?}: invalid syntax"))
+        }),
     }
 }
 
@@ -68,41 +72,79 @@ fn options(ctx: &Ctx) -> Result<LogOptions, ApiError> {
     };
     let mut errs = Vec::new();
     if let Some(n) = o.tail_lines.filter(|n| *n < 0) {
-        errs.push(FieldError::invalid("tailLines", n, "must be greater than or equal to 0"));
+        errs.push(FieldError::invalid(
+            "tailLines",
+            n,
+            "must be greater than or equal to 0",
+        ));
     }
     if let Some(n) = o.limit_bytes.filter(|n| *n < 1) {
-        errs.push(FieldError::invalid("limitBytes", n, "must be greater than 0"));
+        errs.push(FieldError::invalid(
+            "limitBytes",
+            n,
+            "must be greater than 0",
+        ));
     }
     match (o.since_seconds, o.since_time) {
-        (Some(_), Some(_)) => errs.push(FieldError::forbidden("", "at most one of `sinceTime` or `sinceSeconds` may be specified")),
-        (Some(n), None) if n < 1 => errs.push(FieldError::invalid("sinceSeconds", n, "must be greater than 0")),
+        (Some(_), Some(_)) => errs.push(FieldError::forbidden(
+            "",
+            "at most one of `sinceTime` or `sinceSeconds` may be specified",
+        )),
+        (Some(n), None) if n < 1 => errs.push(FieldError::invalid(
+            "sinceSeconds",
+            n,
+            "must be greater than 0",
+        )),
         _ => {}
     }
     if !errs.is_empty() {
-        return Err(ApiError::invalid("PodLogOptions", "", &ctx.path.name, &errs));
+        return Err(ApiError::invalid(
+            "PodLogOptions",
+            "",
+            &ctx.path.name,
+            &errs,
+        ));
     }
     Ok(o)
 }
 
 /// The container to read: the named one, or the only one (the apiserver's `validateContainer`).
 fn pick_container<'a>(pod: &'a Value, name: &str, wanted: &str) -> Result<&'a Value, ApiError> {
-    let all: Vec<&Value> = ["spec/initContainers", "spec/containers", "spec/ephemeralContainers"].iter().flat_map(|p| arr_at(pod, p)).collect();
+    let all: Vec<&Value> = [
+        "spec/initContainers",
+        "spec/containers",
+        "spec/ephemeralContainers",
+    ]
+    .iter()
+    .flat_map(|p| arr_at(pod, p))
+    .collect();
     if wanted.is_empty() {
         let mains = arr_at(pod, "spec/containers");
         return match mains.len() {
             1 => Ok(&mains[0]),
-            0 => Err(ApiError::bad_request(format!("a container name must be specified for pod {name}"))),
+            0 => Err(ApiError::bad_request(format!(
+                "a container name must be specified for pod {name}"
+            ))),
             _ => {
                 let names: Vec<&str> = all.iter().map(|c| str_at(c, "name")).collect();
-                Err(ApiError::bad_request(format!("a container name must be specified for pod {name}, choose one of: [{}]", names.join(" "))))
+                Err(ApiError::bad_request(format!(
+                    "a container name must be specified for pod {name}, choose one of: [{}]",
+                    names.join(" ")
+                )))
             }
         };
     }
-    all.into_iter().find(|c| str_at(c, "name") == wanted).ok_or_else(|| ApiError::bad_request(format!("container {wanted} is not valid for pod {name}")))
+    all.into_iter()
+        .find(|c| str_at(c, "name") == wanted)
+        .ok_or_else(|| {
+            ApiError::bad_request(format!("container {wanted} is not valid for pod {name}"))
+        })
 }
 
 fn parse_time(v: Option<&Value>) -> Option<DateTime<Utc>> {
-    v.and_then(Value::as_str).and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map(|d| d.with_timezone(&Utc))
+    v.and_then(Value::as_str)
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|d| d.with_timezone(&Utc))
 }
 
 /// A container instance: number, start, end with exit code, container ID.
@@ -112,36 +154,78 @@ type Instance = (i64, DateTime<Utc>, Option<(i64, DateTime<Utc>)>, String);
 /// container ID), or its error.
 fn instance(pod: &Value, c: &str, previous: bool) -> Result<Instance, ApiError> {
     let pod_name = str_at(pod, "metadata/name");
-    let statuses = ["status/initContainerStatuses", "status/containerStatuses"].iter().flat_map(|p| arr_at(pod, p));
+    let statuses = ["status/initContainerStatuses", "status/containerStatuses"]
+        .iter()
+        .flat_map(|p| arr_at(pod, p));
     let Some(st) = statuses.into_iter().find(|s| str_at(s, "name") == c) else {
-        return Err(ApiError::bad_request(format!("container {c:?} in pod {pod_name:?} is not available")));
+        return Err(ApiError::bad_request(format!(
+            "container {c:?} in pod {pod_name:?} is not available"
+        )));
     };
     let restarts = i64_at(st, "restartCount").unwrap_or(0);
-    let ended = |t: &Value| -> Option<(i64, DateTime<Utc>)> { Some((i64_at(t, "exitCode").unwrap_or(0), parse_time(t.get("finishedAt"))?)) };
+    let ended = |t: &Value| -> Option<(i64, DateTime<Utc>)> {
+        Some((
+            i64_at(t, "exitCode").unwrap_or(0),
+            parse_time(t.get("finishedAt"))?,
+        ))
+    };
     let last = at(st, "lastState/terminated").filter(|t| t.get("containerID").is_some());
-    let id = |v: &Value| v.get("containerID").and_then(Value::as_str).unwrap_or("").to_string();
+    let id = |v: &Value| {
+        v.get("containerID")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     if previous {
         let Some(t) = last else {
-            return Err(ApiError::bad_request(format!("previous terminated container {c:?} in pod {pod_name:?} not found")));
+            return Err(ApiError::bad_request(format!(
+                "previous terminated container {c:?} in pod {pod_name:?} not found"
+            )));
         };
-        return Ok((restarts - 1, parse_time(t.get("startedAt")).unwrap_or_else(Utc::now), ended(t), id(t)));
+        return Ok((
+            restarts - 1,
+            parse_time(t.get("startedAt")).unwrap_or_else(Utc::now),
+            ended(t),
+            id(t),
+        ));
     }
     if let Some(r) = at(st, "state/running") {
-        return Ok((restarts, parse_time(r.get("startedAt")).unwrap_or_else(Utc::now), None, id(st)));
+        return Ok((
+            restarts,
+            parse_time(r.get("startedAt")).unwrap_or_else(Utc::now),
+            None,
+            id(st),
+        ));
     }
     if let Some(t) = at(st, "state/terminated").filter(|t| t.get("containerID").is_some()) {
-        return Ok((restarts, parse_time(t.get("startedAt")).unwrap_or_else(Utc::now), ended(t), id(t)));
+        return Ok((
+            restarts,
+            parse_time(t.get("startedAt")).unwrap_or_else(Utc::now),
+            ended(t),
+            id(t),
+        ));
     }
     if let Some(t) = last {
-        return Ok((restarts - 1, parse_time(t.get("startedAt")).unwrap_or_else(Utc::now), ended(t), id(t)));
+        return Ok((
+            restarts - 1,
+            parse_time(t.get("startedAt")).unwrap_or_else(Utc::now),
+            ended(t),
+            id(t),
+        ));
     }
     let why = match at(st, "state/waiting/reason").and_then(Value::as_str) {
         Some("ErrImagePull") => "image can't be pulled".to_string(),
         Some("ImagePullBackOff") => "trying and failing to pull image".to_string(),
         Some(r) => r.to_string(),
-        None => return Err(ApiError::bad_request(format!("container {c:?} in pod {pod_name:?} is waiting to start - no logs yet"))),
+        None => {
+            return Err(ApiError::bad_request(format!(
+                "container {c:?} in pod {pod_name:?} is waiting to start - no logs yet"
+            )));
+        }
     };
-    Err(ApiError::bad_request(format!("container {c:?} in pod {pod_name:?} is waiting to start: {why}")))
+    Err(ApiError::bad_request(format!(
+        "container {c:?} in pod {pod_name:?} is waiting to start: {why}"
+    )))
 }
 
 fn render(lines: &[Line], timestamps: bool) -> String {
@@ -159,13 +243,18 @@ fn render(lines: &[Line], timestamps: bool) -> String {
 fn text_response(body: Body) -> Response<Body> {
     let mut r = Response::new(body);
     *r.status_mut() = StatusCode::OK;
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
     r
 }
 
 pub async fn get(ctx: &Ctx) -> Result<Response<Body>, ApiError> {
     let key = Key::new("pods", &ctx.path.namespace, &ctx.path.name);
-    let pod = ctx.sim.store.get(&key).ok_or_else(|| ApiError::not_found("pods", "", &ctx.path.name))?;
+    let pod = ctx
+        .sim
+        .store
+        .get(&key)
+        .ok_or_else(|| ApiError::not_found("pods", "", &ctx.path.name))?;
     let opts = options(ctx)?;
     let container = pick_container(&pod, &ctx.path.name, &opts.container)?.clone();
     if str_at(&pod, "spec/nodeName").is_empty() {
@@ -174,10 +263,22 @@ pub async fn get(ctx: &Ctx) -> Result<Response<Body>, ApiError> {
     }
     let c_name = str_at(&container, "name").to_string();
     let (inst, start, ended, container_id) = instance(&pod, &c_name, opts.previous)?;
-    let src = Source::new(ctx.sim.config.random_seed, &pod, &container, inst, start, ended);
+    let src = Source::new(
+        ctx.sim.config.random_seed,
+        &pod,
+        &container,
+        inst,
+        start,
+        ended,
+    );
     let now = Utc::now();
-    let since = opts.since_time.or_else(|| opts.since_seconds.map(|s| now - chrono::Duration::seconds(s)));
-    let tail = opts.tail_lines.map_or(crate::sim_logs::MAX_LINES, |n| n as usize);
+    let since = opts.since_time.or_else(|| {
+        opts.since_seconds
+            .map(|s| now - chrono::Duration::seconds(s))
+    });
+    let tail = opts
+        .tail_lines
+        .map_or(crate::sim_logs::MAX_LINES, |n| n as usize);
     let mut lines = src.lines(now, crate::sim_logs::MAX_LINES);
     if let Some(s) = since {
         lines.retain(|l| l.at >= s);
@@ -195,9 +296,23 @@ pub async fn get(ctx: &Ctx) -> Result<Response<Body>, ApiError> {
         return Ok(text_response(Body::from(first)));
     }
     let last_at = now;
-    let follow = Follow { sim: ctx.sim.clone(), key, container: container.clone(), container_id, src, last_at, timestamps: opts.timestamps, budget };
-    let stream = futures::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(Bytes::from(first)) })
-        .chain(futures::stream::unfold(follow, |mut f| async move { f.next().await.map(|b| (Ok(b), f)) }));
+    let follow = Follow {
+        sim: ctx.sim.clone(),
+        key,
+        container: container.clone(),
+        container_id,
+        src,
+        last_at,
+        timestamps: opts.timestamps,
+        budget,
+    };
+    let stream =
+        futures::stream::once(
+            async move { Ok::<Bytes, std::convert::Infallible>(Bytes::from(first)) },
+        )
+        .chain(futures::stream::unfold(follow, |mut f| async move {
+            f.next().await.map(|b| (Ok(b), f))
+        }));
     Ok(text_response(Body::from_stream(stream)))
 }
 
@@ -237,7 +352,12 @@ impl Follow {
                 return None;
             }
             let now = Utc::now();
-            let fresh: Vec<Line> = self.src.lines(now, 200).into_iter().filter(|l| l.at > self.last_at).collect();
+            let fresh: Vec<Line> = self
+                .src
+                .lines(now, 200)
+                .into_iter()
+                .filter(|l| l.at > self.last_at)
+                .collect();
             if let Some(l) = fresh.last() {
                 self.last_at = l.at;
             }
@@ -257,7 +377,10 @@ impl Follow {
 }
 
 fn is_gone(pod: &Value) -> bool {
-    crate::store::is_deleting(pod) && arr_at(pod, "status/containerStatuses").iter().all(|s| at(s, "state/running").is_none())
+    crate::store::is_deleting(pod)
+        && arr_at(pod, "status/containerStatuses")
+            .iter()
+            .all(|s| at(s, "state/running").is_none())
 }
 
 #[cfg(test)]
@@ -268,18 +391,50 @@ mod tests {
     #[test]
     fn container_choice_errors() {
         let pod = json!({"spec": {"initContainers": [{"name": "init"}], "containers": [{"name": "app"}, {"name": "sidecar"}]}});
-        assert_eq!(pick_container(&pod, "web", "").unwrap_err().message, "a container name must be specified for pod web, choose one of: [init app sidecar]");
-        assert_eq!(pick_container(&pod, "web", "nope").unwrap_err().message, "container nope is not valid for pod web");
-        assert_eq!(str_at(pick_container(&pod, "web", "sidecar").unwrap(), "name"), "sidecar");
+        assert_eq!(
+            pick_container(&pod, "web", "").unwrap_err().message,
+            "a container name must be specified for pod web, choose one of: [init app sidecar]"
+        );
+        assert_eq!(
+            pick_container(&pod, "web", "nope").unwrap_err().message,
+            "container nope is not valid for pod web"
+        );
+        assert_eq!(
+            str_at(pick_container(&pod, "web", "sidecar").unwrap(), "name"),
+            "sidecar"
+        );
     }
 
     #[test]
     fn kubelet_errors_for_waiting_containers() {
         let pod = |state: Value| json!({"metadata": {"name": "web"}, "status": {"containerStatuses": [{"name": "app", "restartCount": 0, "state": state, "lastState": {}}]}});
         let msg = |p: &Value, prev| instance(p, "app", prev).unwrap_err().message;
-        assert_eq!(msg(&pod(json!({"waiting": {"reason": "ContainerCreating"}})), false), "container \"app\" in pod \"web\" is waiting to start: ContainerCreating");
-        assert_eq!(msg(&pod(json!({"waiting": {"reason": "ImagePullBackOff"}})), false), "container \"app\" in pod \"web\" is waiting to start: trying and failing to pull image");
-        assert_eq!(msg(&pod(json!({"running": {"startedAt": "2026-01-01T00:00:00Z"}})), true), "previous terminated container \"app\" in pod \"web\" not found");
-        assert_eq!(instance(&pod(json!({})), "other", false).unwrap_err().message, "container \"other\" in pod \"web\" is not available");
+        assert_eq!(
+            msg(
+                &pod(json!({"waiting": {"reason": "ContainerCreating"}})),
+                false
+            ),
+            "container \"app\" in pod \"web\" is waiting to start: ContainerCreating"
+        );
+        assert_eq!(
+            msg(
+                &pod(json!({"waiting": {"reason": "ImagePullBackOff"}})),
+                false
+            ),
+            "container \"app\" in pod \"web\" is waiting to start: trying and failing to pull image"
+        );
+        assert_eq!(
+            msg(
+                &pod(json!({"running": {"startedAt": "2026-01-01T00:00:00Z"}})),
+                true
+            ),
+            "previous terminated container \"app\" in pod \"web\" not found"
+        );
+        assert_eq!(
+            instance(&pod(json!({})), "other", false)
+                .unwrap_err()
+                .message,
+            "container \"other\" in pod \"web\" is not available"
+        );
     }
 }

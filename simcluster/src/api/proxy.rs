@@ -29,26 +29,60 @@ fn unavailable(msg: String) -> ApiError {
 }
 
 fn refused(ip: &str, port: &str) -> ApiError {
-    unavailable(format!("error trying to reach service: dial tcp {ip}:{port}: connect: connection refused"))
+    unavailable(format!(
+        "error trying to reach service: dial tcp {ip}:{port}: connect: connection refused"
+    ))
 }
 
-pub fn handle(ctx: &Ctx, method: &Method, uri: &Uri, _body: Bytes) -> Result<Response<Body>, ApiError> {
+pub fn handle(
+    ctx: &Ctx,
+    method: &Method,
+    uri: &Uri,
+    _body: Bytes,
+) -> Result<Response<Body>, ApiError> {
     let marker = format!("/{}/{}/proxy", ctx.path.resource, ctx.path.name);
-    let path = uri.path().split_once(&marker).map(|(_, rest)| rest).unwrap_or("");
+    let path = uri
+        .path()
+        .split_once(&marker)
+        .map(|(_, rest)| rest)
+        .unwrap_or("");
     let path = if path.is_empty() { "/" } else { path };
-    let req = Request { method: method.as_str(), path, query: uri.query().unwrap_or("") };
+    let req = Request {
+        method: method.as_str(),
+        path,
+        query: uri.query().unwrap_or(""),
+    };
     match ctx.path.resource.as_str() {
         "pods" => {
-            let (name, port) = split_id(&ctx.path.name).ok_or_else(|| ApiError::bad_request(format!("invalid pod request {:?}", ctx.path.name)))?;
-            let pod = ctx.sim.store.get(&Key::new("pods", &ctx.path.namespace, name)).ok_or_else(|| ApiError::not_found("pods", "", name))?;
-            let port = if port.is_empty() { first_port(&pod) } else { port.to_string() };
+            let (name, port) = split_id(&ctx.path.name).ok_or_else(|| {
+                ApiError::bad_request(format!("invalid pod request {:?}", ctx.path.name))
+            })?;
+            let pod = ctx
+                .sim
+                .store
+                .get(&Key::new("pods", &ctx.path.namespace, name))
+                .ok_or_else(|| ApiError::not_found("pods", "", name))?;
+            let port = if port.is_empty() {
+                first_port(&pod)
+            } else {
+                port.to_string()
+            };
             serve(&pod, &port, &req, None)
         }
         "services" => service(ctx, &req),
         _ => {
-            let (name, _) = split_id(&ctx.path.name).ok_or_else(|| ApiError::bad_request(format!("invalid node request {:?}", ctx.path.name)))?;
-            ctx.sim.store.get(&Key::new("nodes", "", name)).ok_or_else(|| ApiError::not_found("nodes", "", name))?;
-            Ok(if path == "/healthz" { plain(StatusCode::OK, "ok") } else { plain(StatusCode::NOT_FOUND, "404 page not found\n") })
+            let (name, _) = split_id(&ctx.path.name).ok_or_else(|| {
+                ApiError::bad_request(format!("invalid node request {:?}", ctx.path.name))
+            })?;
+            ctx.sim
+                .store
+                .get(&Key::new("nodes", "", name))
+                .ok_or_else(|| ApiError::not_found("nodes", "", name))?;
+            Ok(if path == "/healthz" {
+                plain(StatusCode::OK, "ok")
+            } else {
+                plain(StatusCode::NOT_FOUND, "404 page not found\n")
+            })
         }
     }
 }
@@ -72,11 +106,17 @@ fn first_port(pod: &Value) -> String {
 /// The running container listening on `port` (declared ports; port 80 when none are declared).
 fn listener<'a>(pod: &'a Value, port: &str) -> Option<(&'a Value, i64)> {
     let running = |c: &Value| {
-        arr_at(pod, "status/containerStatuses").iter().any(|s| s["name"] == c["name"] && at(s, "state/running").is_some())
+        arr_at(pod, "status/containerStatuses")
+            .iter()
+            .any(|s| s["name"] == c["name"] && at(s, "state/running").is_some())
     };
     let containers = arr_at(pod, "spec/containers");
     let declared = containers.iter().any(|c| !arr_at(c, "ports").is_empty());
-    let number: Option<i64> = if port.is_empty() { Some(80) } else { port.parse().ok() };
+    let number: Option<i64> = if port.is_empty() {
+        Some(80)
+    } else {
+        port.parse().ok()
+    };
     containers.iter().filter(|c| running(c)).find_map(|c| {
         if !declared {
             return (number == Some(80)).then_some((c, 80));
@@ -88,7 +128,12 @@ fn listener<'a>(pod: &'a Value, port: &str) -> Option<(&'a Value, i64)> {
     })
 }
 
-fn serve(pod: &Value, port: &str, req: &Request, via: Option<&str>) -> Result<Response<Body>, ApiError> {
+fn serve(
+    pod: &Value,
+    port: &str,
+    req: &Request,
+    via: Option<&str>,
+) -> Result<Response<Body>, ApiError> {
     let ip = str_at(pod, "status/podIP");
     if ip.is_empty() {
         return Err(ApiError::bad_request("address not allowed"));
@@ -96,11 +141,19 @@ fn serve(pod: &Value, port: &str, req: &Request, via: Option<&str>) -> Result<Re
     let shown_port = if port.is_empty() { "80" } else { port };
     let (container, number) = listener(pod, port).ok_or_else(|| refused(ip, shown_port))?;
     let html = page(pod, container, ip, number, req, via);
-    let body = if req.method == "HEAD" { Body::empty() } else { Body::from(html) };
+    let body = if req.method == "HEAD" {
+        Body::empty()
+    } else {
+        Body::from(html)
+    };
     let mut r = Response::new(body);
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     if str_at(container, "image").contains("nginx") {
-        r.headers_mut().insert(header::SERVER, HeaderValue::from_static("nginx/1.27.5"));
+        r.headers_mut()
+            .insert(header::SERVER, HeaderValue::from_static("nginx/1.27.5"));
     }
     Ok(r)
 }
@@ -108,7 +161,10 @@ fn serve(pod: &Value, port: &str, req: &Request, via: Option<&str>) -> Result<Re
 fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
     let mut r = Response::new(Body::from(text));
     *r.status_mut() = status;
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     r
 }
 
@@ -116,42 +172,82 @@ fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
 /// that has it.
 fn service(ctx: &Ctx, req: &Request) -> Result<Response<Body>, ApiError> {
     let id = ctx.path.name.as_str();
-    let (name, port) = split_id(id).ok_or_else(|| ApiError::bad_request(format!("invalid service request {id:?}")))?;
+    let (name, port) = split_id(id)
+        .ok_or_else(|| ApiError::bad_request(format!("invalid service request {id:?}")))?;
     let ns = &ctx.path.namespace;
-    let svc = ctx.sim.store.get(&Key::new("services", ns, name)).ok_or_else(|| ApiError::not_found("services", "", name))?;
+    let svc = ctx
+        .sim
+        .store
+        .get(&Key::new("services", ns, name))
+        .ok_or_else(|| ApiError::not_found("services", "", name))?;
     let mut port_name = port.to_string();
     if let Ok(n) = port.parse::<i64>() {
-        let found = arr_at(&svc, "spec/ports").iter().find(|p| p.get("port").and_then(Value::as_i64) == Some(n));
+        let found = arr_at(&svc, "spec/ports")
+            .iter()
+            .find(|p| p.get("port").and_then(Value::as_i64) == Some(n));
         let Some(p) = found else {
-            return Err(unavailable(format!("no service port {n} found for service {name:?}")));
+            return Err(unavailable(format!(
+                "no service port {n} found for service {name:?}"
+            )));
         };
         port_name = str_at(p, "name").to_string();
     }
-    let eps = ctx.sim.store.get(&Key::new("endpoints", ns, name)).ok_or_else(|| ApiError::not_found("endpoints", "", name))?;
+    let eps = ctx
+        .sim
+        .store
+        .get(&Key::new("endpoints", ns, name))
+        .ok_or_else(|| ApiError::not_found("endpoints", "", name))?;
     let subsets = arr_at(&eps, "subsets");
     if subsets.is_empty() {
-        return Err(unavailable(format!("no endpoints available for service {name:?}")));
+        return Err(unavailable(format!(
+            "no endpoints available for service {name:?}"
+        )));
     }
     for ss in subsets {
-        let Some(p) = arr_at(ss, "ports").iter().find(|p| str_at(p, "name") == port_name) else { continue };
-        let target = p.get("port").and_then(Value::as_i64).unwrap_or(80).to_string();
+        let Some(p) = arr_at(ss, "ports")
+            .iter()
+            .find(|p| str_at(p, "name") == port_name)
+        else {
+            continue;
+        };
+        let target = p
+            .get("port")
+            .and_then(Value::as_i64)
+            .unwrap_or(80)
+            .to_string();
         for addr in arr_at(ss, "addresses") {
-            let pod_name = addr.pointer("/targetRef/name").and_then(Value::as_str).unwrap_or("");
+            let pod_name = addr
+                .pointer("/targetRef/name")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             if let Some(pod) = ctx.sim.store.get(&Key::new("pods", ns, pod_name)) {
                 return serve(&pod, &target, req, Some(name));
             }
         }
     }
-    Err(unavailable(format!("no endpoints available for service {id:?}")))
+    Err(unavailable(format!(
+        "no endpoints available for service {id:?}"
+    )))
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn page(pod: &Value, c: &Value, ip: &str, port: i64, req: &Request, via: Option<&str>) -> String {
-    let (ns, name, image) = (str_at(pod, "metadata/namespace"), str_at(pod, "metadata/name"), str_at(c, "image"));
-    let heading = if image.contains("nginx") { "Welcome to nginx!".to_string() } else { format!("Hello from {name}") };
+    let (ns, name, image) = (
+        str_at(pod, "metadata/namespace"),
+        str_at(pod, "metadata/name"),
+        str_at(c, "image"),
+    );
+    let heading = if image.contains("nginx") {
+        "Welcome to nginx!".to_string()
+    } else {
+        format!("Hello from {name}")
+    };
     let mut rows = vec![
         ("Pod", name.to_string()),
         ("Namespace", ns.to_string()),
@@ -166,7 +262,10 @@ fn page(pod: &Value, c: &Value, ip: &str, port: i64, req: &Request, via: Option<
     if let Some(s) = via {
         rows.insert(2, ("Service", s.to_string()));
     }
-    let table: String = rows.iter().map(|(k, v)| format!("<tr><td>{k}</td><td>{}</td></tr>\n", esc(v))).collect();
+    let table: String = rows
+        .iter()
+        .map(|(k, v)| format!("<tr><td>{k}</td><td>{}</td></tr>\n", esc(v)))
+        .collect();
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<style>body{{font-family:system-ui,sans-serif;margin:2rem auto;max-width:46rem;color:#1f2937}}td{{padding:.3rem .8rem;border-bottom:1px solid #e5e7eb}}td:first-child{{color:#6b7280}}</style>\n</head>\n<body>\n<h1>{h}</h1>\n<p>Served by container <code>{c}</code> of pod <code>{ns}/{name}</code>.</p>\n<table>\n{table}</table>\n</body>\n</html>\n",
         title = esc(&heading),
@@ -195,10 +294,27 @@ mod tests {
         assert_eq!(listener(&pod, "8080").map(|(_, p)| p), Some(8080));
         assert_eq!(listener(&pod, "http").map(|(_, p)| p), Some(8080));
         assert!(listener(&pod, "81").is_none());
-        let req = Request { method: "GET", path: "/x", query: "a=<b>" };
+        let req = Request {
+            method: "GET",
+            path: "/x",
+            query: "a=<b>",
+        };
         let err = serve(&pod, "81", &req, None).unwrap_err();
-        assert_eq!((err.code, err.message.as_str()), (503, "error trying to reach service: dial tcp 10.244.1.5:81: connect: connection refused"));
-        let html = page(&pod, &pod["spec"]["containers"][0], "10.244.1.5", 8080, &req, None);
+        assert_eq!(
+            (err.code, err.message.as_str()),
+            (
+                503,
+                "error trying to reach service: dial tcp 10.244.1.5:81: connect: connection refused"
+            )
+        );
+        let html = page(
+            &pod,
+            &pod["spec"]["containers"][0],
+            "10.244.1.5",
+            8080,
+            &req,
+            None,
+        );
         assert!(html.contains("a=&lt;b&gt;") && html.contains("Welcome to nginx!"));
     }
 }

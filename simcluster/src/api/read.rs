@@ -43,20 +43,33 @@ pub fn render_object(ctx: &Ctx, status: u16, obj: &Value) -> Response<Body> {
         Repr::Table(v) => {
             let include = ctx.query.get("includeObject").unwrap_or("Metadata");
             let obj = &with_type(obj, &ctx.info.kind, &ctx.info.api_version());
-            let mut t = crate::table::object_table(&ctx.info.group, &ctx.info.plural, obj, include, chrono::Utc::now());
+            let mut t = crate::table::object_table(
+                &ctx.info.group,
+                &ctx.info.plural,
+                obj,
+                include,
+                chrono::Utc::now(),
+            );
             if v == "v1beta1" {
                 t["apiVersion"] = json!("meta.k8s.io/v1beta1");
             }
             negotiate::object(status, &t, ctx.repr)
         }
         Repr::Metadata => negotiate::object(status, &partial(obj), ctx.repr),
-        _ => negotiate::object(status, &with_type(obj, &ctx.info.kind, &ctx.info.api_version()), ctx.repr),
+        _ => negotiate::object(
+            status,
+            &with_type(obj, &ctx.info.kind, &ctx.info.api_version()),
+            ctx.repr,
+        ),
     }
 }
 
 pub fn get(ctx: &Ctx) -> Result<Response<Body>, ApiError> {
     let key = Key::new(&ctx.storage_resource(), &ctx.path.namespace, &ctx.path.name);
-    let obj = ctx.sim.store.get(&key).ok_or_else(|| ApiError::not_found(&ctx.info.plural, &ctx.info.group, &ctx.path.name))?;
+    let obj =
+        ctx.sim.store.get(&key).ok_or_else(|| {
+            ApiError::not_found(&ctx.info.plural, &ctx.info.group, &ctx.path.name)
+        })?;
     Ok(render_object(ctx, 200, &obj))
 }
 
@@ -69,11 +82,14 @@ pub struct Selectors {
 impl Selectors {
     pub fn parse(ctx: &Ctx, label: &str, field: &str) -> Result<Self, ApiError> {
         let label = LabelSelector::parse(label).map_err(ApiError::bad_request)?;
-        let field = FieldSelector::parse(field, &ctx.info.group, &ctx.info.plural).map_err(ApiError::bad_request)?;
+        let field = FieldSelector::parse(field, &ctx.info.group, &ctx.info.plural)
+            .map_err(ApiError::bad_request)?;
         Ok(Self { label, field })
     }
     pub fn matches(&self, obj: &Value) -> bool {
-        self.label.matches(obj.pointer("/metadata/labels").and_then(Value::as_object)) && self.field.matches(obj)
+        self.label
+            .matches(obj.pointer("/metadata/labels").and_then(Value::as_object))
+            && self.field.matches(obj)
     }
     pub fn is_empty(&self) -> bool {
         self.label.is_empty() && self.field.is_empty()
@@ -83,20 +99,30 @@ impl Selectors {
 /// Decode a continue token into (resourceVersion, start key).
 fn decode_continue(token: &str) -> Result<(u64, String), ApiError> {
     let bad = |why: String| ApiError::bad_request(format!("invalid continue token: {why}"));
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token.trim_end_matches('=')).map_err(|e| {
-        let at = match e {
-            base64::DecodeError::InvalidByte(o, _) | base64::DecodeError::InvalidLastSymbol(o, _) => o,
-            base64::DecodeError::InvalidLength(l) => l.saturating_sub(1),
-            base64::DecodeError::InvalidPadding => token.len(),
-        };
-        bad(format!("continue key is not valid: illegal base64 data at input byte {at}"))
-    })?;
-    let v: Value = serde_json::from_slice(&bytes).map_err(|e| bad(format!("continue key is not valid: {e}")))?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token.trim_end_matches('='))
+        .map_err(|e| {
+            let at = match e {
+                base64::DecodeError::InvalidByte(o, _)
+                | base64::DecodeError::InvalidLastSymbol(o, _) => o,
+                base64::DecodeError::InvalidLength(l) => l.saturating_sub(1),
+                base64::DecodeError::InvalidPadding => token.len(),
+            };
+            bad(format!(
+                "continue key is not valid: illegal base64 data at input byte {at}"
+            ))
+        })?;
+    let v: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| bad(format!("continue key is not valid: {e}")))?;
     if v.get("v").and_then(Value::as_str) != Some("meta.k8s.io/v1") {
         return Err(bad("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)".into()));
     }
     let rv = v.get("rv").and_then(Value::as_u64).unwrap_or(0);
-    let start = v.get("start").and_then(Value::as_str).unwrap_or("").to_string();
+    let start = v
+        .get("start")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     Ok((rv, start))
 }
 
@@ -107,10 +133,20 @@ fn encode_continue(rv: u64, start: &str) -> String {
 
 /// The key used for ordering and continue tokens: `name` in a namespace, `ns/name` across.
 fn sort_key(obj: &Value, across: bool) -> String {
-    let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if across {
-        let ns = obj.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("");
-        if ns.is_empty() { name.to_string() } else { format!("{ns}/{name}") }
+        let ns = obj
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if ns.is_empty() {
+            name.to_string()
+        } else {
+            format!("{ns}/{name}")
+        }
     } else {
         name.to_string()
     }
@@ -118,11 +154,23 @@ fn sort_key(obj: &Value, across: bool) -> String {
 
 /// Objects of the request's resource (and namespace) that match the selectors, after the
 /// continue position, at most `limit`; returns (items, rv, continue, remaining).
-pub fn select(ctx: &Ctx, sel: &Selectors, limit: i64, cont: &str) -> Result<(Vec<Arc<Value>>, u64, Option<String>, Option<i64>), ApiError> {
+pub fn select(
+    ctx: &Ctx,
+    sel: &Selectors,
+    limit: i64,
+    cont: &str,
+) -> Result<(Vec<Arc<Value>>, u64, Option<String>, Option<i64>), ApiError> {
     let ns = (!ctx.path.namespace.is_empty()).then_some(ctx.path.namespace.as_str());
-    let (all, rv) = ctx.sim.store.list(&storage_resource(&ctx.info.group, &ctx.info.plural), ns);
+    let (all, rv) = ctx
+        .sim
+        .store
+        .list(&storage_resource(&ctx.info.group, &ctx.info.plural), ns);
     let across = ns.is_none() && ctx.info.namespaced;
-    let (list_rv, start) = if cont.is_empty() { (rv, String::new()) } else { decode_continue(cont)? };
+    let (list_rv, start) = if cont.is_empty() {
+        (rv, String::new())
+    } else {
+        decode_continue(cont)?
+    };
     let start = start.trim_end_matches('\u{0}').to_string();
     // The store iterates in key order (namespace, name), the order etcd lists in.
     let mut matched: Vec<Arc<Value>> = all
@@ -133,9 +181,17 @@ pub fn select(ctx: &Ctx, sel: &Selectors, limit: i64, cont: &str) -> Result<(Vec
     if limit > 0 && matched.len() > limit as usize {
         let rest = matched.len() - limit as usize;
         matched.truncate(limit as usize);
-        let last = matched.last().map(|o| sort_key(o, across)).unwrap_or_default();
+        let last = matched
+            .last()
+            .map(|o| sort_key(o, across))
+            .unwrap_or_default();
         let remaining = sel.is_empty().then_some(rest as i64);
-        return Ok((matched, list_rv, Some(encode_continue(list_rv, &last)), remaining));
+        return Ok((
+            matched,
+            list_rv,
+            Some(encode_continue(list_rv, &last)),
+            remaining,
+        ));
     }
     Ok((matched, list_rv, None, None))
 }
@@ -146,7 +202,10 @@ pub fn list(ctx: &Ctx) -> Result<Response<Body>, ApiError> {
     let (items, rv, cont, remaining) = select(ctx, &sel, opts.limit, &opts.continue_token)?;
     let av = ctx.info.api_version();
     let items: Vec<Arc<Value>> = match super::events_v1::is_v1(&ctx.info.kind, &av) {
-        true => items.iter().map(|o| Arc::new(super::events_v1::to_v1(o))).collect(),
+        true => items
+            .iter()
+            .map(|o| Arc::new(super::events_v1::to_v1(o)))
+            .collect(),
         false => items,
     };
     let mut meta = Map::new();
@@ -161,7 +220,14 @@ pub fn list(ctx: &Ctx) -> Result<Response<Body>, ApiError> {
         Repr::Table(v) => {
             let include = ctx.query.get("includeObject").unwrap_or("Metadata");
             let objs: Vec<Value> = items.iter().map(|o| (**o).clone()).collect();
-            let mut t = crate::table::to_table(&ctx.info.group, &ctx.info.plural, &objs, &Value::Object(meta), include, chrono::Utc::now());
+            let mut t = crate::table::to_table(
+                &ctx.info.group,
+                &ctx.info.plural,
+                &objs,
+                &Value::Object(meta),
+                include,
+                chrono::Utc::now(),
+            );
             if v == "v1beta1" {
                 t["apiVersion"] = json!("meta.k8s.io/v1beta1");
             }
@@ -175,7 +241,12 @@ pub fn list(ctx: &Ctx) -> Result<Response<Body>, ApiError> {
         }),
         _ => {
             // Serialized straight from the stored objects: no deep copies of large lists.
-            let list = ListBody { kind: format!("{}List", ctx.info.kind), api_version: ctx.info.api_version(), meta: &meta, items: &items };
+            let list = ListBody {
+                kind: format!("{}List", ctx.info.kind),
+                api_version: ctx.info.api_version(),
+                meta: &meta,
+                items: &items,
+            };
             return Ok(negotiate::serialized(200, &list, ctx.repr));
         }
     };
@@ -196,7 +267,9 @@ struct Item<'a>(&'a Value);
 impl serde::Serialize for Item<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let Some(m) = self.0.as_object() else { return self.0.serialize(s) };
+        let Some(m) = self.0.as_object() else {
+            return self.0.serialize(s);
+        };
         let mut map = s.serialize_map(None)?;
         for (k, v) in m {
             if k != "kind" && k != "apiVersion" {

@@ -19,7 +19,15 @@ pub async fn handle(ctx: &Ctx, verb: &str, body: Bytes) -> Result<Response<Body>
         ("status", "get") => super::read::get(ctx),
         ("status", "update") | ("finalize", "update") => {
             let opts = write_options(&ctx.query, "UpdateOptions")?;
-            let (obj, warnings) = decode::decode_object(&ctx.headers, &body, &ctx.info, &ctx.info.kind, &ctx.info.api_version(), opts.field_validation, &ctx.sim.registry)?;
+            let (obj, warnings) = decode::decode_object(
+                &ctx.headers,
+                &body,
+                &ctx.info,
+                &ctx.info.kind,
+                &ctx.info.api_version(),
+                opts.field_validation,
+                &ctx.sim.registry,
+            )?;
             let status_only = ctx.path.subresource == "status";
             let updated = if status_only {
                 update_object(ctx, obj, &opts, true)?
@@ -41,21 +49,39 @@ pub async fn handle(ctx: &Ctx, verb: &str, body: Bytes) -> Result<Response<Body>
         ("scale", "update") => {
             let scale = decode::parse_body(&body, &decode::content_type(&ctx.headers), "Scale")?;
             let dry_run = write_options(&ctx.query, "UpdateOptions")?.dry_run;
-            Ok(negotiate::object(200, &set_scale(ctx, &scale, dry_run)?, ctx.repr))
+            Ok(negotiate::object(
+                200,
+                &set_scale(ctx, &scale, dry_run)?,
+                ctx.repr,
+            ))
         }
         ("scale", "patch") => {
             let opts = write_options(&ctx.query, "PatchOptions")?;
             let current = to_scale(&stored(ctx)?);
-            let patch: Value = serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
+            let patch: Value = serde_json::from_slice(&body)
+                .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
             let media = decode::content_type(&ctx.headers);
             let patched = match media.as_str() {
                 "application/json-patch+json" => crate::patch::json_patch(&current, &patch),
                 "application/merge-patch+json" => crate::patch::merge_patch(&current, &patch),
-                "application/strategic-merge-patch+json" => crate::patch::strategic_merge_patch(&current, &patch, "autoscaling/v1", "Scale"),
-                _ => return Err(ApiError::new(415, "UnsupportedMediaType", "415: Unsupported Media Type").with_details(serde_json::Map::new())),
+                "application/strategic-merge-patch+json" => {
+                    crate::patch::strategic_merge_patch(&current, &patch, "autoscaling/v1", "Scale")
+                }
+                _ => {
+                    return Err(ApiError::new(
+                        415,
+                        "UnsupportedMediaType",
+                        "415: Unsupported Media Type",
+                    )
+                    .with_details(serde_json::Map::new()));
+                }
             }
             .map_err(|e| e.to_api_error())?;
-            Ok(negotiate::object(200, &set_scale(ctx, &patched, opts.dry_run)?, ctx.repr))
+            Ok(negotiate::object(
+                200,
+                &set_scale(ctx, &patched, opts.dry_run)?,
+                ctx.repr,
+            ))
         }
         ("log", "get") => super::pod_log::get(ctx).await,
         ("binding", "create") => super::pod_binding::binding(ctx, &body),
@@ -92,7 +118,13 @@ fn selector_string(obj: &Value) -> String {
     }
     for e in exprs.and_then(Value::as_array).into_iter().flatten() {
         let key = e.get("key").and_then(Value::as_str).unwrap_or("");
-        let vals: Vec<&str> = e.get("values").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let vals: Vec<&str> = e
+            .get("values")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
         match e.get("operator").and_then(Value::as_str).unwrap_or("") {
             "In" => parts.push(format!("{key} in ({})", vals.join(","))),
             "NotIn" => parts.push(format!("{key} notin ({})", vals.join(","))),
@@ -109,12 +141,19 @@ fn selector_string(obj: &Value) -> String {
 pub fn to_scale(obj: &Value) -> Value {
     let m = &obj["metadata"];
     let mut meta = serde_json::Map::new();
-    for k in ["name", "namespace", "uid", "resourceVersion", "creationTimestamp"] {
+    for k in [
+        "name",
+        "namespace",
+        "uid",
+        "resourceVersion",
+        "creationTimestamp",
+    ] {
         if let Some(v) = m.get(k) {
             meta.insert(k.into(), v.clone());
         }
     }
-    let mut status = json!({"replicas": obj.pointer("/status/replicas").and_then(Value::as_i64).unwrap_or(0)});
+    let mut status =
+        json!({"replicas": obj.pointer("/status/replicas").and_then(Value::as_i64).unwrap_or(0)});
     let sel = selector_string(obj);
     if !sel.is_empty() {
         status["selector"] = json!(sel);
@@ -130,17 +169,36 @@ pub fn to_scale(obj: &Value) -> Value {
 
 fn set_scale(ctx: &Ctx, scale: &Value, dry_run: bool) -> Result<Value, ApiError> {
     let name = &ctx.path.name;
-    let replicas = scale.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0);
+    let replicas = scale
+        .pointer("/spec/replicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
     if replicas < 0 {
-        return Err(ApiError::invalid("Scale", "autoscaling", name, &[FieldError::invalid("spec.replicas", replicas, "must be greater than or equal to 0")]));
+        return Err(ApiError::invalid(
+            "Scale",
+            "autoscaling",
+            name,
+            &[FieldError::invalid(
+                "spec.replicas",
+                replicas,
+                "must be greater than or equal to 0",
+            )],
+        ));
     }
     let key = Key::new(&ctx.storage_resource(), &ctx.path.namespace, name);
     for _ in 0..8 {
         let current = stored(ctx)?;
-        if let Some(rv) = scale.pointer("/metadata/resourceVersion").and_then(Value::as_str).filter(|s| !s.is_empty())
+        if let Some(rv) = scale
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
             && rv != object_rv(&current).to_string()
         {
-            return Err(ApiError::modified_conflict(&ctx.info.plural, &ctx.info.group, name));
+            return Err(ApiError::modified_conflict(
+                &ctx.info.plural,
+                &ctx.info.group,
+                name,
+            ));
         }
         let mut obj = current.clone();
         obj["spec"]["replicas"] = json!(replicas);
@@ -161,7 +219,11 @@ fn set_scale(ctx: &Ctx, scale: &Value, dry_run: bool) -> Result<Value, ApiError>
             Err(_) => return Err(ApiError::not_found(&ctx.info.plural, &ctx.info.group, name)),
         }
     }
-    Err(ApiError::modified_conflict(&ctx.info.plural, &ctx.info.group, name))
+    Err(ApiError::modified_conflict(
+        &ctx.info.plural,
+        &ctx.info.group,
+        name,
+    ))
 }
 
 /// PUT namespaces/{name}/finalize: replace spec.finalizers.
@@ -169,7 +231,10 @@ fn finalize_namespace(ctx: &Ctx, obj: Value) -> Result<Value, ApiError> {
     let key = Key::new("namespaces", "", &ctx.path.name);
     let current = stored(ctx)?;
     let mut next = current.clone();
-    next["spec"]["finalizers"] = obj.pointer("/spec/finalizers").cloned().unwrap_or(json!([]));
+    next["spec"]["finalizers"] = obj
+        .pointer("/spec/finalizers")
+        .cloned()
+        .unwrap_or(json!([]));
     ctx.sim
         .store
         .update(&key, next, Some(object_rv(&current)))

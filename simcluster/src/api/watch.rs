@@ -10,10 +10,10 @@ use axum::http::{HeaderValue, Response, header};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
+use super::Ctx;
 use super::negotiate::Repr;
 use super::options::list_options;
 use super::read::{Selectors, with_type};
-use super::Ctx;
 use crate::status::ApiError;
 use crate::store::{EventType, WatchEvent};
 
@@ -36,7 +36,13 @@ impl Encoder {
     fn event(&mut self, kind: &str, obj: &Value) -> Bytes {
         let object = match self.repr {
             Repr::Table(v) => {
-                let mut t = crate::table::object_table(&self.group, &self.plural, obj, &self.include_object, chrono::Utc::now());
+                let mut t = crate::table::object_table(
+                    &self.group,
+                    &self.plural,
+                    obj,
+                    &self.include_object,
+                    chrono::Utc::now(),
+                );
                 if self.sent_columns {
                     if let Some(m) = t.as_object_mut() {
                         m.remove("columnDefinitions");
@@ -48,10 +54,13 @@ impl Encoder {
                 }
                 t
             }
-            Repr::Metadata => json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": obj.get("metadata").cloned().unwrap_or(json!({}))}),
+            Repr::Metadata => {
+                json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": obj.get("metadata").cloned().unwrap_or(json!({}))})
+            }
             _ => with_type(obj, &self.kind, &self.api_version),
         };
-        let mut line = serde_json::to_vec(&json!({"type": kind, "object": object})).unwrap_or_default();
+        let mut line =
+            serde_json::to_vec(&json!({"type": kind, "object": object})).unwrap_or_default();
         line.push(b'\n');
         Bytes::from(line)
     }
@@ -62,7 +71,8 @@ impl Encoder {
             meta["annotations"] = json!({"k8s.io/initial-events-end": "true"});
         }
         let obj = json!({"kind": self.kind, "apiVersion": self.api_version, "metadata": meta});
-        let mut line = serde_json::to_vec(&json!({"type": "BOOKMARK", "object": obj})).unwrap_or_default();
+        let mut line =
+            serde_json::to_vec(&json!({"type": "BOOKMARK", "object": obj})).unwrap_or_default();
         line.push(b'\n');
         Bytes::from(line)
     }
@@ -97,7 +107,10 @@ pub async fn watch(ctx: Ctx) -> Result<Response<Body>, ApiError> {
     let rv = opts.resource_version.as_deref().unwrap_or("");
     let from = match rv {
         "" | "0" => None,
-        s => Some(s.parse::<u64>().map_err(|_| ApiError::bad_request(format!("invalid resource version: {s}")))?),
+        s => Some(
+            s.parse::<u64>()
+                .map_err(|_| ApiError::bad_request(format!("invalid resource version: {s}")))?,
+        ),
     };
     let from = if opts.send_initial_events { None } else { from };
     let mut enc = Encoder {
@@ -106,18 +119,34 @@ pub async fn watch(ctx: Ctx) -> Result<Response<Body>, ApiError> {
         group: ctx.info.group.clone(),
         plural: ctx.info.plural.clone(),
         repr: ctx.repr,
-        include_object: ctx.query.get("includeObject").unwrap_or("Metadata").to_string(),
+        include_object: ctx
+            .query
+            .get("includeObject")
+            .unwrap_or("Metadata")
+            .to_string(),
         sent_columns: false,
     };
     let (tx, rx) = mpsc::channel::<Result<Bytes, Infallible>>(256);
-    let timeout = opts.timeout_seconds.filter(|t| *t > 0).map(|t| Duration::from_secs(t as u64)).unwrap_or(DEFAULT_TIMEOUT);
-    let started = ctx.sim.store.watch(&ctx.storage_resource(), ns.as_deref(), from);
+    let timeout = opts
+        .timeout_seconds
+        .filter(|t| *t > 0)
+        .map(|t| Duration::from_secs(t as u64))
+        .unwrap_or(DEFAULT_TIMEOUT);
+    let started = ctx
+        .sim
+        .store
+        .watch(&ctx.storage_resource(), ns.as_deref(), from);
     let mut head: Vec<Bytes> = Vec::new();
     let mut start = match started {
         Ok(s) => s,
         Err(oldest) => {
-            let status = ApiError::new(410, "Expired", format!("too old resource version: {} ({oldest})", from.unwrap_or(0)));
-            let line = serde_json::to_vec(&json!({"type": "ERROR", "object": status.to_status()})).unwrap_or_default();
+            let status = ApiError::new(
+                410,
+                "Expired",
+                format!("too old resource version: {} ({oldest})", from.unwrap_or(0)),
+            );
+            let line = serde_json::to_vec(&json!({"type": "ERROR", "object": status.to_status()}))
+                .unwrap_or_default();
             head.push(Bytes::from([line, b"\n".to_vec()].concat()));
             let _ = tx.try_send(Ok(head.remove(0)));
             drop(tx);
@@ -170,7 +199,13 @@ pub async fn watch(ctx: Ctx) -> Result<Response<Body>, ApiError> {
 fn stream_response(rx: mpsc::Receiver<Result<Bytes, Infallible>>) -> Response<Body> {
     let stream = tokio_stream::wrappers::ReceiverStream::new(rx);
     let mut r = Response::new(Body::from_stream(stream));
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache, private"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache, private"),
+    );
     r
 }

@@ -5,10 +5,10 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, Response};
 use serde_json::{Value, json};
 
+use super::Ctx;
 use super::decode;
 use super::options::{WriteOptions, write_options};
 use super::read::{render_object, with_type};
-use super::Ctx;
 use crate::admission;
 use crate::status::{ApiError, FieldError};
 use crate::store::{Key, StoreError, object_rv};
@@ -26,7 +26,10 @@ fn meta_mut(obj: &mut Value) -> &mut serde_json::Map<String, Value> {
 }
 
 fn meta_str<'a>(obj: &'a Value, k: &str) -> &'a str {
-    obj.get("metadata").and_then(|m| m.get(k)).and_then(Value::as_str).unwrap_or("")
+    obj.get("metadata")
+        .and_then(|m| m.get(k))
+        .and_then(Value::as_str)
+        .unwrap_or("")
 }
 
 /// Add `Warning` headers (`299 - "text"`).
@@ -44,7 +47,11 @@ pub fn manager(ctx: &Ctx, opts: &WriteOptions) -> String {
     if let Some(m) = &opts.field_manager {
         return m.clone();
     }
-    let ua = ctx.headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("unknown");
+    let ua = ctx
+        .headers
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unknown");
     ua.split('/').next().unwrap_or("unknown").to_string()
 }
 
@@ -53,7 +60,9 @@ fn set_namespace(ctx: &Ctx, obj: &mut Value) -> Result<(), ApiError> {
     let body_ns = meta_str(obj, "namespace").to_string();
     if ctx.info.namespaced {
         if !body_ns.is_empty() && body_ns != ctx.path.namespace {
-            return Err(ApiError::bad_request("the namespace of the provided object does not match the namespace sent on the request"));
+            return Err(ApiError::bad_request(
+                "the namespace of the provided object does not match the namespace sent on the request",
+            ));
         }
         meta_mut(obj).insert("namespace".into(), json!(ctx.path.namespace));
     } else if !body_ns.is_empty() {
@@ -64,7 +73,15 @@ fn set_namespace(ctx: &Ctx, obj: &mut Value) -> Result<(), ApiError> {
 
 pub fn create(ctx: &Ctx, body: Bytes) -> Result<Response<Body>, ApiError> {
     let opts = write_options(&ctx.query, "CreateOptions")?;
-    let (obj, warnings) = decode::decode_object(&ctx.headers, &body, &ctx.info, &ctx.info.kind, &ctx.info.api_version(), opts.field_validation, &ctx.sim.registry)?;
+    let (obj, warnings) = decode::decode_object(
+        &ctx.headers,
+        &body,
+        &ctx.info,
+        &ctx.info.kind,
+        &ctx.info.api_version(),
+        opts.field_validation,
+        &ctx.sim.registry,
+    )?;
     let created = create_object(ctx, obj, &opts)?;
     let mut resp = render_object(ctx, 201, &created);
     add_warnings(&mut resp, &warnings);
@@ -76,11 +93,19 @@ pub fn create_object(ctx: &Ctx, mut obj: Value, opts: &WriteOptions) -> Result<V
     set_namespace(ctx, &mut obj)?;
     let (group, kind) = (ctx.info.group.as_str(), ctx.info.kind.as_str());
     if !meta_str(&obj, "resourceVersion").is_empty() {
-        return Err(ApiError::bad_request("resourceVersion should not be set on objects to be created"));
+        return Err(ApiError::bad_request(
+            "resourceVersion should not be set on objects to be created",
+        ));
     }
     {
         let m = meta_mut(&mut obj);
-        for k in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"] {
+        for k in [
+            "uid",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "selfLink",
+        ] {
             m.remove(k);
         }
     }
@@ -100,7 +125,11 @@ pub fn create_object(ctx: &Ctx, mut obj: Value, opts: &WriteOptions) -> Result<V
     // Generate the name before validation, as the real BeforeCreate does.
     let generate = meta_str(&obj, "name").is_empty() && !meta_str(&obj, "generateName").is_empty();
     if generate {
-        let name = format!("{}{}", meta_str(&obj, "generateName"), crate::resources::random_suffix(5));
+        let name = format!(
+            "{}{}",
+            meta_str(&obj, "generateName"),
+            crate::resources::random_suffix(5)
+        );
         meta_mut(&mut obj).insert("name".into(), json!(name));
     }
     crate::resources::prepare_create(group, kind, &mut obj);
@@ -114,7 +143,11 @@ pub fn create_object(ctx: &Ctx, mut obj: Value, opts: &WriteOptions) -> Result<V
     let key = Key::new(&ctx.storage_resource(), &ctx.path.namespace, &name);
     // Validating admission (quota) and the write happen under one lock, so that concurrent
     // creates cannot both pass a quota that has room for one.
-    let _admission = ctx.sim.admission_lock.lock().unwrap_or_else(|e| e.into_inner());
+    let _admission = ctx
+        .sim
+        .admission_lock
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     admission::validate_create(ctx, &obj)?;
     let obj = crate::controllers::services::allocate_create(&ctx.sim, group, kind, obj)?;
     if opts.dry_run {
@@ -128,7 +161,10 @@ pub fn create_object(ctx: &Ctx, mut obj: Value, opts: &WriteOptions) -> Result<V
         Err(StoreError::AlreadyExists) if generate => Err(ApiError::new(
             409,
             "AlreadyExists",
-            format!("{} {name:?} already exists, the server was not able to generate a unique name for the object", crate::status::qualified(&ctx.info.plural, group)),
+            format!(
+                "{} {name:?} already exists, the server was not able to generate a unique name for the object",
+                crate::status::qualified(&ctx.info.plural, group)
+            ),
         )),
         Err(_) => Err(ApiError::already_exists(&ctx.info.plural, group, &name)),
     }
@@ -156,7 +192,15 @@ pub fn order_object(obj: Value) -> Value {
 
 pub fn update(ctx: &Ctx, body: Bytes) -> Result<Response<Body>, ApiError> {
     let opts = write_options(&ctx.query, "UpdateOptions")?;
-    let (obj, warnings) = decode::decode_object(&ctx.headers, &body, &ctx.info, &ctx.info.kind, &ctx.info.api_version(), opts.field_validation, &ctx.sim.registry)?;
+    let (obj, warnings) = decode::decode_object(
+        &ctx.headers,
+        &body,
+        &ctx.info,
+        &ctx.info.kind,
+        &ctx.info.api_version(),
+        opts.field_validation,
+        &ctx.sim.registry,
+    )?;
     let body_name = meta_str(&obj, "name");
     if !body_name.is_empty() && body_name != ctx.path.name {
         return Err(ApiError::bad_request(format!(
@@ -188,16 +232,28 @@ fn same_content(a: &Value, b: &Value) -> bool {
 }
 
 /// The update pipeline for a decoded full object. `status_only` for the /status subresource.
-pub fn update_object(ctx: &Ctx, mut obj: Value, opts: &WriteOptions, status_only: bool) -> Result<Value, ApiError> {
+pub fn update_object(
+    ctx: &Ctx,
+    mut obj: Value,
+    opts: &WriteOptions,
+    status_only: bool,
+) -> Result<Value, ApiError> {
     let (group, kind) = (ctx.info.group.as_str(), ctx.info.kind.as_str());
     let name = ctx.path.name.clone();
     meta_mut(&mut obj).insert("name".into(), json!(name));
     set_namespace(ctx, &mut obj)?;
     let key = Key::new(&ctx.storage_resource(), &ctx.path.namespace, &name);
-    let old = ctx.sim.store.get(&key).ok_or_else(|| ApiError::not_found(&ctx.info.plural, group, &name))?;
+    let old = ctx
+        .sim
+        .store
+        .get(&key)
+        .ok_or_else(|| ApiError::not_found(&ctx.info.plural, group, &name))?;
     let expected = match meta_str(&obj, "resourceVersion") {
         "" => None,
-        rv => Some(rv.parse::<u64>().map_err(|_| ApiError::bad_request(format!("invalid resource version: {rv}")))?),
+        rv => Some(
+            rv.parse::<u64>()
+                .map_err(|_| ApiError::bad_request(format!("invalid resource version: {rv}")))?,
+        ),
     };
     if expected.is_some_and(|rv| rv != object_rv(&old)) {
         return Err(ApiError::modified_conflict(&ctx.info.plural, group, &name));
@@ -208,16 +264,37 @@ pub fn update_object(ctx: &Ctx, mut obj: Value, opts: &WriteOptions, status_only
         let old_typed = with_type(&old, kind, &ctx.info.api_version());
         let mut typed = with_type(&obj, kind, &ctx.info.api_version());
         if status_only {
-            crate::patch::track_update_subresource(Some(&old_typed), &mut typed, &m, "Update", &ctx.info.api_version(), "status", &now_rfc3339());
+            crate::patch::track_update_subresource(
+                Some(&old_typed),
+                &mut typed,
+                &m,
+                "Update",
+                &ctx.info.api_version(),
+                "status",
+                &now_rfc3339(),
+            );
         } else {
-            crate::patch::track_update(Some(&old_typed), &mut typed, &m, "Update", &ctx.info.api_version(), &now_rfc3339());
+            crate::patch::track_update(
+                Some(&old_typed),
+                &mut typed,
+                &m,
+                "Update",
+                &ctx.info.api_version(),
+                &now_rfc3339(),
+            );
         }
         obj = typed;
     }
     let mut obj = super::events_v1::incoming(obj, kind, &ctx.info.api_version(), false)?;
     {
         let m = meta_mut(&mut obj);
-        for k in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] {
+        for k in [
+            "uid",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "generation",
+        ] {
             match old.get("metadata").and_then(|om| om.get(k)) {
                 Some(v) => m.insert(k.into(), v.clone()),
                 None => m.remove(k),
@@ -238,7 +315,11 @@ pub fn update_object(ctx: &Ctx, mut obj: Value, opts: &WriteOptions, status_only
         return Ok((*old).clone());
     }
     let obj = order_object(obj);
-    let _admission = ctx.sim.admission_lock.lock().unwrap_or_else(|e| e.into_inner());
+    let _admission = ctx
+        .sim
+        .admission_lock
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     admission::validate_update(ctx, &obj, &old)?;
     let obj = crate::controllers::services::allocate_update(&ctx.sim, group, kind, obj, &old)?;
     if opts.dry_run {
@@ -261,6 +342,11 @@ pub fn patch(ctx: &Ctx, body: Bytes) -> Result<Response<Body>, ApiError> {
 
 /// Apply a PATCH body to the stored object and run the update pipeline. Returns the result,
 /// the HTTP status (201 when server-side apply created the object) and warnings.
-pub fn patch_object(ctx: &Ctx, body: &[u8], opts: &WriteOptions, status_only: bool) -> Result<(Value, u16, Vec<String>), ApiError> {
+pub fn patch_object(
+    ctx: &Ctx,
+    body: &[u8],
+    opts: &WriteOptions,
+    status_only: bool,
+) -> Result<(Value, u16, Vec<String>), ApiError> {
     super::patching::patch_object(ctx, body, opts, status_only)
 }

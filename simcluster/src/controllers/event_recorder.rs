@@ -38,11 +38,15 @@ fn event_name(object_name: &str) -> String {
 
 /// Whether events may be written into `namespace` (it exists and is not terminating).
 fn namespace_open(sim: &Sim, namespace: &str) -> bool {
-    sim.store.get(&Key::new("namespaces", "", namespace)).is_some_and(|ns| !is_deleting(&ns))
+    sim.store
+        .get(&Key::new("namespaces", "", namespace))
+        .is_some_and(|ns| !is_deleting(&ns))
 }
 
 fn same_object(a: &Value, b: &Value) -> bool {
-    a.get("uid") == b.get("uid") && a.get("fieldPath") == b.get("fieldPath") && a.get("name") == b.get("name")
+    a.get("uid") == b.get("uid")
+        && a.get("fieldPath") == b.get("fieldPath")
+        && a.get("name") == b.get("name")
 }
 
 /// Who reports an event: a component, on a host for node agents.
@@ -54,13 +58,25 @@ pub struct Reporter<'a> {
 
 /// Record a core/v1 event as the kubelet (or another client-go component) does. An identical
 /// earlier event (same object, type, reason, message, source) gets `count + 1` instead.
-pub fn record(sim: &Sim, namespace: &str, involved: Value, event_type: &str, reason: &str, message: &str, by: Reporter) {
+pub fn record(
+    sim: &Sim,
+    namespace: &str,
+    involved: Value,
+    event_type: &str,
+    reason: &str,
+    message: &str,
+    by: Reporter,
+) {
     let Reporter { component, host } = by;
     if !namespace_open(sim, namespace) {
         return;
     }
     let now = super::now();
-    let source = if host.is_empty() { json!({"component": component}) } else { json!({"component": component, "host": host}) };
+    let source = if host.is_empty() {
+        json!({"component": component})
+    } else {
+        json!({"component": component, "host": host})
+    };
     let (existing, _) = sim.store.list("events", Some(namespace));
     for ev in existing {
         if same_object(&ev["involvedObject"], &involved)
@@ -99,20 +115,38 @@ pub fn record(sim: &Sim, namespace: &str, involved: Value, event_type: &str, rea
 
 /// Current time with microseconds (`metav1.MicroTime`).
 pub fn micro_now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+        .to_string()
 }
 
 /// Record an event the way kube-scheduler does (events.k8s.io/v1 recorder): no source or
 /// counts, an `eventTime`, an `action`; a repeat of the same event grows `series.count`.
-pub fn record_scheduler(sim: &Sim, namespace: &str, involved: Value, event_type: &str, reason: &str, action: &str, message: &str) {
+pub fn record_scheduler(
+    sim: &Sim,
+    namespace: &str,
+    involved: Value,
+    event_type: &str,
+    reason: &str,
+    action: &str,
+    message: &str,
+) {
     if !namespace_open(sim, namespace) {
         return;
     }
     let (existing, _) = sim.store.list("events", Some(namespace));
     for ev in existing {
-        if same_object(&ev["involvedObject"], &involved) && ev["reason"] == reason && ev["message"] == message && ev["reportingComponent"] == "default-scheduler" {
+        if same_object(&ev["involvedObject"], &involved)
+            && ev["reason"] == reason
+            && ev["message"] == message
+            && ev["reportingComponent"] == "default-scheduler"
+        {
             let mut next = (*ev).clone();
-            let count = ev.pointer("/series/count").and_then(Value::as_i64).unwrap_or(1) + 1;
+            let count = ev
+                .pointer("/series/count")
+                .and_then(Value::as_i64)
+                .unwrap_or(1)
+                + 1;
             let series = json!({"count": count, "lastObservedTime": micro_now()});
             next = insert_after(next, "eventTime", "series", series);
             let key = Key::new("events", namespace, str_at(&ev, "metadata/name"));
@@ -145,7 +179,10 @@ fn scheduler_instance(sim: &Sim) -> String {
     let (nodes, _) = sim.store.list("nodes", None);
     let host = nodes
         .iter()
-        .find(|n| n.pointer("/metadata/labels/node-role.kubernetes.io~1control-plane").is_some())
+        .find(|n| {
+            n.pointer("/metadata/labels/node-role.kubernetes.io~1control-plane")
+                .is_some()
+        })
         .map(|n| str_at(n, "metadata/name").to_string())
         .unwrap_or_else(|| "simcluster".into());
     format!("default-scheduler-{host}")
@@ -177,7 +214,12 @@ mod tests {
 
     #[test]
     fn series_goes_after_event_time() {
-        let v = insert_after(json!({"type": "Normal", "eventTime": "t", "action": "a"}), "eventTime", "series", json!({"count": 2}));
+        let v = insert_after(
+            json!({"type": "Normal", "eventTime": "t", "action": "a"}),
+            "eventTime",
+            "series",
+            json!({"count": 2}),
+        );
         let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["type", "eventTime", "series", "action"]);
     }
@@ -187,6 +229,9 @@ mod tests {
         let n = event_name("web");
         let (obj, hex) = n.split_once('.').unwrap();
         assert_eq!(obj, "web");
-        assert!(hex.len() >= 12 && hex.chars().all(|c| c.is_ascii_hexdigit()), "{n}");
+        assert!(
+            hex.len() >= 12 && hex.chars().all(|c| c.is_ascii_hexdigit()),
+            "{n}"
+        );
     }
 }

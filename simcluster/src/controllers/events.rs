@@ -29,16 +29,27 @@ pub struct Source {
 
 impl Source {
     pub fn new(component: &str) -> Self {
-        Self { component: component.into(), host: String::new() }
+        Self {
+            component: component.into(),
+            host: String::new(),
+        }
     }
     pub fn with_host(component: &str, host: &str) -> Self {
-        Self { component: component.into(), host: host.into() }
+        Self {
+            component: component.into(),
+            host: host.into(),
+        }
     }
 }
 
 /// The ObjectReference of a stored object (`kind`/`apiVersion` are not stored with it).
 pub fn object_ref(kind: &str, api_version: &str, obj: &Value) -> Value {
-    let m = |k: &str| obj.pointer(&format!("/metadata/{k}")).and_then(Value::as_str).unwrap_or("").to_string();
+    let m = |k: &str| {
+        obj.pointer(&format!("/metadata/{k}"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let mut r = serde_json::Map::new();
     r.insert("kind".into(), json!(kind));
     if !m("namespace").is_empty() {
@@ -86,9 +97,13 @@ fn with_state<R>(sim: &Sim, f: impl FnOnce(&mut Correlator) -> R) -> R {
     let map = STATE.get_or_init(Default::default);
     let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
     let c = map.entry(&sim.store as *const _ as usize).or_default();
-    if c.observed.len() > CACHE_LIMIT || c.similar.len() > CACHE_LIMIT || c.spam.len() > CACHE_LIMIT {
+    if c.observed.len() > CACHE_LIMIT || c.similar.len() > CACHE_LIMIT || c.spam.len() > CACHE_LIMIT
+    {
         // A crude LRU: forget everything (events then start new series, as after a restart).
-        *c = Correlator { last_nanos: c.last_nanos, ..Default::default() };
+        *c = Correlator {
+            last_nanos: c.last_nanos,
+            ..Default::default()
+        };
     }
     f(c)
 }
@@ -104,7 +119,14 @@ fn format_time(t: DateTime<Utc>) -> String {
 /// Record an event about the object `regarding` (an ObjectReference, see [`object_ref`]).
 /// Events about cluster-scoped objects go to the `default` namespace. Nothing is written when
 /// the namespace is missing or terminating (the apiserver would refuse it).
-pub fn record(sim: &Sim, source: &Source, regarding: &Value, event_type: &str, reason: &str, message: &str) {
+pub fn record(
+    sim: &Sim,
+    source: &Source,
+    regarding: &Value,
+    event_type: &str,
+    reason: &str,
+    message: &str,
+) {
     let ns = match str_of(regarding, "namespace") {
         "" => "default".to_string(),
         n => n.to_string(),
@@ -127,8 +149,12 @@ pub fn record(sim: &Sim, source: &Source, regarding: &Value, event_type: &str, r
     let plan = with_state(sim, |c| {
         // Spam filter: a token bucket per source and object.
         let clock = Instant::now();
-        let (tokens, at) = c.spam.entry(object_key.clone()).or_insert((SPAM_BURST, clock));
-        let refilled = (*tokens + clock.duration_since(*at).as_secs_f64() * SPAM_REFILL_PER_SEC).min(SPAM_BURST);
+        let (tokens, at) = c
+            .spam
+            .entry(object_key.clone())
+            .or_insert((SPAM_BURST, clock));
+        let refilled = (*tokens + clock.duration_since(*at).as_secs_f64() * SPAM_REFILL_PER_SEC)
+            .min(SPAM_BURST);
         *at = clock;
         if refilled < 1.0 {
             *tokens = refilled;
@@ -136,8 +162,14 @@ pub fn record(sim: &Sim, source: &Source, regarding: &Value, event_type: &str, r
         }
         *tokens = refilled - 1.0;
         // Aggregation of similar events (same object and reason, different messages).
-        let aggregate_key = format!("{object_key}\u{0}{event_type}\u{0}{reason}\u{0}{}\u{0}{}", source.component, source.host);
-        let entry = c.similar.entry(aggregate_key.clone()).or_insert_with(|| (HashSet::new(), clock));
+        let aggregate_key = format!(
+            "{object_key}\u{0}{event_type}\u{0}{reason}\u{0}{}\u{0}{}",
+            source.component, source.host
+        );
+        let entry = c
+            .similar
+            .entry(aggregate_key.clone())
+            .or_insert_with(|| (HashSet::new(), clock));
         if clock.duration_since(entry.1) > AGGREGATE_INTERVAL {
             entry.0.clear();
         }
@@ -147,16 +179,34 @@ pub fn record(sim: &Sim, source: &Source, regarding: &Value, event_type: &str, r
             if let Some(any) = entry.0.iter().next().cloned() {
                 entry.0.remove(&any);
             }
-            (aggregate_key, format!("(combined from similar events): {message}"))
+            (
+                aggregate_key,
+                format!("(combined from similar events): {message}"),
+            )
         } else {
-            (format!("{object_key}\u{0}{}\u{0}{event_type}\u{0}{reason}\u{0}{message}", str_of(regarding, "fieldPath")), message.to_string())
+            (
+                format!(
+                    "{object_key}\u{0}{}\u{0}{event_type}\u{0}{reason}\u{0}{message}",
+                    str_of(regarding, "fieldPath")
+                ),
+                message.to_string(),
+            )
         };
         let nanos = now.timestamp_nanos_opt().unwrap_or(0).max(c.last_nanos + 1);
         c.last_nanos = nanos;
-        let previous = c.observed.get(&key).map(|o| (o.count, o.first.clone(), o.name.clone(), o.namespace.clone()));
+        let previous = c.observed.get(&key).map(|o| {
+            (
+                o.count,
+                o.first.clone(),
+                o.name.clone(),
+                o.namespace.clone(),
+            )
+        });
         Some((key, message, nanos, previous))
     });
-    let Some((key, message, nanos, previous)) = plan else { return };
+    let Some((key, message, nanos, previous)) = plan else {
+        return;
+    };
     let stamp = format_time(now);
     if let Some((count, first, name, ev_ns)) = previous {
         let ekey = Key::new("events", &ev_ns, &name);
@@ -165,8 +215,22 @@ pub fn record(sim: &Sim, source: &Source, regarding: &Value, event_type: &str, r
             next["count"] = json!(count + 1);
             next["lastTimestamp"] = json!(stamp);
             next["message"] = json!(message);
-            if sim.store.update(&ekey, next, Some(object_rv(&existing))).is_ok() {
-                with_state(sim, |c| c.observed.insert(key, Observed { count: count + 1, first, name, namespace: ev_ns }));
+            if sim
+                .store
+                .update(&ekey, next, Some(object_rv(&existing)))
+                .is_ok()
+            {
+                with_state(sim, |c| {
+                    c.observed.insert(
+                        key,
+                        Observed {
+                            count: count + 1,
+                            first,
+                            name,
+                            namespace: ev_ns,
+                        },
+                    )
+                });
                 return;
             }
         }
@@ -192,8 +256,22 @@ pub fn record(sim: &Sim, source: &Source, regarding: &Value, event_type: &str, r
         "reportingComponent": source.component,
         "reportingInstance": source.host,
     });
-    if sim.store.create(Key::new("events", &ns, &name), event).is_ok() {
-        with_state(sim, |c| c.observed.insert(key, Observed { count: 1, first: stamp, name, namespace: ns }));
+    if sim
+        .store
+        .create(Key::new("events", &ns, &name), event)
+        .is_ok()
+    {
+        with_state(sim, |c| {
+            c.observed.insert(
+                key,
+                Observed {
+                    count: 1,
+                    first: stamp,
+                    name,
+                    namespace: ns,
+                },
+            )
+        });
     }
 }
 
@@ -207,8 +285,22 @@ pub struct Reporter {
 }
 
 /// Shorthand: record an event about a stored object.
-pub fn record_for(sim: &Sim, who: &Reporter, obj: &Value, event_type: &str, reason: &str, message: &str) {
-    record(sim, &Source::new(who.component), &object_ref(who.kind, who.api_version, obj), event_type, reason, message);
+pub fn record_for(
+    sim: &Sim,
+    who: &Reporter,
+    obj: &Value,
+    event_type: &str,
+    reason: &str,
+    message: &str,
+) {
+    record(
+        sim,
+        &Source::new(who.component),
+        &object_ref(who.kind, who.api_version, obj),
+        event_type,
+        reason,
+        message,
+    );
 }
 
 #[cfg(test)]
@@ -222,7 +314,12 @@ mod tests {
     }
 
     fn events(sim: &Sim) -> Vec<Value> {
-        sim.store.list("events", Some("default")).0.iter().map(|e| (**e).clone()).collect()
+        sim.store
+            .list("events", Some("default"))
+            .0
+            .iter()
+            .map(|e| (**e).clone())
+            .collect()
     }
 
     #[test]
@@ -238,7 +335,12 @@ mod tests {
         assert_eq!(evs.len(), 2);
         let pulled = evs.iter().find(|e| e["reason"] == "Pulled").unwrap();
         assert_eq!(pulled["count"], 2);
-        assert!(pulled["metadata"]["name"].as_str().unwrap().starts_with("p."));
+        assert!(
+            pulled["metadata"]["name"]
+                .as_str()
+                .unwrap()
+                .starts_with("p.")
+        );
         assert_eq!(pulled["source"], json!({"component": "test-controller"}));
         assert_eq!(pulled["reportingComponent"], "test-controller");
         assert_eq!(pulled["involvedObject"]["resourceVersion"], "5");
@@ -251,12 +353,27 @@ mod tests {
         let r = object_ref("ReplicaSet", "apps/v1", &rs);
         let src = Source::new("replicaset-controller");
         for i in 0..40 {
-            record(&sim, &src, &r, "Normal", "SuccessfulCreate", &format!("Created pod: rs-{i}"));
+            record(
+                &sim,
+                &src,
+                &r,
+                "Normal",
+                "SuccessfulCreate",
+                &format!("Created pod: rs-{i}"),
+            );
         }
         let evs = events(&sim);
         // 9 distinct events, then one combined event counting the rest up to the burst of 25.
         assert_eq!(evs.len(), 10, "{evs:#?}");
-        let combined: Vec<&Value> = evs.iter().filter(|e| e["message"].as_str().unwrap().starts_with("(combined from similar events): ")).collect();
+        let combined: Vec<&Value> = evs
+            .iter()
+            .filter(|e| {
+                e["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("(combined from similar events): ")
+            })
+            .collect();
         assert_eq!(combined.len(), 1);
         assert_eq!(combined[0]["count"], 16);
     }

@@ -9,7 +9,9 @@ use crate::cluster::Sim;
 use crate::store::{Key, is_deleting, object_rv};
 
 fn uid(obj: &Value) -> &str {
-    obj.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or("")
+    obj.pointer("/metadata/uid")
+        .and_then(Value::as_str)
+        .unwrap_or("")
 }
 
 fn owner_uids(obj: &Value) -> Vec<String> {
@@ -22,15 +24,22 @@ fn owner_uids(obj: &Value) -> Vec<String> {
 }
 
 fn has_finalizer(obj: &Value, f: &str) -> bool {
-    obj.pointer("/metadata/finalizers").and_then(Value::as_array).is_some_and(|a| a.iter().any(|x| x == f))
+    obj.pointer("/metadata/finalizers")
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.iter().any(|x| x == f))
 }
 
 fn remove_finalizer(sim: &Sim, key: &Key, obj: &Value, f: &str) {
     let mut next = obj.clone();
-    if let Some(a) = next.pointer_mut("/metadata/finalizers").and_then(Value::as_array_mut) {
+    if let Some(a) = next
+        .pointer_mut("/metadata/finalizers")
+        .and_then(Value::as_array_mut)
+    {
         a.retain(|x| x != f);
         if a.is_empty() {
-            next["metadata"].as_object_mut().map(|m| m.remove("finalizers"));
+            next["metadata"]
+                .as_object_mut()
+                .map(|m| m.remove("finalizers"));
         }
     }
     let _ = sim.store.update(key, next, Some(object_rv(obj)));
@@ -41,7 +50,10 @@ fn delete_dependent(sim: &Sim, key: &Key, obj: &Value) {
     if is_deleting(obj) {
         return;
     }
-    let no_finalizers = obj.pointer("/metadata/finalizers").and_then(Value::as_array).is_none_or(Vec::is_empty);
+    let no_finalizers = obj
+        .pointer("/metadata/finalizers")
+        .and_then(Value::as_array)
+        .is_none_or(Vec::is_empty);
     let unscheduled_pod = key.resource == "pods" && super::pod_can_go_now(obj);
     if no_finalizers && (key.resource != "pods" || unscheduled_pod) {
         let _ = sim.store.delete(key, None);
@@ -49,7 +61,8 @@ fn delete_dependent(sim: &Sim, key: &Key, obj: &Value) {
     }
     let mut next = obj.clone();
     next["metadata"]["deletionTimestamp"] = json!(super::now());
-    next["metadata"]["deletionGracePeriodSeconds"] = json!(if key.resource == "pods" { 30 } else { 0 });
+    next["metadata"]["deletionGracePeriodSeconds"] =
+        json!(if key.resource == "pods" { 30 } else { 0 });
     let _ = sim.store.update(key, next, Some(object_rv(obj)));
 }
 
@@ -63,7 +76,14 @@ pub fn interesting(ev: &crate::store::WatchEvent) -> bool {
         EventType::Added => o.pointer("/metadata/ownerReferences").is_some(),
         EventType::Modified => {
             is_deleting(o)
-                && ["orphan", "foregroundDeletion", PVC_PROTECTION, PV_PROTECTION].iter().any(|f| has_finalizer(o, f))
+                && [
+                    "orphan",
+                    "foregroundDeletion",
+                    PVC_PROTECTION,
+                    PV_PROTECTION,
+                ]
+                .iter()
+                .any(|f| has_finalizer(o, f))
         }
     }
 }
@@ -75,23 +95,38 @@ const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
 fn claim_in_use(sim: &Sim, namespace: &str, claim: &str) -> bool {
     let (pods, _) = sim.store.list("pods", Some(namespace));
     pods.iter().any(|p| {
-        let finished = matches!(p.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed"));
+        let finished = matches!(
+            p.pointer("/status/phase").and_then(Value::as_str),
+            Some("Succeeded" | "Failed")
+        );
         !finished
-            && p.pointer("/spec/volumes").and_then(Value::as_array).into_iter().flatten().any(|v| {
-                v.pointer("/persistentVolumeClaim/claimName").and_then(Value::as_str) == Some(claim)
-            })
+            && p.pointer("/spec/volumes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|v| {
+                    v.pointer("/persistentVolumeClaim/claimName")
+                        .and_then(Value::as_str)
+                        == Some(claim)
+                })
     })
 }
 
 /// The storage-object-in-use protection controllers: a deleted claim goes once no pod uses it,
 /// a deleted volume once no claim is bound to it.
 fn release_protection(sim: &Sim, key: &Key, obj: &Value) {
-    let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if has_finalizer(obj, PVC_PROTECTION) && !claim_in_use(sim, &key.namespace, name) {
         remove_finalizer(sim, key, obj, PVC_PROTECTION);
     } else if has_finalizer(obj, PV_PROTECTION) {
         let (claims, _) = sim.store.list("persistentvolumeclaims", None);
-        if !claims.iter().any(|c| c.pointer("/spec/volumeName").and_then(Value::as_str) == Some(name)) {
+        if !claims
+            .iter()
+            .any(|c| c.pointer("/spec/volumeName").and_then(Value::as_str) == Some(name))
+        {
             remove_finalizer(sim, key, obj, PV_PROTECTION);
         }
     }
@@ -115,15 +150,24 @@ pub fn reconcile(sim: &Sim) {
             continue;
         }
         let my_uid = uid(obj);
-        let dependents: Vec<&(Key, std::sync::Arc<Value>)> =
-            all.iter().filter(|(k, o)| k.namespace == key.namespace && owner_uids(o).iter().any(|u| u == my_uid)).collect();
+        let dependents: Vec<&(Key, std::sync::Arc<Value>)> = all
+            .iter()
+            .filter(|(k, o)| {
+                k.namespace == key.namespace && owner_uids(o).iter().any(|u| u == my_uid)
+            })
+            .collect();
         if has_finalizer(obj, "orphan") {
             for (dk, d) in &dependents {
                 let mut next = (**d).clone();
-                if let Some(refs) = next.pointer_mut("/metadata/ownerReferences").and_then(Value::as_array_mut) {
+                if let Some(refs) = next
+                    .pointer_mut("/metadata/ownerReferences")
+                    .and_then(Value::as_array_mut)
+                {
                     refs.retain(|r| r.get("uid").and_then(Value::as_str) != Some(my_uid));
                     if refs.is_empty() {
-                        next["metadata"].as_object_mut().map(|m| m.remove("ownerReferences"));
+                        next["metadata"]
+                            .as_object_mut()
+                            .map(|m| m.remove("ownerReferences"));
                     }
                 }
                 let _ = sim.store.update(dk, next, Some(object_rv(d)));
@@ -138,10 +182,14 @@ pub fn reconcile(sim: &Sim) {
                 for (dk, d) in dependents {
                     if !is_deleting(d) {
                         // Dependents that own others are deleted in the foreground as well.
-                        let owns_others = all.iter().any(|(_, o)| owner_uids(o).iter().any(|u| u == uid(d)));
+                        let owns_others = all
+                            .iter()
+                            .any(|(_, o)| owner_uids(o).iter().any(|u| u == uid(d)));
                         if owns_others {
                             let mut next = (**d).clone();
-                            let meta = next["metadata"].as_object_mut().expect("stored objects have metadata");
+                            let meta = next["metadata"]
+                                .as_object_mut()
+                                .expect("stored objects have metadata");
                             let fins = meta.entry("finalizers").or_insert_with(|| json!([]));
                             if let Some(a) = fins.as_array_mut() {
                                 a.push(json!("foregroundDeletion"));

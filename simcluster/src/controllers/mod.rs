@@ -9,12 +9,12 @@ mod gc;
 pub mod kubelet;
 mod namespace;
 mod quota;
-pub mod workloads;
 pub mod scheduler;
 mod seed;
 pub mod services;
 mod ticker;
 mod volumes;
+pub mod workloads;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,21 +50,61 @@ pub fn bootstrap(sim: &Arc<Sim>) {
 
 /// Start every controller; they stop when `stop` turns true.
 pub fn spawn_all(sim: Arc<Sim>, stop: watch::Receiver<bool>) {
-    tokio::spawn(run_loop(sim.clone(), stop.clone(), "namespace", namespace::reconcile));
-    tokio::spawn(run_loop(sim.clone(), stop.clone(), "resourcequota", quota::reconcile));
+    tokio::spawn(run_loop(
+        sim.clone(),
+        stop.clone(),
+        "namespace",
+        namespace::reconcile,
+    ));
+    tokio::spawn(run_loop(
+        sim.clone(),
+        stop.clone(),
+        "resourcequota",
+        quota::reconcile,
+    ));
     for (name, reconcile) in workloads::CONTROLLERS {
         tokio::spawn(run_loop(sim.clone(), stop.clone(), name, *reconcile));
     }
-    tokio::spawn(run_loop_filtered(sim.clone(), stop.clone(), "garbage-collector", gc::reconcile, gc::interesting, Duration::from_secs(2)));
-    tokio::spawn(ticker::run(sim.clone(), stop.clone(), "endpoints", None, services::endpoints::reconcile));
+    tokio::spawn(run_loop_filtered(
+        sim.clone(),
+        stop.clone(),
+        "garbage-collector",
+        gc::reconcile,
+        gc::interesting,
+        Duration::from_secs(2),
+    ));
+    tokio::spawn(ticker::run(
+        sim.clone(),
+        stop.clone(),
+        "endpoints",
+        None,
+        services::endpoints::reconcile,
+    ));
     if sim.config.kubelet {
-        tokio::spawn(ticker::run(sim.clone(), stop.clone(), "scheduler", scheduler::Scheduler::default(), scheduler::reconcile));
-        tokio::spawn(ticker::run(sim, stop, "kubelet", kubelet::Kubelet::default(), kubelet::reconcile));
+        tokio::spawn(ticker::run(
+            sim.clone(),
+            stop.clone(),
+            "scheduler",
+            scheduler::Scheduler::default(),
+            scheduler::reconcile,
+        ));
+        tokio::spawn(ticker::run(
+            sim,
+            stop,
+            "kubelet",
+            kubelet::Kubelet::default(),
+            kubelet::reconcile,
+        ));
     }
 }
 
 /// Run `reconcile` after every burst of store events (debounced) and at least once a second.
-async fn run_loop(sim: Arc<Sim>, mut stop: watch::Receiver<bool>, name: &'static str, reconcile: fn(&Sim)) {
+async fn run_loop(
+    sim: Arc<Sim>,
+    mut stop: watch::Receiver<bool>,
+    name: &'static str,
+    reconcile: fn(&Sim),
+) {
     let mut events = sim.store.subscribe_all();
     tracing::debug!(controller = name, "started");
     loop {
@@ -126,7 +166,13 @@ pub fn now() -> String {
 /// Whether a pod marked for deletion may be removed at once: it never ran on a node, or its
 /// grace period is zero.
 pub fn pod_can_go_now(pod: &Value) -> bool {
-    let unscheduled = pod.pointer("/spec/nodeName").and_then(Value::as_str).is_none_or(str::is_empty);
-    let grace0 = pod.pointer("/metadata/deletionGracePeriodSeconds").and_then(Value::as_i64) == Some(0);
+    let unscheduled = pod
+        .pointer("/spec/nodeName")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty);
+    let grace0 = pod
+        .pointer("/metadata/deletionGracePeriodSeconds")
+        .and_then(Value::as_i64)
+        == Some(0);
     unscheduled || grace0
 }

@@ -20,20 +20,29 @@ fn meta(ns: &str, name: &str) -> Value {
 pub fn populate(sim: &Sim, ns: &str) {
     let sa_key = Key::new("serviceaccounts", ns, "default");
     if sim.store.get(&sa_key).is_none() {
-        let _ = sim.store.create(sa_key, json!({"metadata": meta(ns, "default")}));
+        let _ = sim
+            .store
+            .create(sa_key, json!({"metadata": meta(ns, "default")}));
     }
     let cm_key = Key::new("configmaps", ns, "kube-root-ca.crt");
     if sim.store.get(&cm_key).is_none() {
         let mut m = meta(ns, "kube-root-ca.crt");
         m["annotations"] = json!({"kubernetes.io/description": ROOT_CA_DESCRIPTION});
-        let _ = sim.store.create(cm_key, json!({"metadata": m, "data": {"ca.crt": sim.ca_pem}}));
+        let _ = sim.store.create(
+            cm_key,
+            json!({"metadata": m, "data": {"ca.crt": sim.ca_pem}}),
+        );
     }
 }
 
 pub fn reconcile(sim: &Sim) {
     let (namespaces, _) = sim.store.list("namespaces", None);
     for ns in namespaces {
-        let name = ns.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
+        let name = ns
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         if is_deleting(&ns) {
             terminate(sim, &name, &ns);
         } else {
@@ -53,7 +62,9 @@ fn terminate(sim: &Sim, ns: &str, nsobj: &Value) {
     let mut remaining: BTreeMap<String, usize> = BTreeMap::new();
     let mut finalizers: BTreeMap<String, usize> = BTreeMap::new();
     for key in keys {
-        let Some(obj) = sim.store.get(&key) else { continue };
+        let Some(obj) = sim.store.get(&key) else {
+            continue;
+        };
         if finalizers_empty(&obj) {
             let _ = sim.store.delete(&key, None);
             continue;
@@ -69,7 +80,12 @@ fn terminate(sim: &Sim, ns: &str, nsobj: &Value) {
             None => (String::new(), key.resource.clone()),
         };
         *remaining.entry(format!("{plural}.{group}")).or_default() += 1;
-        for f in obj.pointer("/metadata/finalizers").and_then(Value::as_array).into_iter().flatten() {
+        for f in obj
+            .pointer("/metadata/finalizers")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(f) = f.as_str() {
                 *finalizers.entry(f.to_string()).or_default() += 1;
             }
@@ -91,18 +107,63 @@ fn terminate(sim: &Sim, ns: &str, nsobj: &Value) {
         .and_then(Value::as_str)
         .map(str::to_string)
         .unwrap_or_else(now);
-    let resources: Vec<String> = remaining.iter().map(|(r, n)| format!("{r} has {n} resource instances")).collect();
-    let fins: Vec<String> = finalizers.iter().map(|(f, n)| format!("{f} in {n} resource instances")).collect();
+    let resources: Vec<String> = remaining
+        .iter()
+        .map(|(r, n)| format!("{r} has {n} resource instances"))
+        .collect();
+    let fins: Vec<String> = finalizers
+        .iter()
+        .map(|(f, n)| format!("{f} in {n} resource instances"))
+        .collect();
     let mut conditions = vec![
-        condition("NamespaceDeletionDiscoveryFailure", "False", "ResourcesDiscovered", "All resources successfully discovered", &at),
-        condition("NamespaceDeletionGroupVersionParsingFailure", "False", "ParsedGroupVersions", "All legacy kube types successfully parsed", &at),
-        condition("NamespaceDeletionContentFailure", "False", "ContentDeleted", "All content successfully deleted, may be waiting on finalization", &at),
-        condition("NamespaceContentRemaining", "True", "SomeResourcesRemain", &format!("Some resources are remaining: {}", resources.join(", ")), &at),
+        condition(
+            "NamespaceDeletionDiscoveryFailure",
+            "False",
+            "ResourcesDiscovered",
+            "All resources successfully discovered",
+            &at,
+        ),
+        condition(
+            "NamespaceDeletionGroupVersionParsingFailure",
+            "False",
+            "ParsedGroupVersions",
+            "All legacy kube types successfully parsed",
+            &at,
+        ),
+        condition(
+            "NamespaceDeletionContentFailure",
+            "False",
+            "ContentDeleted",
+            "All content successfully deleted, may be waiting on finalization",
+            &at,
+        ),
+        condition(
+            "NamespaceContentRemaining",
+            "True",
+            "SomeResourcesRemain",
+            &format!("Some resources are remaining: {}", resources.join(", ")),
+            &at,
+        ),
     ];
     if fins.is_empty() {
-        conditions.push(condition("NamespaceFinalizersRemaining", "False", "ContentHasNoFinalizers", "All content-preserving finalizers finished", &at));
+        conditions.push(condition(
+            "NamespaceFinalizersRemaining",
+            "False",
+            "ContentHasNoFinalizers",
+            "All content-preserving finalizers finished",
+            &at,
+        ));
     } else {
-        conditions.push(condition("NamespaceFinalizersRemaining", "True", "SomeFinalizersRemain", &format!("Some content in the namespace has finalizers remaining: {}", fins.join(", ")), &at));
+        conditions.push(condition(
+            "NamespaceFinalizersRemaining",
+            "True",
+            "SomeFinalizersRemain",
+            &format!(
+                "Some content in the namespace has finalizers remaining: {}",
+                fins.join(", ")
+            ),
+            &at,
+        ));
     }
     if nsobj.pointer("/status/conditions") != Some(&Value::Array(conditions.clone())) {
         let mut next = nsobj.clone();

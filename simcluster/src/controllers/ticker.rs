@@ -23,7 +23,9 @@ pub async fn run<S: Send + 'static>(
     tracing::debug!(controller = name, "started");
     loop {
         let began = Instant::now();
-        let wake = reconcile(&sim, &mut state).unwrap_or(Duration::from_secs(1)).min(Duration::from_secs(1));
+        let wake = reconcile(&sim, &mut state)
+            .unwrap_or(Duration::from_secs(1))
+            .min(Duration::from_secs(1));
         let took = began.elapsed();
         tokio::select! {
             r = events.recv() => {

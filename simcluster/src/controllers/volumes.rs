@@ -18,7 +18,9 @@ fn storage_class(sim: &Sim, pvc: &Value) -> Option<Value> {
         .iter()
         .find(|c| {
             if wanted.is_empty() {
-                c.pointer("/metadata/annotations/storageclass.kubernetes.io~1is-default-class").and_then(Value::as_str) == Some("true")
+                c.pointer("/metadata/annotations/storageclass.kubernetes.io~1is-default-class")
+                    .and_then(Value::as_str)
+                    == Some("true")
             } else {
                 str_at(c, "metadata/name") == wanted
             }
@@ -35,17 +37,28 @@ pub fn provision_for(sim: &Sim, pod: &Value, node: &str) {
             continue;
         }
         let key = Key::new("persistentvolumeclaims", ns, claim);
-        let Some(pvc) = sim.store.get(&key) else { continue };
-        if str_at(&pvc, "status/phase") != "Pending" || !str_at(&pvc, "spec/volumeName").is_empty() {
+        let Some(pvc) = sim.store.get(&key) else {
+            continue;
+        };
+        if str_at(&pvc, "status/phase") != "Pending" || !str_at(&pvc, "spec/volumeName").is_empty()
+        {
             continue;
         }
-        let Some(class) = storage_class(sim, &pvc) else { continue };
+        let Some(class) = storage_class(sim, &pvc) else {
+            continue;
+        };
         let provisioner = str_at(&class, "provisioner").to_string();
         let class_name = str_at(&class, "metadata/name").to_string();
         let uid = str_at(&pvc, "metadata/uid");
         let pv_name = format!("pvc-{uid}");
-        let size = pvc.pointer("/spec/resources/requests/storage").cloned().unwrap_or(json!("1Gi"));
-        let modes = pvc.pointer("/spec/accessModes").cloned().unwrap_or(json!(["ReadWriteOnce"]));
+        let size = pvc
+            .pointer("/spec/resources/requests/storage")
+            .cloned()
+            .unwrap_or(json!("1Gi"));
+        let modes = pvc
+            .pointer("/spec/accessModes")
+            .cloned()
+            .unwrap_or(json!(["ReadWriteOnce"]));
         let now = super::now();
         let pv = json!({
             "kind": "PersistentVolume",
@@ -69,17 +82,31 @@ pub fn provision_for(sim: &Sim, pod: &Value, node: &str) {
             },
             "status": {"phase": "Bound", "lastPhaseTransitionTime": now},
         });
-        if sim.store.create(Key::new("persistentvolumes", "", &pv_name), pv).is_err() {
+        if sim
+            .store
+            .create(Key::new("persistentvolumes", "", &pv_name), pv)
+            .is_err()
+        {
             continue;
         }
         let mut next = (*pvc).clone();
-        let annotations = next["metadata"].as_object_mut().expect("metadata").entry("annotations").or_insert(json!({}));
+        let annotations = next["metadata"]
+            .as_object_mut()
+            .expect("metadata")
+            .entry("annotations")
+            .or_insert(json!({}));
         for (k, v) in [
             ("pv.kubernetes.io/bind-completed", "yes"),
             ("pv.kubernetes.io/bound-by-controller", "yes"),
-            ("volume.beta.kubernetes.io/storage-provisioner", provisioner.as_str()),
+            (
+                "volume.beta.kubernetes.io/storage-provisioner",
+                provisioner.as_str(),
+            ),
             ("volume.kubernetes.io/selected-node", node),
-            ("volume.kubernetes.io/storage-provisioner", provisioner.as_str()),
+            (
+                "volume.kubernetes.io/storage-provisioner",
+                provisioner.as_str(),
+            ),
         ] {
             annotations[k] = json!(v);
         }
@@ -87,7 +114,8 @@ pub fn provision_for(sim: &Sim, pod: &Value, node: &str) {
         if str_at(&next, "spec/storageClassName").is_empty() {
             next["spec"]["storageClassName"] = json!(class_name);
         }
-        next["status"] = json!({"phase": "Bound", "accessModes": modes, "capacity": {"storage": size}});
+        next["status"] =
+            json!({"phase": "Bound", "accessModes": modes, "capacity": {"storage": size}});
         let _ = sim.store.update(&key, next, Some(object_rv(&pvc)));
     }
 }
@@ -101,12 +129,27 @@ pub fn pinned_nodes(sim: &Sim, pod: &Value) -> Option<Vec<String>> {
         if claim.is_empty() {
             continue;
         }
-        let Some(pvc) = sim.store.get(&Key::new("persistentvolumeclaims", ns, claim)) else { continue };
-        let Some(pv) = sim.store.get(&Key::new("persistentvolumes", "", str_at(&pvc, "spec/volumeName"))) else { continue };
+        let Some(pvc) = sim
+            .store
+            .get(&Key::new("persistentvolumeclaims", ns, claim))
+        else {
+            continue;
+        };
+        let Some(pv) = sim.store.get(&Key::new(
+            "persistentvolumes",
+            "",
+            str_at(&pvc, "spec/volumeName"),
+        )) else {
+            continue;
+        };
         for term in arr_at(&pv, "spec/nodeAffinity/required/nodeSelectorTerms") {
             for e in arr_at(term, "matchExpressions") {
                 if str_at(e, "key") == "kubernetes.io/hostname" && str_at(e, "operator") == "In" {
-                    let nodes: Vec<String> = arr_at(e, "values").iter().filter_map(Value::as_str).map(str::to_string).collect();
+                    let nodes: Vec<String> = arr_at(e, "values")
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect();
                     allowed = Some(match allowed {
                         None => nodes,
                         Some(prev) => prev.into_iter().filter(|n| nodes.contains(n)).collect(),
@@ -122,14 +165,25 @@ pub fn pinned_nodes(sim: &Sim, pod: &Value) -> Option<Vec<String>> {
 pub fn reclaim(sim: &Sim) {
     let (pvs, _) = sim.store.list("persistentvolumes", None);
     for pv in pvs {
-        let ours = pv.pointer(&format!("/metadata/annotations/{}", PROVISIONED_BY.replace('/', "~1"))).is_some();
+        let ours = pv
+            .pointer(&format!(
+                "/metadata/annotations/{}",
+                PROVISIONED_BY.replace('/', "~1")
+            ))
+            .is_some();
         if !ours || str_at(&pv, "spec/persistentVolumeReclaimPolicy") != "Delete" {
             continue;
         }
-        let (ns, name) = (str_at(&pv, "spec/claimRef/namespace"), str_at(&pv, "spec/claimRef/name"));
+        let (ns, name) = (
+            str_at(&pv, "spec/claimRef/namespace"),
+            str_at(&pv, "spec/claimRef/name"),
+        );
         let claim = sim.store.get(&Key::new("persistentvolumeclaims", ns, name));
         if claim.is_none_or(|c| str_at(&c, "metadata/uid") != str_at(&pv, "spec/claimRef/uid")) {
-            let _ = sim.store.delete(&Key::new("persistentvolumes", "", str_at(&pv, "metadata/name")), None);
+            let _ = sim.store.delete(
+                &Key::new("persistentvolumes", "", str_at(&pv, "metadata/name")),
+                None,
+            );
         }
     }
 }

@@ -61,27 +61,56 @@ fn updates_take_ownership_and_merge_into_the_managers_entry() {
     let cm = with_uid(cm);
     let applied = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "2", "b": "2"}});
     // Conflict with an Update manager names its apiVersion.
-    let err = server_side_apply(Some(&cm), &applied, "golden", false, "v1", "ConfigMap", T2).unwrap_err();
+    let err =
+        server_side_apply(Some(&cm), &applied, "golden", false, "v1", "ConfigMap", T2).unwrap_err();
     let status = err.into_api_error().to_status();
-    assert_eq!(status["message"], "Apply failed with 1 conflict: conflict with \"kubectl-create\" using v1: .data.a");
-    assert_eq!(status["details"]["causes"][0]["message"], "conflict with \"kubectl-create\" using v1");
+    assert_eq!(
+        status["message"],
+        "Apply failed with 1 conflict: conflict with \"kubectl-create\" using v1: .data.a"
+    );
+    assert_eq!(
+        status["details"]["causes"][0]["message"],
+        "conflict with \"kubectl-create\" using v1"
+    );
 
     let mut edited = cm.clone();
     edited["data"] = json!({"a": "1", "x": "9"});
     track_update(Some(&cm), &mut edited, "kubectl-edit", "Update", "v1", T2);
-    assert_eq!(fields_of(&edited, "kubectl-edit", "Update"), &json!({"f:data": {"f:x": {}}}));
-    assert_eq!(fields_of(&edited, "kubectl-create", "Update"), &json!({"f:data": {"f:a": {}, ".": {}}}));
+    assert_eq!(
+        fields_of(&edited, "kubectl-edit", "Update"),
+        &json!({"f:data": {"f:x": {}}})
+    );
+    assert_eq!(
+        fields_of(&edited, "kubectl-create", "Update"),
+        &json!({"f:data": {"f:a": {}, ".": {}}})
+    );
     let edited = with_uid(edited);
     let mut again = edited.clone();
     again["data"] = json!({"a": "3", "x": "9"});
-    track_update(Some(&edited), &mut again, "kubectl-edit", "Update", "v1", T2);
-    assert_eq!(fields_of(&again, "kubectl-edit", "Update"), &json!({"f:data": {"f:a": {}, "f:x": {}}}));
+    track_update(
+        Some(&edited),
+        &mut again,
+        "kubectl-edit",
+        "Update",
+        "v1",
+        T2,
+    );
+    assert_eq!(
+        fields_of(&again, "kubectl-edit", "Update"),
+        &json!({"f:data": {"f:a": {}, "f:x": {}}})
+    );
     // kubectl-create keeps only the map it created.
-    assert_eq!(fields_of(&again, "kubectl-create", "Update"), &json!({"f:data": {}}));
+    assert_eq!(
+        fields_of(&again, "kubectl-create", "Update"),
+        &json!({"f:data": {}})
+    );
     // Nothing changed: the entries stay as they are.
     let mut same = again.clone();
     track_update(Some(&again), &mut same, "other", "Update", "v1", T2);
-    assert_eq!(same["metadata"]["managedFields"], again["metadata"]["managedFields"]);
+    assert_eq!(
+        same["metadata"]["managedFields"],
+        again["metadata"]["managedFields"]
+    );
 }
 
 #[test]
@@ -89,9 +118,21 @@ fn several_conflicts_are_grouped_by_manager() {
     let mut cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "1", "b": "1"}});
     track_update(None, &mut cm, "kubectl-create", "Update", "v1", T1);
     let applied = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "2", "b": "2"}});
-    let err = server_side_apply(Some(&with_uid(cm)), &applied, "golden", false, "v1", "ConfigMap", T2).unwrap_err();
+    let err = server_side_apply(
+        Some(&with_uid(cm)),
+        &applied,
+        "golden",
+        false,
+        "v1",
+        "ConfigMap",
+        T2,
+    )
+    .unwrap_err();
     let status = err.into_api_error().to_status();
-    assert_eq!(status["message"], "Apply failed with 2 conflicts: conflicts with \"kubectl-create\" using v1:\n- .data.a\n- .data.b");
+    assert_eq!(
+        status["message"],
+        "Apply failed with 2 conflicts: conflicts with \"kubectl-create\" using v1:\n- .data.a\n- .data.b"
+    );
     assert_eq!(status["details"]["causes"].as_array().unwrap().len(), 2);
     assert_eq!(status["code"], 409);
     assert_eq!(status["reason"], "Conflict");
@@ -114,12 +155,18 @@ fn deployment(containers: Value) -> Value {
 
 #[test]
 fn apply_prunes_what_the_manager_stopped_applying() {
-    let first = deployment(json!([{"name": "a", "image": "a:1"}, {"name": "b", "image": "b:1", "ports": [{"containerPort": 80}]}]));
-    let live = server_side_apply(None, &first, "kubectl", false, "apps/v1", "Deployment", T1).unwrap();
+    let first = deployment(
+        json!([{"name": "a", "image": "a:1"}, {"name": "b", "image": "b:1", "ports": [{"containerPort": 80}]}]),
+    );
+    let live =
+        server_side_apply(None, &first, "kubectl", false, "apps/v1", "Deployment", T1).unwrap();
     let mf = fields_of(&live, "kubectl", "Apply");
     assert_eq!(mf["f:spec"]["f:selector"], json!({}));
     let b = &mf["f:spec"]["f:template"]["f:spec"]["f:containers"]["k:{\"name\":\"b\"}"];
-    assert_eq!(b["f:ports"]["k:{\"containerPort\":80,\"protocol\":\"TCP\"}"], json!({".": {}, "f:containerPort": {}}));
+    assert_eq!(
+        b["f:ports"]["k:{\"containerPort\":80,\"protocol\":\"TCP\"}"],
+        json!({".": {}, "f:containerPort": {}})
+    );
     // The defaulted live object, as the server stores it.
     let mut stored = live.clone();
     stored["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"] = json!("IfNotPresent");
@@ -127,10 +174,22 @@ fn apply_prunes_what_the_manager_stopped_applying() {
     let stored = with_uid(stored);
 
     let second = deployment(json!([{"name": "a", "image": "a:2"}]));
-    let out = server_side_apply(Some(&stored), &second, "kubectl", false, "apps/v1", "Deployment", T2).unwrap();
+    let out = server_side_apply(
+        Some(&stored),
+        &second,
+        "kubectl",
+        false,
+        "apps/v1",
+        "Deployment",
+        T2,
+    )
+    .unwrap();
     let containers = &out["spec"]["template"]["spec"]["containers"];
     // b is gone; a keeps the unowned defaulted field; unowned dnsPolicy stays.
-    assert_eq!(containers, &json!([{"name": "a", "image": "a:2", "imagePullPolicy": "IfNotPresent"}]));
+    assert_eq!(
+        containers,
+        &json!([{"name": "a", "image": "a:2", "imagePullPolicy": "IfNotPresent"}])
+    );
     assert_eq!(out["spec"]["template"]["spec"]["dnsPolicy"], "ClusterFirst");
     assert_eq!(out["metadata"]["managedFields"][0]["time"], T2);
 
@@ -140,12 +199,33 @@ fn apply_prunes_what_the_manager_stopped_applying() {
     track_update(Some(&stored), &mut scaled, "hpa", "Update", "apps/v1", T2);
     let scaled = with_uid(scaled);
     let mut third = deployment(json!([{"name": "a", "image": "a:1"}]));
-    third["spec"].as_object_mut().unwrap().shift_remove("replicas");
-    let out = server_side_apply(Some(&scaled), &third, "kubectl", false, "apps/v1", "Deployment", T2).unwrap();
+    third["spec"]
+        .as_object_mut()
+        .unwrap()
+        .shift_remove("replicas");
+    let out = server_side_apply(
+        Some(&scaled),
+        &third,
+        "kubectl",
+        false,
+        "apps/v1",
+        "Deployment",
+        T2,
+    )
+    .unwrap();
     assert_eq!(out["spec"]["replicas"], 5);
     let mut fourth = third.clone();
     fourth["spec"]["replicas"] = json!(3);
-    let err = server_side_apply(Some(&scaled), &fourth, "kubectl", false, "apps/v1", "Deployment", T2).unwrap_err();
+    let err = server_side_apply(
+        Some(&scaled),
+        &fourth,
+        "kubectl",
+        false,
+        "apps/v1",
+        "Deployment",
+        T2,
+    )
+    .unwrap_err();
     assert_eq!(
         err.api_error().message,
         "Apply failed with 1 conflict: conflict with \"hpa\" using apps/v1: .spec.replicas"
@@ -154,9 +234,32 @@ fn apply_prunes_what_the_manager_stopped_applying() {
 
 #[test]
 fn apply_merges_lists_by_key_and_keeps_live_order() {
-    let live = server_side_apply(None, &deployment(json!([{"name": "a", "image": "a"}, {"name": "b", "image": "b"}])), "one", false, "apps/v1", "Deployment", T1).unwrap();
-    let out = server_side_apply(Some(&with_uid(live)), &deployment(json!([{"name": "b", "image": "b"}, {"name": "c", "image": "c"}])), "two", false, "apps/v1", "Deployment", T2).unwrap();
-    let names: Vec<&str> = out["spec"]["template"]["spec"]["containers"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let live = server_side_apply(
+        None,
+        &deployment(json!([{"name": "a", "image": "a"}, {"name": "b", "image": "b"}])),
+        "one",
+        false,
+        "apps/v1",
+        "Deployment",
+        T1,
+    )
+    .unwrap();
+    let out = server_side_apply(
+        Some(&with_uid(live)),
+        &deployment(json!([{"name": "b", "image": "b"}, {"name": "c", "image": "c"}])),
+        "two",
+        false,
+        "apps/v1",
+        "Deployment",
+        T2,
+    )
+    .unwrap();
+    let names: Vec<&str> = out["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["a", "b", "c"]);
 }
 
@@ -164,12 +267,18 @@ fn apply_merges_lists_by_key_and_keeps_live_order() {
 fn apply_checks_the_object_type_and_keys() {
     let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}});
     let err = server_side_apply(None, &cm, "m", false, "apps/v1", "Deployment", T1).unwrap_err();
-    assert_eq!(err.api_error().message, "invalid object type: /v1, Kind=ConfigMap");
+    assert_eq!(
+        err.api_error().message,
+        "invalid object type: /v1, Kind=ConfigMap"
+    );
     assert_eq!(err.api_error().code, 400);
     let mut with_mf = cm.clone();
     with_mf["metadata"]["managedFields"] = json!([]);
     let err = server_side_apply(None, &with_mf, "m", false, "v1", "ConfigMap", T1).unwrap_err();
-    assert_eq!(err.api_error().message, "metadata.managedFields must be nil");
+    assert_eq!(
+        err.api_error().message,
+        "metadata.managedFields must be nil"
+    );
     let dup = deployment(json!([{"name": "a"}, {"name": "a"}]));
     let err = server_side_apply(None, &dup, "m", false, "apps/v1", "Deployment", T1).unwrap_err();
     assert_eq!(
@@ -192,7 +301,16 @@ fn kubectl_applies_keep_the_last_applied_annotation_in_sync() {
     let ann = "kubectl.kubernetes.io/last-applied-configuration";
     let live = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "uid": "u", "annotations": {ann: "{}"}}, "data": {"a": "1"}});
     let applied = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "2"}});
-    let out = server_side_apply(Some(&live), &applied, "kubectl", false, "v1", "ConfigMap", T1).unwrap();
+    let out = server_side_apply(
+        Some(&live),
+        &applied,
+        "kubectl",
+        false,
+        "v1",
+        "ConfigMap",
+        T1,
+    )
+    .unwrap();
     assert_eq!(
         out["metadata"]["annotations"][ann],
         "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"2\"},\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}\n"
@@ -203,8 +321,14 @@ fn kubectl_applies_keep_the_last_applied_annotation_in_sync() {
 fn patch_options_and_manager_names() {
     assert!(validate_patch_options(true, Some("kubectl"), Some(true)).is_none());
     let e = validate_patch_options(false, Some("m"), Some(false)).unwrap();
-    assert_eq!(e.message, "PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not be specified for non-apply patch");
-    assert_eq!(manager_or_user_agent(None, "kubectl/v1.37.0 (linux/amd64) kubernetes/abc"), "kubectl");
+    assert_eq!(
+        e.message,
+        "PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not be specified for non-apply patch"
+    );
+    assert_eq!(
+        manager_or_user_agent(None, "kubectl/v1.37.0 (linux/amd64) kubernetes/abc"),
+        "kubectl"
+    );
     assert_eq!(manager_or_user_agent(Some("helm"), "x/y"), "helm");
 }
 
@@ -213,13 +337,32 @@ fn kubectl_upgrades_from_client_side_apply_without_conflicts() {
     let ann = "kubectl.kubernetes.io/last-applied-configuration";
     let last = "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"1\"},\"kind\":\"ConfigMap\",\"metadata\":{\"annotations\":{},\"name\":\"c\"}}\n";
     let mut cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "annotations": {ann: last}}, "data": {"a": "1"}});
-    track_update(None, &mut cm, "kubectl-client-side-apply", "Update", "v1", T1);
+    track_update(
+        None,
+        &mut cm,
+        "kubectl-client-side-apply",
+        "Update",
+        "v1",
+        T1,
+    );
     let cm = with_uid(cm);
     let applied = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "2"}});
-    let err = server_side_apply(Some(&cm), &applied, "someone", false, "v1", "ConfigMap", T2).unwrap_err();
-    assert!(err.api_error().message.contains("conflict with \"kubectl-client-side-apply\" using v1: .data.a"));
-    let out = server_side_apply(Some(&cm), &applied, "kubectl", false, "v1", "ConfigMap", T2).unwrap();
+    let err = server_side_apply(Some(&cm), &applied, "someone", false, "v1", "ConfigMap", T2)
+        .unwrap_err();
+    assert!(
+        err.api_error()
+            .message
+            .contains("conflict with \"kubectl-client-side-apply\" using v1: .data.a")
+    );
+    let out =
+        server_side_apply(Some(&cm), &applied, "kubectl", false, "v1", "ConfigMap", T2).unwrap();
     assert_eq!(out["data"]["a"], "2");
-    assert_eq!(fields_of(&out, "kubectl", "Apply"), &json!({"f:data": {"f:a": {}}}));
-    assert_eq!(out["metadata"]["annotations"][ann], "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"2\"},\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}\n");
+    assert_eq!(
+        fields_of(&out, "kubectl", "Apply"),
+        &json!({"f:data": {"f:a": {}}})
+    );
+    assert_eq!(
+        out["metadata"]["annotations"][ann],
+        "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"2\"},\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}\n"
+    );
 }

@@ -26,7 +26,11 @@ fn compare_values(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
             (Some(i), Some(j)) => i.cmp(&j),
-            _ => x.as_f64().unwrap_or(0.0).partial_cmp(&y.as_f64().unwrap_or(0.0)).unwrap_or(Ordering::Equal),
+            _ => x
+                .as_f64()
+                .unwrap_or(0.0)
+                .partial_cmp(&y.as_f64().unwrap_or(0.0))
+                .unwrap_or(Ordering::Equal),
         },
         (Value::String(x), Value::String(y)) => x.cmp(y),
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
@@ -86,7 +90,11 @@ pub enum PE {
 
 /// JSON as Go's encoder writes it (`<`, `>`, `&` escaped).
 fn go_json(v: &Value) -> String {
-    serde_json::to_string(v).unwrap_or_default().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    serde_json::to_string(v)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// `value.ToString`: strings quoted, everything else as JSON.
@@ -103,7 +111,12 @@ impl PE {
         match self {
             PE::Field(f) => format!("f:{f}"),
             PE::Key(fields) => {
-                let parts: Vec<String> = fields.iter().map(|(k, v)| format!("{}:{}", go_json(&Value::String(k.clone())), go_json(&v.0))).collect();
+                let parts: Vec<String> = fields
+                    .iter()
+                    .map(|(k, v)| {
+                        format!("{}:{}", go_json(&Value::String(k.clone())), go_json(&v.0))
+                    })
+                    .collect();
                 format!("k:{{{}}}", parts.join(","))
             }
             PE::Value(v) => format!("v:{}", go_json(&v.0)),
@@ -137,7 +150,10 @@ impl PE {
         match self {
             PE::Field(f) => format!(".{f}"),
             PE::Key(fields) => {
-                let parts: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={}", value_string(&v.0))).collect();
+                let parts: Vec<String> = fields
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", value_string(&v.0)))
+                    .collect();
                 format!("[{}]", parts.join(","))
             }
             PE::Value(v) => format!("[={}]", value_string(&v.0)),
@@ -281,7 +297,11 @@ impl FieldSet {
     fn emit(&self, include_self: bool) -> Map<String, Value> {
         let mut out = Map::new();
         let mut keys: BTreeSet<&PE> = self.members.iter().collect();
-        keys.extend(self.children.keys().filter(|pe| !self.children[*pe].is_empty()));
+        keys.extend(
+            self.children
+                .keys()
+                .filter(|pe| !self.children[*pe].is_empty()),
+        );
         for pe in keys {
             let value = match self.children.get(pe).filter(|c| !c.is_empty()) {
                 Some(c) => Value::Object(c.emit(self.members.contains(pe))),
@@ -311,7 +331,9 @@ impl FieldSet {
                 is_member = true;
                 continue;
             }
-            let Some(pe) = PE::deserialize(k) else { continue };
+            let Some(pe) = PE::deserialize(k) else {
+                continue;
+            };
             let (grand, child_member) = Self::read(child);
             if child_member {
                 set.members.insert(pe.clone());
@@ -347,7 +369,10 @@ mod tests {
         assert!(set.has(&[f("metadata"), f("labels"), f("app")]));
         let item = PE::key(vec![("name".into(), json!("app"))]);
         assert!(set.has(&[f("spec"), f("containers"), item.clone()]));
-        assert_eq!(path_string(&[f("spec"), f("containers"), item, f("image")]), ".spec.containers[name=\"app\"].image");
+        assert_eq!(
+            path_string(&[f("spec"), f("containers"), item, f("image")]),
+            ".spec.containers[name=\"app\"].image"
+        );
         // "." is written after the children, as the Go serializer does.
         assert_eq!(
             serde_json::to_string(&set.to_json()).unwrap(),
@@ -365,7 +390,10 @@ mod tests {
         b.insert(&[f("data"), f("b")]);
         b.insert(&[f("status"), f("x")]);
         assert_eq!(a.intersection(&b).paths(), vec![vec![f("data"), f("b")]]);
-        assert_eq!(a.difference(&b).paths(), vec![vec![f("status")], vec![f("data"), f("a")]]);
+        assert_eq!(
+            a.difference(&b).paths(),
+            vec![vec![f("status")], vec![f("data"), f("a")]]
+        );
         let mut ignored = FieldSet::new();
         ignored.insert(&[f("status")]);
         assert!(b.recursive_difference(&ignored).paths() == vec![vec![f("data"), f("b")]]);
@@ -374,11 +402,17 @@ mod tests {
 
     #[test]
     fn key_order_and_escaping() {
-        let k = PE::key(vec![("protocol".into(), json!("TCP")), ("containerPort".into(), json!(80))]);
+        let k = PE::key(vec![
+            ("protocol".into(), json!("TCP")),
+            ("containerPort".into(), json!(80)),
+        ]);
         assert_eq!(k.serialize(), r#"k:{"containerPort":80,"protocol":"TCP"}"#);
         assert_eq!(k.display(), r#"[containerPort=80,protocol="TCP"]"#);
         assert_eq!(PE::Value(KVal(json!("a<b"))).serialize(), r#"v:"a\u003cb""#);
         assert!(PE::Field("z".into()) < PE::key(vec![]));
-        assert_eq!(PE::deserialize(r#"k:{"protocol":"TCP","containerPort":80}"#), Some(k));
+        assert_eq!(
+            PE::deserialize(r#"k:{"protocol":"TCP","containerPort":80}"#),
+            Some(k)
+        );
     }
 }

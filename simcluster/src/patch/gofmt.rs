@@ -15,7 +15,10 @@ pub fn v(value: &Value) -> String {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             keys.sort();
-            let parts: Vec<String> = keys.iter().map(|k| format!("{k}:{}", v(&m[k.as_str()]))).collect();
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{k}:{}", v(&m[k.as_str()])))
+                .collect();
             format!("map[{}]", parts.join(" "))
         }
     }
@@ -70,8 +73,16 @@ pub fn float(f: f64) -> String {
     let s = format!("{f:e}");
     match s.split_once('e') {
         Some((mant, exp)) => {
-            let (sign, digits) = if let Some(d) = exp.strip_prefix('-') { ('-', d) } else { ('+', exp) };
-            let digits = if digits.len() < 2 { format!("0{digits}") } else { digits.to_string() };
+            let (sign, digits) = if let Some(d) = exp.strip_prefix('-') {
+                ('-', d)
+            } else {
+                ('+', exp)
+            };
+            let digits = if digits.len() < 2 {
+                format!("0{digits}")
+            } else {
+                digits.to_string()
+            };
             format!("{mant}e{sign}{digits}")
         }
         None => s,
@@ -85,7 +96,10 @@ mod tests {
 
     #[test]
     fn renders_like_go() {
-        assert_eq!(v(&json!({"name": "a", "$patch": "merge", "n": 1})), "map[$patch:merge n:1 name:a]");
+        assert_eq!(
+            v(&json!({"name": "a", "$patch": "merge", "n": 1})),
+            "map[$patch:merge n:1 name:a]"
+        );
         assert_eq!(v(&json!([["a", 1], []])), "[[a 1] []]");
         assert_eq!(v(&json!(1.5)), "1.5");
         assert_eq!(v(&json!(1e21)), "1e+21");

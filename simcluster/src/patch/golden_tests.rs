@@ -6,9 +6,16 @@ use serde_json::{Value, json};
 use super::*;
 
 fn step(file: &str, name: &str) -> Value {
-    let text = std::fs::read_to_string(format!("/work/shared/k8s-golden/{file}.json")).expect("golden file");
+    let text = std::fs::read_to_string(format!("/work/shared/k8s-golden/{file}.json"))
+        .expect("golden file");
     let doc: Value = serde_json::from_str(&text).expect("golden json");
-    doc["steps"].as_array().unwrap().iter().find(|s| s["name"] == name).cloned().unwrap_or_else(|| panic!("no step {name}"))
+    doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no step {name}"))
 }
 
 fn body(file: &str, name: &str) -> Value {
@@ -43,7 +50,10 @@ fn pod_crud_json_patch_test_fails() {
     let before = body("pod-crud", "json-patch");
     let err = json_patch(&before, &request("pod-crud", "json-patch-test-fails")).unwrap_err();
     assert_eq!(err.code, 422);
-    assert_eq!(err.to_api_error().to_status(), body("pod-crud", "json-patch-test-fails"));
+    assert_eq!(
+        err.to_api_error().to_status(),
+        body("pod-crud", "json-patch-test-fails")
+    );
 }
 
 #[test]
@@ -56,21 +66,42 @@ fn pod_crud_json_patch_replace_missing_key() {
 #[test]
 fn pod_crud_strategic_merge_patch_image() {
     let before = body("pod-crud", "json-patch-missing-path");
-    let out = strategic_merge_patch(&before, &request("pod-crud", "strategic-merge-patch-image"), "v1", "Pod").unwrap();
+    let out = strategic_merge_patch(
+        &before,
+        &request("pod-crud", "strategic-merge-patch-image"),
+        "v1",
+        "Pod",
+    )
+    .unwrap();
     // The server bumps generation for the spec change; everything else comes from the patch.
-    assert_eq!(with_generation(out, 2), body("pod-crud", "strategic-merge-patch-image"));
+    assert_eq!(
+        with_generation(out, 2),
+        body("pod-crud", "strategic-merge-patch-image")
+    );
 }
 
 #[test]
 fn pod_crud_strategic_merge_patch_adds_container() {
     let before = body("pod-crud", "strategic-merge-patch-image");
-    let out = strategic_merge_patch(&before, &request("pod-crud", "strategic-merge-patch-add-container"), "v1", "Pod").unwrap();
+    let out = strategic_merge_patch(
+        &before,
+        &request("pod-crud", "strategic-merge-patch-add-container"),
+        "v1",
+        "Pod",
+    )
+    .unwrap();
     let containers = out["spec"]["containers"].as_array().unwrap();
     // Both containers end up in the object (validation then refuses the new one).
     assert_eq!(containers.len(), 2);
     assert_eq!(containers[0]["image"], "nginx:1.29");
-    assert_eq!(containers[0]["terminationMessagePath"], "/dev/termination-log");
-    assert_eq!(containers[1], json!({"name": "sidecar", "image": "busybox:1.36"}));
+    assert_eq!(
+        containers[0]["terminationMessagePath"],
+        "/dev/termination-log"
+    );
+    assert_eq!(
+        containers[1],
+        json!({"name": "sidecar", "image": "busybox:1.36"})
+    );
 }
 
 #[test]
@@ -78,7 +109,10 @@ fn pod_crud_merge_patch_replaces_container_list() {
     let before = body("pod-crud", "strategic-merge-patch-image");
     let out = merge_patch(&before, &request("pod-crud", "merge-patch-containers-list")).unwrap();
     // The defaulted fields and the volume mount are gone (the 422 diff shows VolumeMounts: nil).
-    assert_eq!(out["spec"]["containers"], json!([{"name": "app", "image": "nginx:1.29"}]));
+    assert_eq!(
+        out["spec"]["containers"],
+        json!([{"name": "app", "image": "nginx:1.29"}])
+    );
 }
 
 #[test]
@@ -99,7 +133,13 @@ fn applied(owner: &str, extra: bool) -> Value {
 
 fn strip_server_fields(mut v: Value) -> Value {
     let meta = v["metadata"].as_object_mut().unwrap();
-    for k in ["namespace", "uid", "resourceVersion", "creationTimestamp", "managedFields"] {
+    for k in [
+        "namespace",
+        "uid",
+        "resourceVersion",
+        "creationTimestamp",
+        "managedFields",
+    ] {
         meta.shift_remove(k);
     }
     v
@@ -117,11 +157,26 @@ fn stored(golden: &Value, ours: &Value) -> Value {
 fn workloads_misc_server_side_apply_sequence() {
     let t = "2026-01-02T03:04:05Z";
     // Create.
-    let yaml = step("workloads-misc", "server-side-apply-create")["request"]["body"].as_str().unwrap().to_string();
+    let yaml = step("workloads-misc", "server-side-apply-create")["request"]["body"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(yaml.contains("owner: golden") && !yaml.contains("extra"));
-    let created = server_side_apply(None, &applied("golden", false), "golden", false, "v1", "ConfigMap", t).unwrap();
+    let created = server_side_apply(
+        None,
+        &applied("golden", false),
+        "golden",
+        false,
+        "v1",
+        "ConfigMap",
+        t,
+    )
+    .unwrap();
     let golden_created = body("workloads-misc", "server-side-apply-create");
-    assert_eq!(strip_server_fields(created.clone()), strip_server_fields(golden_created.clone()));
+    assert_eq!(
+        strip_server_fields(created.clone()),
+        strip_server_fields(golden_created.clone())
+    );
     assert_eq!(
         created["metadata"]["managedFields"],
         json!([{"manager": "golden", "operation": "Apply", "apiVersion": "v1", "time": t, "fieldsType": "FieldsV1",
@@ -130,27 +185,72 @@ fn workloads_misc_server_side_apply_sequence() {
     let live = stored(&golden_created, &created);
 
     // Update by the same manager.
-    let updated = server_side_apply(Some(&live), &applied("golden", true), "golden", false, "v1", "ConfigMap", t).unwrap();
+    let updated = server_side_apply(
+        Some(&live),
+        &applied("golden", true),
+        "golden",
+        false,
+        "v1",
+        "ConfigMap",
+        t,
+    )
+    .unwrap();
     let golden_updated = body("workloads-misc", "server-side-apply-update");
-    assert_eq!(strip_server_fields(updated.clone()), strip_server_fields(golden_updated.clone()));
+    assert_eq!(
+        strip_server_fields(updated.clone()),
+        strip_server_fields(golden_updated.clone())
+    );
     let live = stored(&golden_updated, &updated);
 
     // Another manager changing an owned field: 409.
-    let err = server_side_apply(Some(&live), &applied("intruder", false), "intruder", false, "v1", "ConfigMap", t).unwrap_err();
+    let err = server_side_apply(
+        Some(&live),
+        &applied("intruder", false),
+        "intruder",
+        false,
+        "v1",
+        "ConfigMap",
+        t,
+    )
+    .unwrap_err();
     assert!(matches!(err, ApplyError::Conflict(_)));
-    assert_eq!(err.into_api_error().to_status(), body("workloads-misc", "server-side-apply-conflict"));
+    assert_eq!(
+        err.into_api_error().to_status(),
+        body("workloads-misc", "server-side-apply-conflict")
+    );
 
     // Forced: the intruder takes .data.owner, golden keeps .data.extra; both share the label.
-    let forced = server_side_apply(Some(&live), &applied("intruder", false), "intruder", true, "v1", "ConfigMap", t).unwrap();
-    assert_eq!(strip_server_fields(forced.clone()), strip_server_fields(body("workloads-misc", "server-side-apply-force")));
+    let forced = server_side_apply(
+        Some(&live),
+        &applied("intruder", false),
+        "intruder",
+        true,
+        "v1",
+        "ConfigMap",
+        t,
+    )
+    .unwrap();
+    assert_eq!(
+        strip_server_fields(forced.clone()),
+        strip_server_fields(body("workloads-misc", "server-side-apply-force"))
+    );
     let mf = forced["metadata"]["managedFields"].as_array().unwrap();
     assert_eq!(mf.len(), 2);
     assert_eq!(mf[0]["manager"], "golden");
-    assert_eq!(mf[0]["fieldsV1"], json!({"f:data": {"f:extra": {}}, "f:metadata": {"f:labels": {"f:group": {}}}}));
+    assert_eq!(
+        mf[0]["fieldsV1"],
+        json!({"f:data": {"f:extra": {}}, "f:metadata": {"f:labels": {"f:group": {}}}})
+    );
     assert_eq!(mf[1]["manager"], "intruder");
-    assert_eq!(mf[1]["fieldsV1"], json!({"f:data": {"f:owner": {}}, "f:metadata": {"f:labels": {"f:group": {}}}}));
+    assert_eq!(
+        mf[1]["fieldsV1"],
+        json!({"f:data": {"f:owner": {}}, "f:metadata": {"f:labels": {"f:group": {}}}})
+    );
 
     // No field manager: the PatchOptions 422.
     let err = validate_patch_options(true, None, None).unwrap();
-    assert_eq!(err.to_status(), body("workloads-misc", "server-side-apply-without-fieldmanager"));
+    assert_eq!(
+        err.to_status(),
+        body("workloads-misc", "server-side-apply-without-fieldmanager")
+    );
 }

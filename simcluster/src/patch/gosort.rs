@@ -71,7 +71,11 @@ fn sym_merge<T>(data: &mut [T], a: usize, m: usize, b: usize, less: &mut Less<'_
     let p = n - 1;
     while start < r {
         let c = (start + r) / 2;
-        if !less(data, p - c, c) { start = c + 1 } else { r = c }
+        if !less(data, p - c, c) {
+            start = c + 1
+        } else {
+            r = c
+        }
     }
     let end = n - start;
     if start < m && m < end {

@@ -86,18 +86,27 @@ fn apply_op(doc: &mut Value, op: Option<&Map<String, Value>>) -> Result<(), Stri
     };
     match kind.as_str() {
         "add" => {
-            let path = str_field(op, "path").map_err(|_| "add operation failed to decode path".to_string())?;
-            let (con, key) = find_object(doc, &path).ok_or(format!("add operation does not apply: doc is missing path: \"{path}\""))?;
-            add(con, &key, value_field(op).unwrap_or(Value::Null)).map_err(|e| format!("error in add for path: '{path}': {e}"))
+            let path = str_field(op, "path")
+                .map_err(|_| "add operation failed to decode path".to_string())?;
+            let (con, key) = find_object(doc, &path).ok_or(format!(
+                "add operation does not apply: doc is missing path: \"{path}\""
+            ))?;
+            add(con, &key, value_field(op).unwrap_or(Value::Null))
+                .map_err(|e| format!("error in add for path: '{path}': {e}"))
         }
         "remove" => {
-            let path = str_field(op, "path").map_err(|_| "remove operation failed to decode path".to_string())?;
-            let (con, key) =
-                find_object(doc, &path).ok_or(format!("remove operation does not apply: doc is missing path: \"{path}\""))?;
-            remove(con, &key).map(|_| ()).map_err(|e| format!("error in remove for path: '{path}': {e}"))
+            let path = str_field(op, "path")
+                .map_err(|_| "remove operation failed to decode path".to_string())?;
+            let (con, key) = find_object(doc, &path).ok_or(format!(
+                "remove operation does not apply: doc is missing path: \"{path}\""
+            ))?;
+            remove(con, &key)
+                .map(|_| ())
+                .map_err(|e| format!("error in remove for path: '{path}': {e}"))
         }
         "replace" => {
-            let path = str_field(op, "path").map_err(|_| "replace operation failed to decode path".to_string())?;
+            let path = str_field(op, "path")
+                .map_err(|_| "replace operation failed to decode path".to_string())?;
             if path.is_empty() {
                 // The whole document; a scalar value is silently ignored (a v4 quirk).
                 if let Some(v @ (Value::Object(_) | Value::Array(_))) = value_field(op) {
@@ -105,31 +114,47 @@ fn apply_op(doc: &mut Value, op: Option<&Map<String, Value>>) -> Result<(), Stri
                 }
                 return Ok(());
             }
-            let (con, key) =
-                find_object(doc, &path).ok_or(format!("replace operation does not apply: doc is missing path: {path}"))?;
-            get(con, &key).map_err(|_| format!("replace operation does not apply: doc is missing key: {path}"))?;
-            set(con, &key, value_field(op).unwrap_or(Value::Null)).map_err(|e| format!("error in replace for path: '{path}': {e}"))
+            let (con, key) = find_object(doc, &path).ok_or(format!(
+                "replace operation does not apply: doc is missing path: {path}"
+            ))?;
+            get(con, &key).map_err(|_| {
+                format!("replace operation does not apply: doc is missing key: {path}")
+            })?;
+            set(con, &key, value_field(op).unwrap_or(Value::Null))
+                .map_err(|e| format!("error in replace for path: '{path}': {e}"))
         }
         "move" => {
-            let from = str_field(op, "from").map_err(|_| "move operation failed to decode from".to_string())?;
-            let (con, key) =
-                find_object(doc, &from).ok_or(format!("move operation does not apply: doc is missing from path: {from}"))?;
-            let val = get(con, &key).map_err(|e| format!("error in move for path: '{key}': {e}"))?;
+            let from = str_field(op, "from")
+                .map_err(|_| "move operation failed to decode from".to_string())?;
+            let (con, key) = find_object(doc, &from).ok_or(format!(
+                "move operation does not apply: doc is missing from path: {from}"
+            ))?;
+            let val =
+                get(con, &key).map_err(|e| format!("error in move for path: '{key}': {e}"))?;
             remove(con, &key).map_err(|e| format!("error in move for path: '{key}': {e}"))?;
-            let path = str_field(op, "path").map_err(|_| "move operation failed to decode path".to_string())?;
-            let (con, key) =
-                find_object(doc, &path).ok_or(format!("move operation does not apply: doc is missing destination path: {path}"))?;
-            add(con, &key, val.unwrap_or(Value::Null)).map_err(|e| format!("error in move for path: '{path}': {e}"))
+            let path = str_field(op, "path")
+                .map_err(|_| "move operation failed to decode path".to_string())?;
+            let (con, key) = find_object(doc, &path).ok_or(format!(
+                "move operation does not apply: doc is missing destination path: {path}"
+            ))?;
+            add(con, &key, val.unwrap_or(Value::Null))
+                .map_err(|e| format!("error in move for path: '{path}': {e}"))
         }
         "copy" => {
-            let from = str_field(op, "from").map_err(|_| "copy operation failed to decode from".to_string())?;
-            let (con, key) =
-                find_object(doc, &from).ok_or(format!("copy operation does not apply: doc is missing from path: {from}"))?;
-            let val = get(con, &key).map_err(|e| format!("error in copy for path: '{from}': {e}"))?;
-            let path = str_field(op, "path").map_err(|_| "copy operation failed to decode path".to_string())?;
-            let (con, key) =
-                find_object(doc, &path).ok_or(format!("copy operation does not apply: doc is missing destination path: {path}"))?;
-            add(con, &key, val.unwrap_or(Value::Null)).map_err(|e| format!("error in copy for path: '{path}': {e}"))
+            let from = str_field(op, "from")
+                .map_err(|_| "copy operation failed to decode from".to_string())?;
+            let (con, key) = find_object(doc, &from).ok_or(format!(
+                "copy operation does not apply: doc is missing from path: {from}"
+            ))?;
+            let val =
+                get(con, &key).map_err(|e| format!("error in copy for path: '{from}': {e}"))?;
+            let path = str_field(op, "path")
+                .map_err(|_| "copy operation failed to decode path".to_string())?;
+            let (con, key) = find_object(doc, &path).ok_or(format!(
+                "copy operation does not apply: doc is missing destination path: {path}"
+            ))?;
+            add(con, &key, val.unwrap_or(Value::Null))
+                .map_err(|e| format!("error in copy for path: '{path}': {e}"))
         }
         "test" => test(doc, op),
         other => Err(format!("Unexpected kind: {other}")),
@@ -137,12 +162,19 @@ fn apply_op(doc: &mut Value, op: Option<&Map<String, Value>>) -> Result<(), Stri
 }
 
 fn test(doc: &mut Value, op: Option<&Map<String, Value>>) -> Result<(), String> {
-    let path = str_field(op, "path").map_err(|_| "test operation failed to decode path".to_string())?;
+    let path =
+        str_field(op, "path").map_err(|_| "test operation failed to decode path".to_string())?;
     let expected = value_field(op);
     if path.is_empty() {
-        return if expected.as_ref() == Some(&*doc) { Ok(()) } else { Err(format!("testing value {path} failed")) };
+        return if expected.as_ref() == Some(&*doc) {
+            Ok(())
+        } else {
+            Err(format!("testing value {path} failed"))
+        };
     }
-    let (con, key) = find_object(doc, &path).ok_or(format!("test operation does not apply: is missing path: {path}"))?;
+    let (con, key) = find_object(doc, &path).ok_or(format!(
+        "test operation does not apply: is missing path: {path}"
+    ))?;
     let actual = get(con, &key).map_err(|e| format!("error in test for path: '{path}': {e}"))?;
     match (actual.filter(|v| !v.is_null()), expected) {
         // A missing (or null) member only equals an explicit null.
@@ -187,12 +219,18 @@ fn find_object<'a>(doc: &'a mut Value, path: &str) -> Option<(&'a mut Value, Str
 /// An array index as `strconv.Atoi` reads it, negative counting from the end; `insert` allows
 /// `len` (one past the end).
 fn index(key: &str, len: usize, insert: bool) -> Result<usize, String> {
-    let idx: i64 = key.parse().map_err(|_| format!("strconv.Atoi: parsing \"{key}\": invalid syntax"))?;
+    let idx: i64 = key
+        .parse()
+        .map_err(|_| format!("strconv.Atoi: parsing \"{key}\": invalid syntax"))?;
     let size = len as i64 + i64::from(insert);
     if idx >= size || idx < -size {
         return Err(format!("Unable to access invalid index: {idx}"));
     }
-    Ok(if idx < 0 { (idx + size) as usize } else { idx as usize })
+    Ok(if idx < 0 {
+        (idx + size) as usize
+    } else {
+        idx as usize
+    })
 }
 
 fn get(con: &Value, key: &str) -> Result<Option<Value>, String> {
@@ -214,7 +252,8 @@ fn add(con: &mut Value, key: &str, val: Value) -> Result<(), String> {
                 a.push(val);
                 return Ok(());
             }
-            let idx = index(key, a.len(), true).map_err(|e| format!("value was not a proper array index: '{key}': {e}"))?;
+            let idx = index(key, a.len(), true)
+                .map_err(|e| format!("value was not a proper array index: '{key}': {e}"))?;
             a.insert(idx, val);
             Ok(())
         }
@@ -239,7 +278,9 @@ fn set(con: &mut Value, key: &str, val: Value) -> Result<(), String> {
 
 fn remove(con: &mut Value, key: &str) -> Result<Value, String> {
     match con {
-        Value::Object(m) => m.shift_remove(key).ok_or(format!("Unable to remove nonexistent key: {key}: missing value")),
+        Value::Object(m) => m.shift_remove(key).ok_or(format!(
+            "Unable to remove nonexistent key: {key}: missing value"
+        )),
         Value::Array(a) => {
             let idx = index(key, a.len(), false)?;
             Ok(a.remove(idx))
@@ -275,28 +316,67 @@ mod tests {
             ]),
         )
         .unwrap();
-        assert_eq!(out, json!({"a": {"b": [9, 2, 3, 10, 0]}, "d": "y", "e": [9, 2, 3, 10], "a/b": true}));
+        assert_eq!(
+            out,
+            json!({"a": {"b": [9, 2, 3, 10, 0]}, "d": "y", "e": [9, 2, 3, 10], "a/b": true})
+        );
     }
 
     #[test]
     fn replace_missing_key_adds_it_but_remove_missing_fails() {
-        let out = run(json!({"m": {}}), json!([{"op": "replace", "path": "/m/k", "value": "v"}])).unwrap();
+        let out = run(
+            json!({"m": {}}),
+            json!([{"op": "replace", "path": "/m/k", "value": "v"}]),
+        )
+        .unwrap();
         assert_eq!(out, json!({"m": {"k": "v"}}));
         let err = run(json!({"m": {}}), json!([{"op": "remove", "path": "/m/k"}])).unwrap_err();
         assert_eq!((err.code, err.message.as_str()), (422, GENERIC_422));
-        let err = run(json!({"m": {}}), json!([{"op": "add", "path": "/x/y", "value": 1}])).unwrap_err();
+        let err = run(
+            json!({"m": {}}),
+            json!([{"op": "add", "path": "/x/y", "value": 1}]),
+        )
+        .unwrap_err();
         assert_eq!(err.code, 422);
-        let err = run(json!({"l": [1]}), json!([{"op": "replace", "path": "/l/1", "value": 1}])).unwrap_err();
+        let err = run(
+            json!({"l": [1]}),
+            json!([{"op": "replace", "path": "/l/1", "value": 1}]),
+        )
+        .unwrap_err();
         assert_eq!(err.code, 422);
     }
 
     #[test]
     fn test_op() {
         let doc = json!({"a": 1, "n": null, "o": {"x": [1, {"y": 2}]}});
-        assert!(run(doc.clone(), json!([{"op": "test", "path": "/o", "value": {"x": [1, {"y": 2}]}}])).is_ok());
-        assert!(run(doc.clone(), json!([{"op": "test", "path": "/missing", "value": null}])).is_ok());
-        assert!(run(doc.clone(), json!([{"op": "test", "path": "/n", "value": null}])).is_ok());
-        assert!(run(doc.clone(), json!([{"op": "test", "path": "/a", "value": 1.0}])).is_err());
+        assert!(
+            run(
+                doc.clone(),
+                json!([{"op": "test", "path": "/o", "value": {"x": [1, {"y": 2}]}}])
+            )
+            .is_ok()
+        );
+        assert!(
+            run(
+                doc.clone(),
+                json!([{"op": "test", "path": "/missing", "value": null}])
+            )
+            .is_ok()
+        );
+        assert!(
+            run(
+                doc.clone(),
+                json!([{"op": "test", "path": "/n", "value": null}])
+            )
+            .is_ok()
+        );
+        assert!(
+            run(
+                doc.clone(),
+                json!([{"op": "test", "path": "/a", "value": 1.0}])
+            )
+            .is_err()
+        );
         let err = run(doc, json!([{"op": "test", "path": "/a", "value": 2}])).unwrap_err();
         assert_eq!(err.to_api_error().to_status()["details"], json!({}));
     }
@@ -304,11 +384,23 @@ mod tests {
     #[test]
     fn bad_documents() {
         let err = run(json!({}), json!({"op": "add"})).unwrap_err();
-        assert_eq!((err.code, err.message.as_str()), (400, "json: cannot unmarshal object into Go value of type jsonpatch.Patch"));
+        assert_eq!(
+            (err.code, err.message.as_str()),
+            (
+                400,
+                "json: cannot unmarshal object into Go value of type jsonpatch.Patch"
+            )
+        );
         let err = run(json!({}), json!(["x"])).unwrap_err();
-        assert_eq!(err.message, "json: cannot unmarshal string into Go value of type jsonpatch.Operation");
+        assert_eq!(
+            err.message,
+            "json: cannot unmarshal string into Go value of type jsonpatch.Operation"
+        );
         let err = run(json!({}), json!([{"op": "frob", "path": "/a"}])).unwrap_err();
-        assert_eq!((err.code, err.detail.as_str()), (422, "Unexpected kind: frob"));
+        assert_eq!(
+            (err.code, err.detail.as_str()),
+            (422, "Unexpected kind: frob")
+        );
         assert_eq!(run(json!({"a": 1}), json!(null)).unwrap(), json!({"a": 1}));
     }
 }

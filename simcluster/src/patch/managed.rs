@@ -16,11 +16,25 @@ pub struct ManagerId {
 
 impl ManagerId {
     pub fn apply(manager: &str) -> Self {
-        Self { manager: manager.into(), operation: "Apply".into(), api_version: String::new(), subresource: String::new() }
+        Self {
+            manager: manager.into(),
+            operation: "Apply".into(),
+            api_version: String::new(),
+            subresource: String::new(),
+        }
     }
     pub fn update(manager: &str, operation: &str, api_version: &str, subresource: &str) -> Self {
-        let api_version = if operation == "Apply" { String::new() } else { api_version.to_string() };
-        Self { manager: manager.into(), operation: operation.into(), api_version, subresource: subresource.into() }
+        let api_version = if operation == "Apply" {
+            String::new()
+        } else {
+            api_version.to_string()
+        };
+        Self {
+            manager: manager.into(),
+            operation: operation.into(),
+            api_version,
+            subresource: subresource.into(),
+        }
     }
     pub fn is_apply(&self) -> bool {
         self.operation == "Apply"
@@ -74,10 +88,18 @@ impl Managed {
                 return None;
             }
             let id = ManagerId::update(&s("manager"), &operation, &api_version, &s("subresource"));
-            let set = e.get("fieldsV1").map(FieldSet::from_json).unwrap_or_default();
+            let set = e
+                .get("fieldsV1")
+                .map(FieldSet::from_json)
+                .unwrap_or_default();
             let time = e.get("time").and_then(Value::as_str).map(str::to_string);
             out.entries.retain(|x| x.id != id);
-            out.entries.push(Entry { id, api_version, set, time });
+            out.entries.push(Entry {
+                id,
+                api_version,
+                set,
+                time,
+            });
         }
         Some(out)
     }
@@ -97,7 +119,12 @@ impl Managed {
                 e.set = set;
                 e.api_version = api_version.to_string();
             }
-            None => self.entries.push(Entry { id: id.clone(), api_version: api_version.to_string(), set, time: None }),
+            None => self.entries.push(Entry {
+                id: id.clone(),
+                api_version: api_version.to_string(),
+                set,
+                time: None,
+            }),
         }
     }
 
@@ -106,27 +133,45 @@ impl Managed {
     }
 
     pub fn union_all(&self) -> FieldSet {
-        self.entries.iter().fold(FieldSet::new(), |acc, e| acc.union(&e.set))
+        self.entries
+            .iter()
+            .fold(FieldSet::new(), |acc, e| acc.union(&e.set))
     }
 
     /// `capManagersManager`: at most `max` update entries; the oldest are merged into
     /// `ancient-changes` buckets per apiVersion.
     pub fn cap_update_managers(&mut self, max: usize) {
-        let mut updaters: Vec<ManagerId> = self.entries.iter().filter(|e| !e.id.is_apply()).map(|e| e.id.clone()).collect();
+        let mut updaters: Vec<ManagerId> = self
+            .entries
+            .iter()
+            .filter(|e| !e.id.is_apply())
+            .map(|e| e.id.clone())
+            .collect();
         if updaters.len() <= max {
             return;
         }
-        let seconds = |m: &Managed, id: &ManagerId| m.get(id).and_then(|e| e.time.clone()).unwrap_or_default();
-        updaters.sort_by(|a, b| seconds(self, a).cmp(&seconds(self, b)).then_with(|| a.cmp(b)));
+        let seconds = |m: &Managed, id: &ManagerId| {
+            m.get(id).and_then(|e| e.time.clone()).unwrap_or_default()
+        };
+        updaters.sort_by(|a, b| {
+            seconds(self, a)
+                .cmp(&seconds(self, b))
+                .then_with(|| a.cmp(b))
+        });
         let mut first_of_version: Vec<(String, ManagerId)> = Vec::new();
         let mut length = updaters.len();
         for id in updaters {
             if length <= max {
                 break;
             }
-            let Some(entry) = self.get(&id).cloned() else { continue };
+            let Some(entry) = self.get(&id).cloned() else {
+                continue;
+            };
             let bucket = ManagerId::update("ancient-changes", "Update", &entry.api_version, "");
-            match first_of_version.iter().find(|(v, _)| *v == entry.api_version) {
+            match first_of_version
+                .iter()
+                .find(|(v, _)| *v == entry.api_version)
+            {
                 Some((_, first)) => {
                     if self.get(&bucket).is_none()
                         && let Some(f) = self.get_mut(first)
@@ -154,7 +199,12 @@ impl Managed {
         entries.sort_by(|a, b| {
             a.id.operation
                 .cmp(&b.id.operation)
-                .then_with(|| a.time.clone().unwrap_or_default().cmp(&b.time.clone().unwrap_or_default()))
+                .then_with(|| {
+                    a.time
+                        .clone()
+                        .unwrap_or_default()
+                        .cmp(&b.time.clone().unwrap_or_default())
+                })
                 .then_with(|| a.id.manager.cmp(&b.id.manager))
                 .then_with(|| a.api_version.cmp(&b.api_version))
                 .then_with(|| a.id.subresource.cmp(&b.id.subresource))
@@ -192,9 +242,14 @@ pub fn without_managed_fields(obj: &Value) -> Value {
 
 /// Writes (or removes) `metadata.managedFields`.
 pub fn store(obj: &mut Value, managed: &Managed) {
-    let Some(root) = obj.as_object_mut() else { return };
+    let Some(root) = obj.as_object_mut() else {
+        return;
+    };
     let encoded = managed.encode();
-    match (root.get_mut("metadata").and_then(Value::as_object_mut), encoded) {
+    match (
+        root.get_mut("metadata").and_then(Value::as_object_mut),
+        encoded,
+    ) {
         (Some(meta), Some(list)) => {
             meta.insert("managedFields".into(), list);
         }

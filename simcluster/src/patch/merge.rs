@@ -57,7 +57,12 @@ fn merge_value(cur: Value, patch: &Value) -> Value {
 /// `pruneNulls`: null members of objects removed at any depth; null array elements are kept.
 pub fn pruned(v: &Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), pruned(v))).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), pruned(v)))
+                .collect(),
+        ),
         Value::Array(a) => Value::Array(a.iter().map(pruned).collect()),
         other => other.clone(),
     }
@@ -72,15 +77,39 @@ mod tests {
     fn rfc7386_examples() {
         let cases = [
             (json!({"a": "b"}), json!({"a": "c"}), json!({"a": "c"})),
-            (json!({"a": "b"}), json!({"b": "c"}), json!({"a": "b", "b": "c"})),
+            (
+                json!({"a": "b"}),
+                json!({"b": "c"}),
+                json!({"a": "b", "b": "c"}),
+            ),
             (json!({"a": "b"}), json!({"a": null}), json!({})),
-            (json!({"a": "b", "b": "c"}), json!({"a": null}), json!({"b": "c"})),
+            (
+                json!({"a": "b", "b": "c"}),
+                json!({"a": null}),
+                json!({"b": "c"}),
+            ),
             (json!({"a": ["b"]}), json!({"a": "c"}), json!({"a": "c"})),
             (json!({"a": "c"}), json!({"a": ["b"]}), json!({"a": ["b"]})),
-            (json!({"a": {"b": "c"}}), json!({"a": {"b": "d", "c": null}}), json!({"a": {"b": "d"}})),
-            (json!({"a": [{"b": "c"}]}), json!({"a": [1]}), json!({"a": [1]})),
-            (json!({"e": null}), json!({"a": 1}), json!({"e": null, "a": 1})),
-            (json!({}), json!({"a": {"bb": {"ccc": null}}}), json!({"a": {"bb": {}}})),
+            (
+                json!({"a": {"b": "c"}}),
+                json!({"a": {"b": "d", "c": null}}),
+                json!({"a": {"b": "d"}}),
+            ),
+            (
+                json!({"a": [{"b": "c"}]}),
+                json!({"a": [1]}),
+                json!({"a": [1]}),
+            ),
+            (
+                json!({"e": null}),
+                json!({"a": 1}),
+                json!({"e": null, "a": 1}),
+            ),
+            (
+                json!({}),
+                json!({"a": {"bb": {"ccc": null}}}),
+                json!({"a": {"bb": {}}}),
+            ),
         ];
         for (doc, patch, want) in cases {
             assert_eq!(merge_patch(&doc, &patch).unwrap(), want, "{doc} + {patch}");
@@ -89,16 +118,37 @@ mod tests {
 
     #[test]
     fn odd_patches() {
-        assert_eq!(merge_patch(&json!({"a": 1}), &json!(null)).unwrap_err().message, "Invalid JSON Patch");
-        assert_eq!(merge_patch(&json!({"a": 1}), &json!("x")).unwrap_err().code, 400);
-        assert_eq!(merge_patch(&json!({"a": 1}), &json!([1, null, {"x": null}])).unwrap(), json!([1, null, {}]));
+        assert_eq!(
+            merge_patch(&json!({"a": 1}), &json!(null))
+                .unwrap_err()
+                .message,
+            "Invalid JSON Patch"
+        );
+        assert_eq!(
+            merge_patch(&json!({"a": 1}), &json!("x")).unwrap_err().code,
+            400
+        );
+        assert_eq!(
+            merge_patch(&json!({"a": 1}), &json!([1, null, {"x": null}])).unwrap(),
+            json!([1, null, {}])
+        );
         // An object value replaced by a non-object keeps the patch's nulls.
-        assert_eq!(merge_patch(&json!({"a": {}}), &json!({"a": [{"x": null}]})).unwrap(), json!({"a": [{"x": null}]}));
+        assert_eq!(
+            merge_patch(&json!({"a": {}}), &json!({"a": [{"x": null}]})).unwrap(),
+            json!({"a": [{"x": null}]})
+        );
     }
 
     #[test]
     fn key_order_is_kept() {
-        let out = merge_patch(&json!({"a": 1, "b": 2, "c": 3}), &json!({"b": null, "a": 5, "d": 4})).unwrap();
-        assert_eq!(serde_json::to_string(&out).unwrap(), r#"{"a":5,"c":3,"d":4}"#);
+        let out = merge_patch(
+            &json!({"a": 1, "b": 2, "c": 3}),
+            &json!({"b": null, "a": 5, "d": 4}),
+        )
+        .unwrap();
+        assert_eq!(
+            serde_json::to_string(&out).unwrap(),
+            r#"{"a":5,"c":3,"d":4}"#
+        );
     }
 }

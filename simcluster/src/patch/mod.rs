@@ -47,16 +47,28 @@ pub const GENERIC_422: &str = "the server rejected our request due to an error i
 impl PatchError {
     pub(crate) fn bad_request(message: impl Into<String>) -> Self {
         let message = message.into();
-        Self { detail: message.clone(), message, code: 400 }
+        Self {
+            detail: message.clone(),
+            message,
+            code: 400,
+        }
     }
     /// An operation that does not apply: 422 with the generic message.
     pub(crate) fn unprocessable(detail: impl Into<String>) -> Self {
-        Self { message: GENERIC_422.into(), code: 422, detail: detail.into() }
+        Self {
+            message: GENERIC_422.into(),
+            code: 422,
+            detail: detail.into(),
+        }
     }
     /// An error the apiserver passes through unclassified (500, empty reason).
     pub(crate) fn internal(message: impl Into<String>) -> Self {
         let message = message.into();
-        Self { detail: message.clone(), message, code: 500 }
+        Self {
+            detail: message.clone(),
+            message,
+            code: 500,
+        }
     }
 
     /// The `Status` the real server sends: 400 `BadRequest` without details, 422 `Invalid` with
@@ -65,7 +77,8 @@ impl PatchError {
         match self.code {
             400 => ApiError::bad_request(self.message.clone()),
             413 => ApiError::new(413, "RequestEntityTooLarge", self.message.clone()),
-            415 => ApiError::new(415, "UnsupportedMediaType", self.message.clone()).with_details(Map::new()),
+            415 => ApiError::new(415, "UnsupportedMediaType", self.message.clone())
+                .with_details(Map::new()),
             422 => ApiError::new(422, "Invalid", self.message.clone()).with_details(Map::new()),
             code => ApiError::new(code, "", self.message.clone()),
         }
@@ -97,12 +110,18 @@ pub enum ApplyError {
 impl ApplyError {
     pub fn into_api_error(self) -> ApiError {
         match self {
-            ApplyError::Conflict(e) | ApplyError::Invalid(e) | ApplyError::BadRequest(e) | ApplyError::Internal(e) => e,
+            ApplyError::Conflict(e)
+            | ApplyError::Invalid(e)
+            | ApplyError::BadRequest(e)
+            | ApplyError::Internal(e) => e,
         }
     }
     pub fn api_error(&self) -> &ApiError {
         match self {
-            ApplyError::Conflict(e) | ApplyError::Invalid(e) | ApplyError::BadRequest(e) | ApplyError::Internal(e) => e,
+            ApplyError::Conflict(e)
+            | ApplyError::Invalid(e)
+            | ApplyError::BadRequest(e)
+            | ApplyError::Internal(e) => e,
         }
     }
 }
@@ -130,7 +149,12 @@ pub fn merge_patch(doc: &Value, patch: &Value) -> Result<Value, PatchError> {
 /// apiVersion+kind) using the patchStrategy/patchMergeKey tags of k8s.io/api types; kinds outside
 /// the built-in API groups (custom resources) fall back to JSON merge patch semantics (the real
 /// server answers 415 for those: see [`strategic_merge_supported`]).
-pub fn strategic_merge_patch(doc: &Value, patch: &Value, api_version: &str, kind: &str) -> Result<Value, PatchError> {
+pub fn strategic_merge_patch(
+    doc: &Value,
+    patch: &Value,
+    api_version: &str,
+    kind: &str,
+) -> Result<Value, PatchError> {
     if !strategic_merge_supported(api_version, kind) {
         return merge::merge_patch(doc, patch);
     }
@@ -145,18 +169,32 @@ pub fn strategic_merge_supported(api_version: &str, _kind: &str) -> bool {
 
 /// `PatchOptions` validation of kube-apiserver (`fieldManager` required for apply, at most 128
 /// printable characters; `force` only for apply). `None` when the options are fine.
-pub fn validate_patch_options(is_apply: bool, field_manager: Option<&str>, force: Option<bool>) -> Option<ApiError> {
+pub fn validate_patch_options(
+    is_apply: bool,
+    field_manager: Option<&str>,
+    force: Option<bool>,
+) -> Option<ApiError> {
     let mut errs = Vec::new();
     let fm = field_manager.unwrap_or("");
     if !is_apply {
         if force.is_some() {
-            errs.push(FieldError::forbidden("force", "may not be specified for non-apply patch"));
+            errs.push(FieldError::forbidden(
+                "force",
+                "may not be specified for non-apply patch",
+            ));
         }
     } else if fm.is_empty() {
-        errs.push(FieldError::required("fieldManager", "is required for apply patch"));
+        errs.push(FieldError::required(
+            "fieldManager",
+            "is required for apply patch",
+        ));
     }
     errs.extend(validate_field_manager(fm));
-    if errs.is_empty() { None } else { Some(ApiError::invalid("PatchOptions", "meta.k8s.io", "", &errs)) }
+    if errs.is_empty() {
+        None
+    } else {
+        Some(ApiError::invalid("PatchOptions", "meta.k8s.io", "", &errs))
+    }
 }
 
 /// `ValidateFieldManager` (used for create/update/patch options alike).
@@ -167,7 +205,11 @@ pub fn validate_field_manager(field_manager: &str) -> Vec<FieldError> {
     }
     for (i, c) in field_manager.chars().enumerate() {
         if c.is_control() {
-            errs.push(FieldError::invalid(format!("fieldManager[{i}]"), field_manager, "all characters must be printable"));
+            errs.push(FieldError::invalid(
+                format!("fieldManager[{i}]"),
+                field_manager,
+                "all characters must be printable",
+            ));
         }
     }
     errs

@@ -59,14 +59,21 @@ fn types() -> &'static HashMap<String, TypeDef> {
 
 fn parse(text: &str) -> HashMap<String, TypeDef> {
     let mut out = HashMap::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
         let mut words = line.split_whitespace();
         let head = words.next().unwrap_or_default();
         let (name, atomic) = match head.strip_suffix('!') {
             Some(n) => (n, true),
             None => (head, false),
         };
-        let mut def = TypeDef { atomic, fields: HashMap::new() };
+        let mut def = TypeDef {
+            atomic,
+            fields: HashMap::new(),
+        };
         for w in words {
             let (field, spec) = w.split_once('=').unwrap_or((w, ""));
             def.fields.insert(field.to_string(), parse_spec(spec));
@@ -83,11 +90,23 @@ fn parse_spec(spec: &str) -> Field {
                 Some((st, k)) => (st, k.trim_end_matches(')')),
                 None => (strategy, ""),
             };
-            (s, Smp { strategy: strategy.to_string(), merge_key: key.to_string() })
+            (
+                s,
+                Smp {
+                    strategy: strategy.to_string(),
+                    merge_key: key.to_string(),
+                },
+            )
         }
         None => (spec, Smp::default()),
     };
-    let elem = |inner: &str| if inner.is_empty() { Ty::Scalar } else { Ty::Named(inner.to_string()) };
+    let elem = |inner: &str| {
+        if inner.is_empty() {
+            Ty::Scalar
+        } else {
+            Ty::Named(inner.to_string())
+        }
+    };
     let ty = if let Some(rest) = spec.strip_prefix('{') {
         let (inner, tail) = rest.split_once('}').unwrap_or((rest, ""));
         Ty::Map(Box::new(elem(inner)), tail == "!")
@@ -96,10 +115,13 @@ fn parse_spec(spec: &str) -> Field {
         let kind = if tail == "set" {
             ListKind::Set
         } else if let Some(keys) = tail.strip_prefix("map(") {
-            let keys = keys.trim_end_matches(')').split(',').map(|k| match k.split_once('=') {
-                Some((k, d)) => (k.to_string(), Some(Value::String(d.to_string()))),
-                None => (k.to_string(), None),
-            });
+            let keys = keys
+                .trim_end_matches(')')
+                .split(',')
+                .map(|k| match k.split_once('=') {
+                    Some((k, d)) => (k.to_string(), Some(Value::String(d.to_string()))),
+                    None => (k.to_string(), None),
+                });
             ListKind::Map(keys.collect())
         } else {
             ListKind::Atomic
@@ -122,14 +144,22 @@ pub fn is_builtin_group(group: &str) -> bool {
     BUILTIN_GROUPS.contains(&group)
 }
 
-fn kind_entry(api_version: &str, kind: &str) -> Option<&'static (&'static str, &'static str, &'static str, bool, &'static str)> {
+fn kind_entry(
+    api_version: &str,
+    kind: &str,
+) -> Option<&'static (&'static str, &'static str, &'static str, bool, &'static str)> {
     let group = group_of(api_version);
     KINDS.iter().find(|(g, k, ..)| *g == group && *k == kind)
 }
 
 /// The root type of an object of this kind (`Object`: just ObjectMeta, for everything else).
 pub fn root_type(api_version: &str, kind: &str) -> Ty {
-    Ty::Named(kind_entry(api_version, kind).map(|e| e.2).unwrap_or("Object").to_string())
+    Ty::Named(
+        kind_entry(api_version, kind)
+            .map(|e| e.2)
+            .unwrap_or("Object")
+            .to_string(),
+    )
 }
 
 /// Whether writes to the main resource reset `status` (the kind has a status subresource).
@@ -141,7 +171,9 @@ pub fn has_status_subresource(api_version: &str, kind: &str) -> bool {
 pub fn empty_object(api_version: &str, kind: &str) -> Value {
     match kind_entry(api_version, kind) {
         Some(e) => serde_json::from_str(e.4).unwrap_or(Value::Null),
-        None if is_builtin_group(group_of(api_version)) => serde_json::json!({"metadata": {"creationTimestamp": null}}),
+        None if is_builtin_group(group_of(api_version)) => {
+            serde_json::json!({"metadata": {"creationTimestamp": null}})
+        }
         None => serde_json::json!({}),
     }
 }
@@ -190,7 +222,9 @@ pub fn elem(ty: &Ty) -> Ty {
 /// `LookupPatchMetadata`: the field's type and patch strategy (defaults for maps and unknowns).
 pub fn patch_meta(ty: &Ty, key: &str) -> (Ty, Smp) {
     match ty {
-        Ty::Named(_) => field(ty, key).map(|f| (f.ty.clone(), f.smp.clone())).unwrap_or((Ty::Deduced, Smp::default())),
+        Ty::Named(_) => field(ty, key)
+            .map(|f| (f.ty.clone(), f.smp.clone()))
+            .unwrap_or((Ty::Deduced, Smp::default())),
         Ty::Map(elem, _) => ((**elem).clone(), Smp::default()),
         _ => (Ty::Deduced, Smp::default()),
     }
@@ -204,23 +238,47 @@ mod tests {
     fn table_parses() {
         let pod_spec = Ty::Named("PodSpec".into());
         let containers = field(&pod_spec, "containers").unwrap();
-        assert_eq!(containers.smp, Smp { strategy: "merge".into(), merge_key: "name".into() });
-        assert_eq!(containers.ty, Ty::List(Box::new(Ty::Named("Container".into())), ListKind::Map(vec![("name".into(), None)])));
+        assert_eq!(
+            containers.smp,
+            Smp {
+                strategy: "merge".into(),
+                merge_key: "name".into()
+            }
+        );
+        assert_eq!(
+            containers.ty,
+            Ty::List(
+                Box::new(Ty::Named("Container".into())),
+                ListKind::Map(vec![("name".into(), None)])
+            )
+        );
         let ports = field(&Ty::Named("Container".into()), "ports").unwrap();
         assert_eq!(
             ports.ty,
             Ty::List(
                 Box::new(Ty::Named("ContainerPort".into())),
-                ListKind::Map(vec![("containerPort".into(), None), ("protocol".into(), Some(Value::String("TCP".into())))])
+                ListKind::Map(vec![
+                    ("containerPort".into(), None),
+                    ("protocol".into(), Some(Value::String("TCP".into())))
+                ])
             )
         );
         let fin = field(&Ty::Named("ObjectMeta".into()), "finalizers").unwrap();
-        assert_eq!((fin.ty.clone(), fin.smp.strategy.as_str()), (Ty::List(Box::new(Ty::Scalar), ListKind::Set), "merge"));
-        assert!(is_atomic(&child(&Ty::Named("DeploymentSpec".into()), "selector")));
+        assert_eq!(
+            (fin.ty.clone(), fin.smp.strategy.as_str()),
+            (Ty::List(Box::new(Ty::Scalar), ListKind::Set), "merge")
+        );
+        assert!(is_atomic(&child(
+            &Ty::Named("DeploymentSpec".into()),
+            "selector"
+        )));
         assert!(is_atomic(&child(&pod_spec, "nodeSelector")));
         assert!(!is_atomic(&child(&pod_spec, "tolerations"))); // undeclared: deduced
         let job = field(&Ty::Named("JobStatus".into()), "conditions").unwrap();
-        assert_eq!(job.ty, Ty::List(Box::new(Ty::Named("JobCondition".into())), ListKind::Atomic));
+        assert_eq!(
+            job.ty,
+            Ty::List(Box::new(Ty::Named("JobCondition".into())), ListKind::Atomic)
+        );
         assert_eq!(job.smp.merge_key, "type");
         for (_, _, _, _, empty) in KINDS {
             assert!(serde_json::from_str::<Value>(empty).unwrap().is_object());
@@ -232,10 +290,19 @@ mod tests {
 
     #[test]
     fn kinds() {
-        assert_eq!(root_type("apps/v1", "Deployment"), Ty::Named("Deployment".into()));
-        assert_eq!(root_type("example.com/v1", "Widget"), Ty::Named("Object".into()));
+        assert_eq!(
+            root_type("apps/v1", "Deployment"),
+            Ty::Named("Deployment".into())
+        );
+        assert_eq!(
+            root_type("example.com/v1", "Widget"),
+            Ty::Named("Object".into())
+        );
         assert!(has_status_subresource("v1", "Pod"));
         assert!(!has_status_subresource("v1", "ConfigMap"));
-        assert_eq!(group_of("rbac.authorization.k8s.io/v1"), "rbac.authorization.k8s.io");
+        assert_eq!(
+            group_of("rbac.authorization.k8s.io/v1"),
+            "rbac.authorization.k8s.io"
+        );
     }
 }

@@ -8,8 +8,8 @@ use super::PatchError;
 use super::gofmt;
 use super::schema::{Ty, patch_meta};
 use super::strategic_list::{
-    SliceKind, bad_arg_type, merge_slice_handler, normalize_element_order, partition_maps, partition_primitives, slice_element_kind,
-    validate_patch_with_set_order_list,
+    SliceKind, bad_arg_type, merge_slice_handler, normalize_element_order, partition_maps,
+    partition_primitives, slice_element_kind, validate_patch_with_set_order_list,
 };
 
 pub const DIRECTIVE: &str = "$patch";
@@ -38,7 +38,11 @@ pub fn apply(doc: &Value, patch: &Value, root: &Ty) -> Result<Value, PatchError>
 }
 
 /// `mergeMap`.
-pub fn merge_map(mut original: Map<String, Value>, mut patch: Map<String, Value>, t: &Ty) -> Result<Map<String, Value>, PatchError> {
+pub fn merge_map(
+    mut original: Map<String, Value>,
+    mut patch: Map<String, Value>,
+    t: &Ty,
+) -> Result<Map<String, Value>, PatchError> {
     if let Some(directive) = patch.get(DIRECTIVE) {
         return match directive.as_str() {
             Some("replace") => {
@@ -69,11 +73,21 @@ pub fn merge_map(mut original: Map<String, Value>, mut patch: Map<String, Value>
         let (field_ty, smp) = patch_meta(t, &k);
         match (&mut *orig_v, &patch_v) {
             (Value::Object(o), Value::Object(p)) => {
-                let merged = if smp.strategy == "replace" { cleaned_map(p) } else { merge_map(std::mem::take(o), p.clone(), &field_ty)? };
+                let merged = if smp.strategy == "replace" {
+                    cleaned_map(p)
+                } else {
+                    merge_map(std::mem::take(o), p.clone(), &field_ty)?
+                };
                 *orig_v = Value::Object(merged);
             }
             (Value::Array(o), Value::Array(p)) => {
-                let merged = merge_slice_handler(std::mem::take(o), p.clone(), &field_ty, &smp, is_delete_list)?;
+                let merged = merge_slice_handler(
+                    std::mem::take(o),
+                    p.clone(),
+                    &field_ty,
+                    &smp,
+                    is_delete_list,
+                )?;
                 *orig_v = Value::Array(merged);
             }
             _ => *orig_v = cleaned(&patch_v),
@@ -83,7 +97,10 @@ pub fn merge_map(mut original: Map<String, Value>, mut patch: Map<String, Value>
 }
 
 /// `applyRetainKeysDirective`: keys missing from `$retainKeys` are cleared from the original.
-fn apply_retain_keys(original: &mut Map<String, Value>, patch: &mut Map<String, Value>) -> Result<(), PatchError> {
+fn apply_retain_keys(
+    original: &mut Map<String, Value>,
+    patch: &mut Map<String, Value>,
+) -> Result<(), PatchError> {
     let Some(retain) = patch.shift_remove(RETAIN_KEYS) else {
         return Ok(());
     };
@@ -91,7 +108,10 @@ fn apply_retain_keys(original: &mut Map<String, Value>, patch: &mut Map<String, 
     let list = retain.as_array().ok_or_else(bad)?;
     let keeps = |k: &str| list.iter().any(|v| v.as_str() == Some(k));
     for (k, v) in patch.iter() {
-        if v.is_null() || k.starts_with(DELETE_FROM_PRIMITIVE_LIST) || k.starts_with(SET_ELEMENT_ORDER) {
+        if v.is_null()
+            || k.starts_with(DELETE_FROM_PRIMITIVE_LIST)
+            || k.starts_with(SET_ELEMENT_ORDER)
+        {
             continue;
         }
         if !keeps(k) {
@@ -104,8 +124,16 @@ fn apply_retain_keys(original: &mut Map<String, Value>, patch: &mut Map<String, 
 
 /// `mergePatchIntoOriginal`: merges each `$setElementOrder/<list>` with its list and orders the
 /// result ($setElementOrder > order in the patch > order in the live list).
-fn merge_patch_into_original(original: &mut Map<String, Value>, patch: &mut Map<String, Value>, t: &Ty) -> Result<(), PatchError> {
-    let keys: Vec<String> = patch.keys().filter(|k| k.starts_with(SET_ELEMENT_ORDER)).cloned().collect();
+fn merge_patch_into_original(
+    original: &mut Map<String, Value>,
+    patch: &mut Map<String, Value>,
+    t: &Ty,
+) -> Result<(), PatchError> {
+    let keys: Vec<String> = patch
+        .keys()
+        .filter(|k| k.starts_with(SET_ELEMENT_ORDER))
+        .cloned()
+        .collect();
     for key in keys {
         let order_v = patch.shift_remove(&key).unwrap_or(Value::Null);
         let order = match &order_v {
@@ -124,11 +152,17 @@ fn merge_patch_into_original(original: &mut Map<String, Value>, patch: &mut Map<
             None => None,
         };
         let (field_ty, smp) = patch_meta(t, &orig_key);
-        validate_patch_with_set_order_list(patch_list.as_deref().unwrap_or(&[]), &order, &smp.merge_key)?;
+        validate_patch_with_set_order_list(
+            patch_list.as_deref().unwrap_or(&[]),
+            &order,
+            &smp.merge_key,
+        )?;
         let merged = match (&orig_list, &patch_list) {
             (Some(o), None) => o.clone(),
             (None, Some(p)) => p.iter().map(cleaned).collect(),
-            (Some(o), Some(p)) => merge_slice_handler(o.clone(), p.clone(), &field_ty, &smp, false)?,
+            (Some(o), Some(p)) => {
+                merge_slice_handler(o.clone(), p.clone(), &field_ty, &smp, false)?
+            }
             (None, None) => continue,
         };
         let (patch_items, server_only) = if smp.merge_key.is_empty() {
@@ -137,8 +171,16 @@ fn merge_patch_into_original(original: &mut Map<String, Value>, patch: &mut Map<
             partition_maps(&merged, &order, &smp.merge_key)?
         };
         let orig_list = orig_list.unwrap_or_default();
-        let kind: SliceKind = slice_element_kind(&[&orig_list, patch_list.as_deref().unwrap_or(&[])])?;
-        let both = normalize_element_order(patch_items, server_only, &order, &orig_list, &smp.merge_key, kind)?;
+        let kind: SliceKind =
+            slice_element_kind(&[&orig_list, patch_list.as_deref().unwrap_or(&[])])?;
+        let both = normalize_element_order(
+            patch_items,
+            server_only,
+            &order,
+            &orig_list,
+            &smp.merge_key,
+            kind,
+        )?;
         original.insert(orig_key.clone(), Value::Array(both));
         patch.shift_remove(&orig_key);
     }
@@ -149,15 +191,25 @@ fn merge_patch_into_original(original: &mut Map<String, Value>, patch: &mut Map<
 fn extract_key(s: &str, prefix: &str) -> Result<String, PatchError> {
     match s.split_once('/') {
         Some((p, rest)) if p == prefix => Ok(rest.to_string()),
-        _ if prefix == DELETE_FROM_PRIMITIVE_LIST => Err(PatchError::bad_request("invalid patch format of primitive list")),
-        _ if prefix == SET_ELEMENT_ORDER => Err(PatchError::bad_request("invalid patch format of setElementOrder list")),
-        _ => Err(PatchError::internal(format!("fail to find unknown prefix {prefix:?} in {s}\n"))),
+        _ if prefix == DELETE_FROM_PRIMITIVE_LIST => Err(PatchError::bad_request(
+            "invalid patch format of primitive list",
+        )),
+        _ if prefix == SET_ELEMENT_ORDER => Err(PatchError::bad_request(
+            "invalid patch format of setElementOrder list",
+        )),
+        _ => Err(PatchError::internal(format!(
+            "fail to find unknown prefix {prefix:?} in {s}\n"
+        ))),
     }
 }
 
 /// `mergepatch.ErrBadPatchType`.
 pub fn bad_patch_type(directive: &Value, m: &Map<String, Value>) -> PatchError {
-    PatchError::internal(format!("unknown patch type: {} in map: {}", gofmt::s(directive), gofmt::v(&Value::Object(m.clone()))))
+    PatchError::internal(format!(
+        "unknown patch type: {} in map: {}",
+        gofmt::s(directive),
+        gofmt::v(&Value::Object(m.clone()))
+    ))
 }
 
 /// A patch value taken as is: directive keys dropped (the typed decoding of the real server

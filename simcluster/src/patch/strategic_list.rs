@@ -18,12 +18,18 @@ pub enum SliceKind {
 
 /// `mergepatch.ErrBadArgType(expected, actual)`.
 pub fn bad_arg_type(expected: &str, actual: &Value) -> PatchError {
-    PatchError::internal(format!("expected a {expected}, but received a {}", gofmt::type_name(actual)))
+    PatchError::internal(format!(
+        "expected a {expected}, but received a {}",
+        gofmt::type_name(actual)
+    ))
 }
 
 /// `mergepatch.ErrNoMergeKey`.
 fn no_merge_key(m: &Map<String, Value>, key: &str) -> PatchError {
-    PatchError::internal(format!("map: {} does not contain declared merge key: {key}", gofmt::v(&Value::Object(m.clone()))))
+    PatchError::internal(format!(
+        "map: {} does not contain declared merge key: {key}",
+        gofmt::v(&Value::Object(m.clone()))
+    ))
 }
 
 /// `sliceElementType`: all elements of all lists must have one type, and not be lists.
@@ -33,10 +39,14 @@ pub fn slice_element_kind(lists: &[&[Value]]) -> Result<SliceKind, PatchError> {
         match first {
             None => {
                 if v.is_array() {
-                    return Err(PatchError::unprocessable("lists of lists are not supported"));
+                    return Err(PatchError::unprocessable(
+                        "lists of lists are not supported",
+                    ));
                 }
                 if v.is_null() {
-                    return Err(PatchError::internal("runtime error: invalid memory address or nil pointer dereference"));
+                    return Err(PatchError::internal(
+                        "runtime error: invalid memory address or nil pointer dereference",
+                    ));
                 }
                 first = Some(v);
             }
@@ -51,36 +61,61 @@ pub fn slice_element_kind(lists: &[&[Value]]) -> Result<SliceKind, PatchError> {
         }
     }
     match first {
-        None => Err(PatchError::internal("no elements in any of the given slices")),
+        None => Err(PatchError::internal(
+            "no elements in any of the given slices",
+        )),
         Some(Value::Object(_)) => Ok(SliceKind::Map),
         Some(_) => Ok(SliceKind::Scalar),
     }
 }
 
 /// `mergeSliceHandler`.
-pub fn merge_slice_handler(original: Vec<Value>, patch: Vec<Value>, field_ty: &Ty, smp: &Smp, is_delete_list: bool) -> Result<Vec<Value>, PatchError> {
+pub fn merge_slice_handler(
+    original: Vec<Value>,
+    patch: Vec<Value>,
+    field_ty: &Ty,
+    smp: &Smp,
+    is_delete_list: bool,
+) -> Result<Vec<Value>, PatchError> {
     if smp.strategy != "merge" {
         return Ok(patch.iter().map(cleaned).collect());
     }
-    merge_slice(original, patch, &elem(field_ty), &smp.merge_key, is_delete_list)
+    merge_slice(
+        original,
+        patch,
+        &elem(field_ty),
+        &smp.merge_key,
+        is_delete_list,
+    )
 }
 
 /// `mergeSlice`.
-fn merge_slice(original: Vec<Value>, patch: Vec<Value>, elem_ty: &Ty, key: &str, is_delete_list: bool) -> Result<Vec<Value>, PatchError> {
+fn merge_slice(
+    original: Vec<Value>,
+    patch: Vec<Value>,
+    elem_ty: &Ty,
+    key: &str,
+    is_delete_list: bool,
+) -> Result<Vec<Value>, PatchError> {
     if original.is_empty() && patch.is_empty() {
         return Ok(original);
     }
     let kind = slice_element_kind(&[&original, &patch])?;
     let (original, patch, merged) = if kind == SliceKind::Scalar {
         if is_delete_list {
-            return Ok(original.into_iter().filter(|v| !patch.contains(v)).collect());
+            return Ok(original
+                .into_iter()
+                .filter(|v| !patch.contains(v))
+                .collect());
         }
         let mut both = original.clone();
         both.extend(patch.iter().cloned());
         (original, patch, deduplicate_scalars(both))
     } else {
         if key.is_empty() {
-            return Err(PatchError::internal("cannot merge lists without merge key for type struct"));
+            return Err(PatchError::internal(
+                "cannot merge lists without merge key for type struct",
+            ));
         }
         let (original, patch) = merge_slice_with_special_elements(original, patch, key)?;
         let merged = merge_slice_without_special_elements(original.clone(), &patch, key, elem_ty)?;
@@ -95,7 +130,11 @@ fn merge_slice(original: Vec<Value>, patch: Vec<Value>, elem_ty: &Ty, key: &str,
 }
 
 /// `mergeSliceWithSpecialElements`: applies `$patch: delete` elements, detects `$patch: replace`.
-fn merge_slice_with_special_elements(mut original: Vec<Value>, patch: Vec<Value>, key: &str) -> Result<(Vec<Value>, Vec<Value>), PatchError> {
+fn merge_slice_with_special_elements(
+    mut original: Vec<Value>,
+    patch: Vec<Value>,
+    key: &str,
+) -> Result<(Vec<Value>, Vec<Value>), PatchError> {
     let mut plain = Vec::new();
     let mut replace = false;
     for v in patch {
@@ -112,16 +151,27 @@ fn merge_slice_with_special_elements(mut original: Vec<Value>, patch: Vec<Value>
             }
             Some(Value::String(d)) if d == "replace" => replace = true,
             Some(Value::String(d)) if d == "merge" => {
-                return Err(PatchError::internal("merging lists cannot yet be specified in the patch"));
+                return Err(PatchError::internal(
+                    "merging lists cannot yet be specified in the patch",
+                ));
             }
             Some(other) => return Err(bad_patch_type(other, &m)),
         }
     }
-    if replace { Ok((plain.iter().map(cleaned).collect(), Vec::new())) } else { Ok((original, plain)) }
+    if replace {
+        Ok((plain.iter().map(cleaned).collect(), Vec::new()))
+    } else {
+        Ok((original, plain))
+    }
 }
 
 /// `mergeSliceWithoutSpecialElements`: merge elements with a matching key, append the others.
-fn merge_slice_without_special_elements(mut original: Vec<Value>, patch: &[Value], key: &str, elem_ty: &Ty) -> Result<Vec<Value>, PatchError> {
+fn merge_slice_without_special_elements(
+    mut original: Vec<Value>,
+    patch: &[Value],
+    key: &str,
+    elem_ty: &Ty,
+) -> Result<Vec<Value>, PatchError> {
     for v in patch {
         let m = v.as_object().cloned().unwrap_or_default();
         let Some(value) = m.get(key) else {
@@ -139,9 +189,15 @@ fn merge_slice_without_special_elements(mut original: Vec<Value>, patch: &[Value
 }
 
 /// `findMapInSliceBasedOnKeyValue`.
-fn find_map_in_slice(list: &[Value], key: &str, value: &Value) -> Result<Option<usize>, PatchError> {
+fn find_map_in_slice(
+    list: &[Value],
+    key: &str,
+    value: &Value,
+) -> Result<Option<usize>, PatchError> {
     for (i, v) in list.iter().enumerate() {
-        let m = v.as_object().ok_or_else(|| PatchError::internal(format!("value for key {i} is not a map.")))?;
+        let m = v
+            .as_object()
+            .ok_or_else(|| PatchError::internal(format!("value for key {i} is not a map.")))?;
         if m.get(key) == Some(value) {
             return Ok(Some(i));
         }
@@ -173,30 +229,57 @@ fn deduplicate_scalars(mut s: Vec<Value>) -> Vec<Value> {
 }
 
 /// Items of `original` present in `partition_by`, and the others (server-only).
-pub fn partition_primitives(original: &[Value], partition_by: &[Value]) -> (Vec<Value>, Vec<Value>) {
-    original.iter().cloned().partition(|v| partition_by.contains(v))
+pub fn partition_primitives(
+    original: &[Value],
+    partition_by: &[Value],
+) -> (Vec<Value>, Vec<Value>) {
+    original
+        .iter()
+        .cloned()
+        .partition(|v| partition_by.contains(v))
 }
 
-pub fn partition_maps(original: &[Value], partition_by: &[Value], key: &str) -> Result<(Vec<Value>, Vec<Value>), PatchError> {
+pub fn partition_maps(
+    original: &[Value],
+    partition_by: &[Value],
+    key: &str,
+) -> Result<(Vec<Value>, Vec<Value>), PatchError> {
     let (mut patch, mut server) = (Vec::new(), Vec::new());
     for v in original {
-        let m = v.as_object().ok_or_else(|| bad_arg_type("map[string]interface {}", v))?;
+        let m = v
+            .as_object()
+            .ok_or_else(|| bad_arg_type("map[string]interface {}", v))?;
         let value = m.get(key).ok_or_else(|| no_merge_key(m, key))?;
-        if find_map_in_slice(partition_by, key, value)?.is_some() { patch.push(v.clone()) } else { server.push(v.clone()) }
+        if find_map_in_slice(partition_by, key, value)?.is_some() {
+            patch.push(v.clone())
+        } else {
+            server.push(v.clone())
+        }
     }
     Ok((patch, server))
 }
 
 /// `validatePatchWithSetOrderList`: the patch items must appear in the $setElementOrder list in
 /// the same relative order.
-pub fn validate_patch_with_set_order_list(patch: &[Value], order: &[Value], key: &str) -> Result<(), PatchError> {
+pub fn validate_patch_with_set_order_list(
+    patch: &[Value],
+    order: &[Value],
+    key: &str,
+) -> Result<(), PatchError> {
     if order.is_empty() || patch.is_empty() {
         return Ok(());
     }
-    let non_delete = if key.is_empty() { patch.to_vec() } else { extract_to_delete_items(patch.to_vec())?.0 };
+    let non_delete = if key.is_empty() {
+        patch.to_vec()
+    } else {
+        extract_to_delete_items(patch.to_vec())?.0
+    };
     let (mut pi, mut si) = (0, 0);
     while pi < non_delete.len() && si < order.len() {
-        if non_delete[pi].as_object().is_some_and(|m| m.contains_key(DIRECTIVE)) {
+        if non_delete[pi]
+            .as_object()
+            .is_some_and(|m| m.contains_key(DIRECTIVE))
+        {
             pi += 1;
             continue;
         }
@@ -219,8 +302,12 @@ fn merge_key_value_equal(left: &Value, right: &Value, key: &str) -> Result<bool,
     if key.is_empty() {
         return Ok(left == right);
     }
-    let l = left.as_object().ok_or_else(|| bad_arg_type("map[string]interface {}", left))?;
-    let r = right.as_object().ok_or_else(|| bad_arg_type("map[string]interface {}", right))?;
+    let l = left
+        .as_object()
+        .ok_or_else(|| bad_arg_type("map[string]interface {}", left))?;
+    let r = right
+        .as_object()
+        .ok_or_else(|| bad_arg_type("map[string]interface {}", right))?;
     let lv = l.get(key).ok_or_else(|| no_merge_key(l, key))?;
     let rv = r.get(key).ok_or_else(|| no_merge_key(r, key))?;
     Ok(lv == rv)
@@ -230,8 +317,14 @@ fn merge_key_value_equal(left: &Value, right: &Value, key: &str) -> Result<bool,
 fn extract_to_delete_items(l: Vec<Value>) -> Result<(Vec<Value>, Vec<Value>), PatchError> {
     let (mut keep, mut delete) = (Vec::new(), Vec::new());
     for v in l {
-        let m = v.as_object().ok_or_else(|| bad_arg_type("map[string]interface {}", &v))?;
-        if m.get(DIRECTIVE).and_then(Value::as_str) == Some("delete") { delete.push(v) } else { keep.push(v) }
+        let m = v
+            .as_object()
+            .ok_or_else(|| bad_arg_type("map[string]interface {}", &v))?;
+        if m.get(DIRECTIVE).and_then(Value::as_str) == Some("delete") {
+            delete.push(v)
+        } else {
+            keep.push(v)
+        }
     }
     Ok((keep, delete))
 }
@@ -260,13 +353,26 @@ pub fn normalize_element_order(
 ) -> Result<Vec<Value>, PatchError> {
     let patch = normalize_slice_order(patch, patch_order, key, kind)?;
     let server_only = normalize_slice_order(server_only, server_order, key, kind)?;
-    Ok(merge_sorted_slice(server_only, patch, server_order, key, kind))
+    Ok(merge_sorted_slice(
+        server_only,
+        patch,
+        server_order,
+        key,
+        kind,
+    ))
 }
 
-fn normalize_slice_order(to_sort: Vec<Value>, order: &[Value], key: &str, kind: SliceKind) -> Result<Vec<Value>, PatchError> {
+fn normalize_slice_order(
+    to_sort: Vec<Value>,
+    order: &[Value],
+    key: &str,
+    kind: SliceKind,
+) -> Result<Vec<Value>, PatchError> {
     let (mut to_sort, to_delete) = if kind == SliceKind::Map {
         for item in to_sort.iter().chain(order.iter()) {
-            let m = item.as_object().ok_or_else(|| bad_arg_type("map[string]interface {}", item))?;
+            let m = item
+                .as_object()
+                .ok_or_else(|| bad_arg_type("map[string]interface {}", item))?;
             if !m.contains_key(key) {
                 return Err(no_merge_key(m, key));
             }
@@ -275,16 +381,24 @@ fn normalize_slice_order(to_sort: Vec<Value>, order: &[Value], key: &str, kind: 
     } else {
         (to_sort, Vec::new())
     };
-    stable_sort(&mut to_sort, |a, b| match (index(order, a, key, kind), index(order, b, key, kind)) {
-        (Some(i), Some(j)) => i < j,
-        _ => true,
+    stable_sort(&mut to_sort, |a, b| {
+        match (index(order, a, key, kind), index(order, b, key, kind)) {
+            (Some(i), Some(j)) => i < j,
+            _ => true,
+        }
     });
     to_sort.extend(to_delete);
     Ok(to_sort)
 }
 
 /// `mergeSortedSlice`: inserts the server-only items (`left`) among the patch items (`right`).
-fn merge_sorted_slice(left: Vec<Value>, right: Vec<Value>, server_order: &[Value], key: &str, kind: SliceKind) -> Vec<Value> {
+fn merge_sorted_slice(
+    left: Vec<Value>,
+    right: Vec<Value>,
+    server_order: &[Value],
+    key: &str,
+    kind: SliceKind,
+) -> Vec<Value> {
     let (mut i, mut j) = (0, 0);
     let mut out = Vec::with_capacity(left.len() + right.len());
     while i < left.len() || j < right.len() {

@@ -44,7 +44,11 @@ fn node(ty: &Ty, lhs: Option<&Value>, rhs: Option<&Value>) -> Node {
         (Node::List(_), Some(v)) => v.is_array(),
         (Node::Leaf, _) => true,
     };
-    if fits(lhs) && fits(rhs) { n } else { Node::Leaf }
+    if fits(lhs) && fits(rhs) {
+        n
+    } else {
+        Node::Leaf
+    }
 }
 
 /// The path element of a list item.
@@ -55,12 +59,19 @@ pub fn item_pe(kind: &ListKind, item: &Value, index: usize) -> Result<PE, String
         ListKind::Map(keys) => {
             let m = match item {
                 Value::Object(m) => m,
-                Value::Null => return Err("associative list with keys may not have a null element".into()),
+                Value::Null => {
+                    return Err("associative list with keys may not have a null element".into());
+                }
                 _ => return Err("associative list with keys may not have non-map elements".into()),
             };
             let fields = keys
                 .iter()
-                .filter_map(|(k, default)| m.get(k).cloned().or_else(|| default.clone()).map(|v| (k.clone(), v)))
+                .filter_map(|(k, default)| {
+                    m.get(k)
+                        .cloned()
+                        .or_else(|| default.clone())
+                        .map(|v| (k.clone(), v))
+                })
                 .collect();
             Ok(PE::key(fields))
         }
@@ -114,7 +125,9 @@ fn tfs(v: &Value, ty: &Ty, path: &mut Path, set: &mut FieldSet) {
         Node::List(kind) => {
             if let Value::Array(a) = v {
                 for (i, item) in a.iter().enumerate() {
-                    let Ok(pe) = item_pe(&kind, item, i) else { continue };
+                    let Ok(pe) = item_pe(&kind, item, i) else {
+                        continue;
+                    };
                     path.push(pe);
                     tfs(item, &elem(ty), path, set);
                     set.insert(path);
@@ -150,14 +163,22 @@ pub fn merge(lhs: Option<&Value>, rhs: Option<&Value>, ty: &Ty) -> Option<Value>
                     out.insert(k.clone(), v);
                 }
             }
-            if out.is_empty() { None } else { Some(Value::Object(out)) }
+            if out.is_empty() {
+                None
+            } else {
+                Some(Value::Object(out))
+            }
         }
         Node::List(kind) => {
             let empty = Vec::new();
             let l = indexed(&kind, lhs.and_then(Value::as_array).unwrap_or(&empty));
             let r = indexed(&kind, rhs.and_then(Value::as_array).unwrap_or(&empty));
             let out = merge_list_items(&l, &r, &elem(ty));
-            if out.is_empty() { None } else { Some(Value::Array(out)) }
+            if out.is_empty() {
+                None
+            } else {
+                Some(Value::Array(out))
+            }
         }
     }
 }
@@ -169,7 +190,10 @@ fn find<'a>(list: &[(PE, &'a Value)], pe: &PE) -> Option<&'a Value> {
 }
 
 fn merge_list_items(l: &[(PE, &Value)], r: &[(PE, &Value)], ety: &Ty) -> Vec<Value> {
-    let mut shared = r.iter().filter(|(pe, _)| find(l, pe).is_some()).map(|(pe, _)| pe.clone());
+    let mut shared = r
+        .iter()
+        .filter(|(pe, _)| find(l, pe).is_some())
+        .map(|(pe, _)| pe.clone());
     let mut next_shared = shared.next();
     let mut out = Vec::new();
     let (mut li, mut ri) = (0, 0);
@@ -297,8 +321,14 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
             (Some(i), Some(j)) => i == j,
             _ => x.as_f64() == y.as_f64(),
         },
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(l, r)| json_eq(l, r)),
-        (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w))),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(l, r)| json_eq(l, r))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
         _ => a == b,
     }
 }
@@ -330,7 +360,11 @@ fn removed(v: &Value, set: &FieldSet, ty: &Ty) -> Option<Value> {
                     }
                 }
             }
-            if out.is_empty() { None } else { Some(Value::Object(out)) }
+            if out.is_empty() {
+                None
+            } else {
+                Some(Value::Object(out))
+            }
         }
         Node::List(kind) => {
             let a = v.as_array().filter(|a| !a.is_empty())?;
@@ -348,15 +382,23 @@ fn removed(v: &Value, set: &FieldSet, ty: &Ty) -> Option<Value> {
                     None => out.push(item.clone()),
                 }
             }
-            if out.is_empty() { None } else { Some(Value::Array(out)) }
+            if out.is_empty() {
+                None
+            } else {
+                Some(Value::Array(out))
+            }
         }
     }
 }
 
 /// `EnsureNamedFieldsAreMembers`: struct fields with owned children become members themselves.
 pub fn ensure_named_fields(set: &FieldSet, ty: &Ty) -> FieldSet {
-    let mut out = FieldSet { members: set.members.clone(), children: Default::default() };
-    let named = matches!(ty, Ty::Deduced) || (matches!(ty, Ty::Named(_)) && !def(ty).is_some_and(|d| d.atomic));
+    let mut out = FieldSet {
+        members: set.members.clone(),
+        children: Default::default(),
+    };
+    let named = matches!(ty, Ty::Deduced)
+        || (matches!(ty, Ty::Named(_)) && !def(ty).is_some_and(|d| d.atomic));
     for (pe, c) in &set.children {
         let cty = match pe {
             PE::Field(k) => {
@@ -367,7 +409,8 @@ pub fn ensure_named_fields(set: &FieldSet, ty: &Ty) -> FieldSet {
             }
             _ => elem(ty),
         };
-        out.children.insert(pe.clone(), ensure_named_fields(c, &cty));
+        out.children
+            .insert(pe.clone(), ensure_named_fields(c, &cty));
     }
     out
 }
@@ -394,9 +437,11 @@ fn validate_at(v: &Value, ty: &Ty, path: &mut Path, errs: &mut Vec<String>) {
             for (i, item) in v.as_array().into_iter().flatten().enumerate() {
                 match item_pe(&kind, item, i) {
                     Err(e) => errs.push(format!("{}: element {i}: {e}", path_string(path))),
-                    Ok(pe) if seen.contains(&pe) => {
-                        errs.push(format!("{}: duplicate entries for key {}", path_string(path), pe.display()))
-                    }
+                    Ok(pe) if seen.contains(&pe) => errs.push(format!(
+                        "{}: duplicate entries for key {}",
+                        path_string(path),
+                        pe.display()
+                    )),
                     Ok(pe) => {
                         path.push(pe.clone());
                         validate_at(item, &elem(ty), path, errs);

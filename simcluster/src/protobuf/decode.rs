@@ -21,11 +21,18 @@ pub(crate) struct Decoder<'t> {
 }
 
 fn wrong_wire(field: &str, w: &Wire<'_>) -> String {
-    format!("proto: wrong wireType = {} for field {field}", w.wire_type())
+    format!(
+        "proto: wrong wireType = {} for field {field}",
+        w.wire_type()
+    )
 }
 
 fn name_of(f: &Field) -> &str {
-    if f.json.is_empty() { "(inline)" } else { &f.json }
+    if f.json.is_empty() {
+        "(inline)"
+    } else {
+        &f.json
+    }
 }
 
 /// Whether a decoded value is what Go's `omitempty` drops (for a non-pointer field).
@@ -45,7 +52,9 @@ fn float(f: f64, field: &str) -> Result<Value, String> {
     if f.fract() == 0.0 && f.abs() < 1e15 {
         return Ok(Value::from(f as i64));
     }
-    serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| format!("json: unsupported value: {f} ({field})"))
+    serde_json::Number::from_f64(f)
+        .map(Value::Number)
+        .ok_or_else(|| format!("json: unsupported value: {f} ({field})"))
 }
 
 /// Several occurrences of an embedded message merge (concatenated encodings).
@@ -65,11 +74,20 @@ fn merged<'a>(field: &Field, ws: &[Wire<'a>]) -> Result<Cow<'a, [u8]>, String> {
 
 impl Decoder<'_> {
     /// Decodes message `msg` into a JSON object.
-    pub(crate) fn object(&self, msg: &str, b: &[u8], depth: usize) -> Result<Map<String, Value>, String> {
+    pub(crate) fn object(
+        &self,
+        msg: &str,
+        b: &[u8],
+        depth: usize,
+    ) -> Result<Map<String, Value>, String> {
         if depth > MAX_DEPTH {
             return Err("proto: nesting too deep".to_string());
         }
-        let m = self.table.messages.get(msg).ok_or_else(|| format!("no protobuf message {msg}"))?;
+        let m = self
+            .table
+            .messages
+            .get(msg)
+            .ok_or_else(|| format!("no protobuf message {msg}"))?;
         let mut seen: Vec<Vec<Wire<'_>>> = vec![Vec::new(); m.fields.len()];
         for f in wire::fields(b) {
             let (tag, w) = f?;
@@ -83,7 +101,9 @@ impl Decoder<'_> {
                 continue;
             }
             if field.inline {
-                let Ty::Msg(sub) = &field.ty else { return Err(format!("inline field {msg} is not a message")) };
+                let Ty::Msg(sub) = &field.ty else {
+                    return Err(format!("inline field {msg} is not a message"));
+                };
                 out.extend(self.object(sub, &merged(field, ws)?, depth + 1)?);
             } else if let Some(v) = self.field(field, ws, depth)? {
                 out.insert(field.json.clone(), v);
@@ -97,7 +117,9 @@ impl Decoder<'_> {
         if let Ty::Map(vt) = &field.ty {
             let mut entries = BTreeMap::new();
             for w in ws {
-                let Wire::Bytes(b) = w else { return Err(wrong_wire(name, w)) };
+                let Wire::Bytes(b) = w else {
+                    return Err(wrong_wire(name, w));
+                };
                 let (k, v) = self.map_entry(vt, b, name, depth)?;
                 entries.insert(k, v);
             }
@@ -109,10 +131,16 @@ impl Decoder<'_> {
                 match (w, &field.ty) {
                     (Wire::Bytes(b), Ty::I32 | Ty::I64 | Ty::Bool) => {
                         for v in wire::packed_varints(b)? {
-                            items.push(self.element(&field.ty, Wire::Varint(v), name, depth)?.unwrap_or(Value::Null));
+                            items.push(
+                                self.element(&field.ty, Wire::Varint(v), name, depth)?
+                                    .unwrap_or(Value::Null),
+                            );
                         }
                     }
-                    _ => items.push(self.element(&field.ty, *w, name, depth)?.unwrap_or(Value::Null)),
+                    _ => items.push(
+                        self.element(&field.ty, *w, name, depth)?
+                            .unwrap_or(Value::Null),
+                    ),
                 }
             }
             return Ok((!items.is_empty()).then_some(Value::Array(items)));
@@ -131,12 +159,19 @@ impl Decoder<'_> {
         })
     }
 
-    fn map_entry(&self, vt: &Ty, b: &[u8], name: &str, depth: usize) -> Result<(String, Value), String> {
+    fn map_entry(
+        &self,
+        vt: &Ty,
+        b: &[u8],
+        name: &str,
+        depth: usize,
+    ) -> Result<(String, Value), String> {
         let (mut key, mut value) = (String::new(), None);
         for f in wire::fields(b) {
             match f? {
                 (1, Wire::Bytes(k)) => {
-                    key = String::from_utf8(k.to_vec()).map_err(|_| format!("proto: invalid UTF-8 in {name} key"))?;
+                    key = String::from_utf8(k.to_vec())
+                        .map_err(|_| format!("proto: invalid UTF-8 in {name} key"))?;
                 }
                 (1, w) => return Err(wrong_wire(name, &w)),
                 (2, w) => value = Some(w),
@@ -149,15 +184,24 @@ impl Decoder<'_> {
             Ty::F64 => Wire::Fixed64(0),
             _ => Wire::Bytes(&[]),
         };
-        let v = self.element(vt, value.unwrap_or(zero), name, depth)?.unwrap_or(Value::Null);
+        let v = self
+            .element(vt, value.unwrap_or(zero), name, depth)?
+            .unwrap_or(Value::Null);
         Ok((key, v))
     }
 
     /// One value of type `ty`; None for values Go marshals as null (zero Time, empty raw JSON).
-    fn element(&self, ty: &Ty, w: Wire<'_>, name: &str, depth: usize) -> Result<Option<Value>, String> {
+    fn element(
+        &self,
+        ty: &Ty,
+        w: Wire<'_>,
+        name: &str,
+        depth: usize,
+    ) -> Result<Option<Value>, String> {
         let v = match (ty, w) {
             (Ty::Str, Wire::Bytes(b)) => Value::String(
-                String::from_utf8(b.to_vec()).map_err(|_| format!("proto: invalid UTF-8 in field {name}"))?,
+                String::from_utf8(b.to_vec())
+                    .map_err(|_| format!("proto: invalid UTF-8 in field {name}"))?,
             ),
             (Ty::Bytes, Wire::Bytes(b)) => Value::String(BASE64.encode(b)),
             (Ty::I32, Wire::Varint(v)) => Value::from(v as i32),
@@ -201,15 +245,21 @@ impl Decoder<'_> {
     /// JSONSchemaPropsOrArray / OrBool / OrStringArray, as their Go MarshalJSON writes them.
     fn schema_union(&self, m: &str, b: &[u8], depth: usize) -> Result<Option<Value>, String> {
         const PROPS: &str = "apiextensions.v1.JSONSchemaProps";
-        let (mut schema, mut many, mut strings, mut allows) = (None::<Vec<u8>>, Vec::new(), Vec::new(), false);
+        let (mut schema, mut many, mut strings, mut allows) =
+            (None::<Vec<u8>>, Vec::new(), Vec::new(), false);
         for f in wire::fields(b) {
             match (m, f?) {
                 (_, (1, Wire::Varint(v))) if m == PROPS_OR_BOOL => allows = v != 0,
-                (_, (2, Wire::Bytes(s))) if m == PROPS_OR_BOOL => schema.get_or_insert_default().extend_from_slice(s),
+                (_, (2, Wire::Bytes(s))) if m == PROPS_OR_BOOL => {
+                    schema.get_or_insert_default().extend_from_slice(s)
+                }
                 (_, (1, Wire::Bytes(s))) => schema.get_or_insert_default().extend_from_slice(s),
-                (PROPS_OR_ARRAY, (2, Wire::Bytes(s))) => many.push(Value::Object(self.object(PROPS, s, depth + 1)?)),
+                (PROPS_OR_ARRAY, (2, Wire::Bytes(s))) => {
+                    many.push(Value::Object(self.object(PROPS, s, depth + 1)?))
+                }
                 (PROPS_OR_STRINGS, (2, Wire::Bytes(s))) => strings.push(Value::String(
-                    String::from_utf8(s.to_vec()).map_err(|_| "proto: invalid UTF-8 in field Property")?,
+                    String::from_utf8(s.to_vec())
+                        .map_err(|_| "proto: invalid UTF-8 in field Property")?,
                 )),
                 (_, (1 | 2, w)) => return Err(wrong_wire(m, &w)),
                 _ => {} // unknown field numbers are skipped

@@ -47,10 +47,16 @@ pub fn decode(body: &[u8]) -> Result<Value, String> {
     };
     let unknown = Unknown::parse(rest)?;
     if !unknown.content_encoding.is_empty() {
-        return Err(format!("unsupported protobuf content encoding {:?}", unknown.content_encoding));
+        return Err(format!(
+            "unsupported protobuf content encoding {:?}",
+            unknown.content_encoding
+        ));
     }
     if !unknown.content_type.is_empty() && unknown.content_type != CONTENT_TYPE {
-        return Err(format!("unsupported protobuf content type {:?}", unknown.content_type));
+        return Err(format!(
+            "unsupported protobuf content type {:?}",
+            unknown.content_type
+        ));
     }
     let (api_version, kind) = (unknown.api_version, unknown.kind);
     if kind.is_empty() {
@@ -58,7 +64,9 @@ pub fn decode(body: &[u8]) -> Result<Value, String> {
     }
     let t = table::table();
     let Some(msg) = t.kinds.get(&api_version).and_then(|m| m.get(&kind)) else {
-        return Err(format!("no kind {kind:?} is registered for version {api_version:?}"));
+        return Err(format!(
+            "no kind {kind:?} is registered for version {api_version:?}"
+        ));
     };
     let obj = decode::Decoder { table: t }.object(msg, unknown.raw, 0)?;
     let mut out = Map::new();
@@ -70,7 +78,10 @@ pub fn decode(body: &[u8]) -> Result<Value, String> {
 
 /// Whether a kind is known to the decoder.
 pub fn knows(api_version: &str, kind: &str) -> bool {
-    table::table().kinds.get(api_version).is_some_and(|m| m.contains_key(kind))
+    table::table()
+        .kinds
+        .get(api_version)
+        .is_some_and(|m| m.contains_key(kind))
 }
 
 /// The `runtime.Unknown` envelope.
@@ -84,8 +95,13 @@ struct Unknown<'a> {
 
 fn string_of(w: Wire<'_>, what: &str) -> Result<String, String> {
     match w {
-        Wire::Bytes(b) => String::from_utf8(b.to_vec()).map_err(|_| format!("proto: invalid UTF-8 in {what}")),
-        other => Err(format!("proto: wrong wireType = {} for field {what}", other.wire_type())),
+        Wire::Bytes(b) => {
+            String::from_utf8(b.to_vec()).map_err(|_| format!("proto: invalid UTF-8 in {what}"))
+        }
+        other => Err(format!(
+            "proto: wrong wireType = {} for field {what}",
+            other.wire_type()
+        )),
     }
 }
 
@@ -112,7 +128,12 @@ impl<'a> Unknown<'a> {
                 (2, Wire::Bytes(raw)) => u.raw = raw,
                 (3, w) => u.content_encoding = string_of(w, "ContentEncoding")?,
                 (4, w) => u.content_type = string_of(w, "ContentType")?,
-                (1 | 2, w) => return Err(format!("proto: wrong wireType = {} for field Unknown", w.wire_type())),
+                (1 | 2, w) => {
+                    return Err(format!(
+                        "proto: wrong wireType = {} for field Unknown",
+                        w.wire_type()
+                    ));
+                }
                 _ => {}
             }
         }

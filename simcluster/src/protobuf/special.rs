@@ -39,14 +39,20 @@ pub(crate) fn is_special(name: &str) -> bool {
 fn varint_of(w: Wire<'_>, what: &str) -> Result<u64, String> {
     match w {
         Wire::Varint(v) => Ok(v),
-        other => Err(format!("proto: wrong wireType = {} for field {what}", other.wire_type())),
+        other => Err(format!(
+            "proto: wrong wireType = {} for field {what}",
+            other.wire_type()
+        )),
     }
 }
 
 fn bytes_of<'a>(w: Wire<'a>, what: &str) -> Result<&'a [u8], String> {
     match w {
         Wire::Bytes(b) => Ok(b),
-        other => Err(format!("proto: wrong wireType = {} for field {what}", other.wire_type())),
+        other => Err(format!(
+            "proto: wrong wireType = {} for field {what}",
+            other.wire_type()
+        )),
     }
 }
 
@@ -69,11 +75,17 @@ pub(crate) fn time(b: &[u8], micro: bool) -> Result<Option<Value>, String> {
         }
     }
     // time.Unix normalizes nanos outside [0, 1e9)
-    seconds = seconds.checked_add(nanos.div_euclid(1_000_000_000)).ok_or("proto: time out of range")?;
+    seconds = seconds
+        .checked_add(nanos.div_euclid(1_000_000_000))
+        .ok_or("proto: time out of range")?;
     let nanos = nanos.rem_euclid(1_000_000_000) as u32;
-    let t = DateTime::from_timestamp(seconds, nanos).ok_or_else(|| format!("proto: time out of range: {seconds}s"))?;
-    let s =
-        if micro { t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string() } else { t.format("%Y-%m-%dT%H:%M:%SZ").to_string() };
+    let t = DateTime::from_timestamp(seconds, nanos)
+        .ok_or_else(|| format!("proto: time out of range: {seconds}s"))?;
+    let s = if micro {
+        t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    } else {
+        t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    };
     Ok(Some(Value::String(s)))
 }
 
@@ -107,12 +119,20 @@ pub(crate) fn go_duration(d: i64) -> String {
             _ => ("ms", 1_000_000, 6),
         };
         let frac = trim_frac(u % scale, digits);
-        let dot = if frac.is_empty() { String::new() } else { format!(".{frac}") };
+        let dot = if frac.is_empty() {
+            String::new()
+        } else {
+            format!(".{frac}")
+        };
         return format!("{neg}{}{dot}{unit}", u / scale);
     }
     let secs = u / 1_000_000_000;
     let frac = trim_frac(u % 1_000_000_000, 9);
-    let dot = if frac.is_empty() { String::new() } else { format!(".{frac}") };
+    let dot = if frac.is_empty() {
+        String::new()
+    } else {
+        format!(".{frac}")
+    };
     let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
     if h > 0 {
         format!("{neg}{h}h{m}m{s}{dot}s")
@@ -171,7 +191,9 @@ pub(crate) fn raw_json(raw: &[u8], what: &str) -> Result<Option<Value>, String> 
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    serde_json::from_slice(raw).map(Some).map_err(|e| format!("invalid JSON in {what}: {e}"))
+    serde_json::from_slice(raw)
+        .map(Some)
+        .map_err(|e| format!("invalid JSON in {what}: {e}"))
 }
 
 /// `ExtraValue` ({1: repeated string}) as a JSON array.
@@ -202,9 +224,15 @@ mod tests {
         b.push(v as u8);
         assert_eq!(time(&b, false), Ok(Some(json!("2026-01-02T03:04:05Z"))));
         b.extend_from_slice(&[0x10, 0x95, 0x9a, 0xef, 0x3a]);
-        assert_eq!(time(&b, true), Ok(Some(json!("2026-01-02T03:04:05.123456Z"))));
+        assert_eq!(
+            time(&b, true),
+            Ok(Some(json!("2026-01-02T03:04:05.123456Z")))
+        );
         assert_eq!(time(&[], false), Ok(None));
-        assert_eq!(time(&[0x08, 0x00, 0x10, 0x00], false), Ok(Some(json!("1970-01-01T00:00:00Z"))));
+        assert_eq!(
+            time(&[0x08, 0x00, 0x10, 0x00], false),
+            Ok(Some(json!("1970-01-01T00:00:00Z")))
+        );
     }
 
     #[test]
@@ -217,18 +245,39 @@ mod tests {
         assert_eq!(go_duration(3_600_000_000_000), "1h0m0s");
         assert_eq!(go_duration(3_723_000_000_000), "1h2m3s");
         assert_eq!(go_duration(-90_000_000_000), "-1m30s");
-        assert_eq!(duration(&[0x08, 0x80, 0xaa, 0xce, 0x93, 0x8c, 0x09]), Ok(json!("5m12.5s")));
+        assert_eq!(
+            duration(&[0x08, 0x80, 0xaa, 0xce, 0x93, 0x8c, 0x09]),
+            Ok(json!("5m12.5s"))
+        );
     }
 
     #[test]
     fn int_or_string_and_quantity() {
-        assert_eq!(int_or_string(&[0x08, 0x00, 0x10, 0x50, 0x1a, 0x00]), Ok((json!(80), false)));
-        assert_eq!(int_or_string(&[0x08, 0x01, 0x10, 0x00, 0x1a, 0x03, b'2', b'5', b'%']), Ok((json!("25%"), false)));
-        assert_eq!(int_or_string(&[0x08, 0x00, 0x10, 0x00, 0x1a, 0x00]), Ok((json!(0), true)));
-        assert_eq!(quantity(&[0x0a, 0x04, b'1', b'0', b'0', b'm']), Ok(json!("100m")));
-        assert_eq!(string_list(&[0x0a, 1, b'a', 0x0a, 1, b'b']), Ok(json!(["a", "b"])));
+        assert_eq!(
+            int_or_string(&[0x08, 0x00, 0x10, 0x50, 0x1a, 0x00]),
+            Ok((json!(80), false))
+        );
+        assert_eq!(
+            int_or_string(&[0x08, 0x01, 0x10, 0x00, 0x1a, 0x03, b'2', b'5', b'%']),
+            Ok((json!("25%"), false))
+        );
+        assert_eq!(
+            int_or_string(&[0x08, 0x00, 0x10, 0x00, 0x1a, 0x00]),
+            Ok((json!(0), true))
+        );
+        assert_eq!(
+            quantity(&[0x0a, 0x04, b'1', b'0', b'0', b'm']),
+            Ok(json!("100m"))
+        );
+        assert_eq!(
+            string_list(&[0x0a, 1, b'a', 0x0a, 1, b'b']),
+            Ok(json!(["a", "b"]))
+        );
         assert_eq!(raw_json(b"", "x"), Ok(None));
-        assert_eq!(raw_json(br#"{"f:a":{}}"#, "x"), Ok(Some(json!({"f:a": {}}))));
+        assert_eq!(
+            raw_json(br#"{"f:a":{}}"#, "x"),
+            Ok(Some(json!({"f:a": {}})))
+        );
         assert!(raw_json(b"{", "x").is_err());
     }
 }

@@ -102,7 +102,10 @@ fn parse(text: &str) -> Table {
     for (av, by_kind) in doc["kinds"].as_object().expect("kinds") {
         let entry = kinds.entry(av.clone()).or_default();
         for (kind, msg) in by_kind.as_object().expect("kind map") {
-            entry.insert(kind.clone(), msg.as_str().expect("message name").to_string());
+            entry.insert(
+                kind.clone(),
+                msg.as_str().expect("message name").to_string(),
+            );
         }
     }
     Table { messages, kinds }
@@ -117,11 +120,17 @@ mod tests {
         let t = table();
         let pod = &t.messages["core.v1.PodSpec"];
         let f = &pod.fields[pod.index(4).unwrap()];
-        assert_eq!((f.json.as_str(), f.ty.clone(), f.pointer), ("terminationGracePeriodSeconds", Ty::I64, true));
+        assert_eq!(
+            (f.json.as_str(), f.ty.clone(), f.pointer),
+            ("terminationGracePeriodSeconds", Ty::I64, true)
+        );
         let vol = &t.messages["core.v1.Volume"];
         assert!(vol.fields[vol.index(2).unwrap()].inline);
         assert_eq!(t.kinds["apps/v1"]["Deployment"], "apps.v1.Deployment");
-        assert_eq!(t.kinds["meta.k8s.io/v1"]["DeleteOptions"], "meta.v1.DeleteOptions");
+        assert_eq!(
+            t.kinds["meta.k8s.io/v1"]["DeleteOptions"],
+            "meta.v1.DeleteOptions"
+        );
         // every referenced message is in the table or decoded by hand
         for (name, msg) in &t.messages {
             for f in &msg.fields {

@@ -46,11 +46,17 @@ fn captured_bodies_match_kubectl_json() {
     same_as_kubectl(fixture!("namespace"), kubectl_json!("namespace"));
     same_as_kubectl(fixture!("deployment"), kubectl_json!("deployment"));
     same_as_kubectl(fixture!("configmap"), kubectl_json!("configmap"));
-    same_as_kubectl(fixture!("configmap-binary"), kubectl_json!("configmap-binary"));
+    same_as_kubectl(
+        fixture!("configmap-binary"),
+        kubectl_json!("configmap-binary"),
+    );
     same_as_kubectl(fixture!("secret"), kubectl_json!("secret"));
     same_as_kubectl(fixture!("job"), kubectl_json!("job"));
     same_as_kubectl(fixture!("cronjob"), kubectl_json!("cronjob"));
-    same_as_kubectl(fixture!("service-nodeport"), kubectl_json!("service-nodeport"));
+    same_as_kubectl(
+        fixture!("service-nodeport"),
+        kubectl_json!("service-nodeport"),
+    );
     same_as_kubectl(fixture!("ingress"), kubectl_json!("ingress"));
     same_as_kubectl(fixture!("role"), kubectl_json!("role"));
     same_as_kubectl(fixture!("rolebinding"), kubectl_json!("rolebinding"));
@@ -61,7 +67,10 @@ fn captured_bodies_match_kubectl_json() {
 #[test]
 fn exact_json_of_simple_creates() {
     let ns = dec(fixture!("namespace"));
-    assert_eq!(ns, json!({"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "foo"}}));
+    assert_eq!(
+        ns,
+        json!({"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "foo"}})
+    );
     assert_eq!(
         serde_json::to_string(&ns).unwrap(),
         r#"{"kind":"Namespace","apiVersion":"v1","metadata":{"name":"foo"}}"#
@@ -75,8 +84,14 @@ fn exact_json_of_simple_creates() {
                     "spec": {"containers": [{"name": "nginx", "image": "nginx",
                         "ports": [{"containerPort": 80}], "resources": {}}]}}}})
     );
-    assert_eq!(dec(fixture!("configmap"))["data"], json!({"a": "b", "empty": ""}));
-    assert_eq!(dec(fixture!("configmap-binary"))["binaryData"], json!({"blob": "AAEC/v9iaW5hcnk="}));
+    assert_eq!(
+        dec(fixture!("configmap"))["data"],
+        json!({"a": "b", "empty": ""})
+    );
+    assert_eq!(
+        dec(fixture!("configmap-binary"))["binaryData"],
+        json!({"blob": "AAEC/v9iaW5hcnk="})
+    );
     assert_eq!(dec(fixture!("secret"))["data"], json!({"k": "dg=="}));
     assert_eq!(
         dec(fixture!("service-nodeport"))["spec"],
@@ -89,9 +104,15 @@ fn exact_json_of_simple_creates() {
 fn pointer_zeros_are_kept_and_plain_zeros_dropped() {
     // --max-unavailable=0: a *IntOrString set to 0; status (all plain zeros) disappears
     let pdb = dec(fixture!("pdb-zero"));
-    assert_eq!(pdb["spec"], json!({"selector": {"matchLabels": {"a": "b"}}, "maxUnavailable": 0}));
+    assert_eq!(
+        pdb["spec"],
+        json!({"selector": {"matchLabels": {"a": "b"}}, "maxUnavailable": 0})
+    );
     assert!(pdb.get("status").is_none());
-    assert_eq!(dec(fixture!("pdb-percent"))["spec"]["minAvailable"], json!("50%"));
+    assert_eq!(
+        dec(fixture!("pdb-percent"))["spec"]["minAvailable"],
+        json!("50%")
+    );
     // value is a plain int32 (kubectl's JSON has "value": 0, the decoder leaves it out)
     assert_eq!(
         dec(fixture!("priorityclass")),
@@ -117,7 +138,8 @@ fn subresource_and_review_bodies() {
 
 #[test]
 fn pod_copied_by_kubectl_debug() {
-    let source: Value = serde_json::from_str(include_str!("testdata/pod-debug-copy.source.json")).unwrap();
+    let source: Value =
+        serde_json::from_str(include_str!("testdata/pod-debug-copy.source.json")).unwrap();
     let mut want = source.clone();
     // kubectl debug --copy-to renames the pod and sets shareProcessNamespace
     want["metadata"]["name"] = json!("real2");
@@ -125,17 +147,29 @@ fn pod_copied_by_kubectl_debug() {
     // plain (non-pointer) zero values are not kept
     let c = &mut want["spec"]["containers"][0];
     c["env"][0].as_object_mut().unwrap().remove("value");
-    c["livenessProbe"].as_object_mut().unwrap().remove("initialDelaySeconds");
-    c["volumeMounts"][0].as_object_mut().unwrap().remove("readOnly");
+    c["livenessProbe"]
+        .as_object_mut()
+        .unwrap()
+        .remove("initialDelaySeconds");
+    c["volumeMounts"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("readOnly");
     want["spec"].as_object_mut().unwrap().remove("hostNetwork");
     let got = dec(fixture!("pod-debug-copy"));
     assert_eq!(got, want);
     // pointer fields: zero values and empty objects survive
-    assert_eq!(got["spec"]["volumes"][0], json!({"name": "scratch", "emptyDir": {}}));
+    assert_eq!(
+        got["spec"]["volumes"][0],
+        json!({"name": "scratch", "emptyDir": {}})
+    );
     assert_eq!(got["spec"]["securityContext"], json!({}));
     assert_eq!(got["spec"]["terminationGracePeriodSeconds"], json!(0));
     assert_eq!(got["spec"]["automountServiceAccountToken"], json!(false));
-    assert_eq!(got["spec"]["containers"][0]["securityContext"]["runAsUser"], json!(0));
+    assert_eq!(
+        got["spec"]["containers"][0]["securityContext"]["runAsUser"],
+        json!(0)
+    );
     assert_eq!(got["spec"]["tolerations"][0]["tolerationSeconds"], json!(0));
     // a non-pointer quantity keeps its "0", like the real server shows it
     let divisor = &got["spec"]["volumes"][2]["projected"]["sources"][1]["downwardAPI"]["items"][0];
@@ -145,12 +179,16 @@ fn pod_copied_by_kubectl_debug() {
 #[test]
 fn certificate_request_with_every_field() {
     // kubectl certificate approve sends the object back with an Approved condition appended
-    let source: Value = serde_json::from_str(include_str!("testdata/csr-all-fields.source.json")).unwrap();
+    let source: Value =
+        serde_json::from_str(include_str!("testdata/csr-all-fields.source.json")).unwrap();
     let mut got = dec(fixture!("csr-all-fields"));
     let conditions = got["status"]["conditions"].as_array_mut().unwrap();
     assert_eq!(conditions.len(), 2);
     let approved = conditions.pop().unwrap();
-    assert_eq!((&approved["type"], &approved["status"]), (&json!("Approved"), &json!("True")));
+    assert_eq!(
+        (&approved["type"], &approved["status"]),
+        (&json!("Approved"), &json!("True"))
+    );
     assert_eq!(got, source);
     let md = &got["metadata"];
     assert_eq!(md["creationTimestamp"], json!("2026-01-02T03:04:05Z"));
@@ -168,7 +206,10 @@ fn knows_served_kinds() {
     assert!(knows("policy/v1", "Eviction"));
     assert!(knows("meta.k8s.io/v1", "DeleteOptions"));
     assert!(knows("apps/v1", "DeleteOptions"));
-    assert!(knows("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicy"));
+    assert!(knows(
+        "admissionregistration.k8s.io/v1",
+        "MutatingAdmissionPolicy"
+    ));
     assert!(knows("apiextensions.k8s.io/v1", "CustomResourceDefinition"));
     assert!(knows("apiregistration.k8s.io/v1", "APIService"));
     assert!(knows("resource.k8s.io/v1", "ResourceClaim"));

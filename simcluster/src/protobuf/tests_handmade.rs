@@ -55,7 +55,10 @@ fn enc(fields: &[(u32, P<'_>)]) -> Vec<u8> {
 
 fn body(api_version: &str, kind: &str, raw: Vec<u8>) -> Vec<u8> {
     let mut b = b"k8s\x00".to_vec();
-    b.extend(enc(&[(1, P::B(enc(&[(1, P::S(api_version)), (2, P::S(kind))]))), (2, P::B(raw))]));
+    b.extend(enc(&[
+        (1, P::B(enc(&[(1, P::S(api_version)), (2, P::S(kind))]))),
+        (2, P::B(raw)),
+    ]));
     b
 }
 
@@ -79,7 +82,10 @@ fn delete_options_keep_pointer_zeros() {
             "propagationPolicy": "Foreground", "dryRun": ["All"]})
     );
     // typed clients send it in the group version of the resource
-    assert_eq!(decode(&body("apps/v1", "DeleteOptions", raw)).unwrap()["apiVersion"], json!("apps/v1"));
+    assert_eq!(
+        decode(&body("apps/v1", "DeleteOptions", raw)).unwrap()["apiVersion"],
+        json!("apps/v1")
+    );
     let eviction = enc(&[(1, meta("p1")), (2, P::B(enc(&[(1, P::V(30))])))]);
     assert_eq!(
         decode(&body("policy/v1", "Eviction", eviction)).unwrap(),
@@ -91,7 +97,11 @@ fn delete_options_keep_pointer_zeros() {
 #[test]
 fn scale_to_zero_and_empty_structs() {
     // a Go client writes spec {replicas: 0} and status {replicas: 0, selector: ""}
-    let raw = enc(&[(1, meta("web")), (2, P::B(enc(&[(1, P::V(0))]))), (3, P::B(enc(&[(1, P::V(0)), (2, P::S(""))])))]);
+    let raw = enc(&[
+        (1, meta("web")),
+        (2, P::B(enc(&[(1, P::V(0))]))),
+        (3, P::B(enc(&[(1, P::V(0)), (2, P::S(""))]))),
+    ]);
     assert_eq!(
         decode(&body("autoscaling/v1", "Scale", raw)).unwrap(),
         json!({"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": {"name": "web"}, "spec": {"replicas": 0}})
@@ -108,7 +118,12 @@ fn times_and_micro_times() {
         (3, t(1_767_323_045, 123_456_789)),
         (5, P::V(u64::MAX)), // -1 as a sign-extended int32
     ]);
-    let lease = decode(&body("coordination.k8s.io/v1", "Lease", enc(&[(1, P::B(md)), (2, P::B(spec))]))).unwrap();
+    let lease = decode(&body(
+        "coordination.k8s.io/v1",
+        "Lease",
+        enc(&[(1, P::B(md)), (2, P::B(spec))]),
+    ))
+    .unwrap();
     assert_eq!(
         lease,
         json!({"kind": "Lease", "apiVersion": "coordination.k8s.io/v1",
@@ -143,9 +158,17 @@ fn crd_schema_unions_and_raw_json() {
         (4, P::B(enc(&[(1, P::B(schema))]))),
         (5, P::B(enc(&[(1, P::B(vec![]))]))), // subresources.status: {}
     ]);
-    let spec = enc(&[(1, P::S("example.com")), (4, P::S("Namespaced")), (7, P::B(version)), (10, P::V(0))]);
-    let crd =
-        decode(&body("apiextensions.k8s.io/v1", "CustomResourceDefinition", enc(&[(1, meta("w")), (2, P::B(spec))])));
+    let spec = enc(&[
+        (1, P::S("example.com")),
+        (4, P::S("Namespaced")),
+        (7, P::B(version)),
+        (10, P::V(0)),
+    ]);
+    let crd = decode(&body(
+        "apiextensions.k8s.io/v1",
+        "CustomResourceDefinition",
+        enc(&[(1, meta("w")), (2, P::B(spec))]),
+    ));
     assert_eq!(
         crd.unwrap()["spec"],
         json!({"group": "example.com", "scope": "Namespaced", "versions": [{
@@ -162,7 +185,11 @@ fn crd_schema_unions_and_raw_json() {
 
 #[test]
 fn raw_extension_json_and_embedded_protobuf() {
-    let json_raw = enc(&[(1, meta("r1")), (2, P::B(enc(&[(1, P::S(r#"{"spec":{"x":1}}"#))]))), (3, P::V(2))]);
+    let json_raw = enc(&[
+        (1, meta("r1")),
+        (2, P::B(enc(&[(1, P::S(r#"{"spec":{"x":1}}"#))]))),
+        (3, P::V(2)),
+    ]);
     let got = decode(&body("apps/v1", "ControllerRevision", json_raw)).unwrap();
     assert_eq!(got["data"], json!({"spec": {"x": 1}}));
     assert_eq!(got["revision"], json!(2));
@@ -177,31 +204,51 @@ fn raw_extension_json_and_embedded_protobuf() {
 #[test]
 fn wire_details() {
     // unknown field numbers are skipped; repeated embedded messages merge; packed int32 lists
-    let md = enc(&[(1, P::S("a")), (99, P::S("ignored")), (11, P::B(enc(&[(1, P::S("k")), (2, P::S("v"))])))]);
+    let md = enc(&[
+        (1, P::S("a")),
+        (99, P::S("ignored")),
+        (11, P::B(enc(&[(1, P::S("k")), (2, P::S("v"))]))),
+    ]);
     let more = enc(&[(3, P::S("ns"))]);
     // exit codes: packed [1, 2] then one unpacked 150
     let codes = enc(&[(1, P::S("In")), (2, P::B(vec![1, 2])), (2, P::V(150))]);
     let rule = enc(&[(1, P::S("Restart")), (2, P::B(codes))]);
     let container = enc(&[(1, P::S("c")), (2, P::S("")), (25, P::B(rule))]);
     let spec = enc(&[(2, P::B(container))]);
-    let pod = decode(&body("v1", "Pod", enc(&[(1, P::B(md)), (2, P::B(spec)), (1, P::B(more))]))).unwrap();
-    assert_eq!(pod["metadata"], json!({"name": "a", "namespace": "ns", "labels": {"k": "v"}}));
+    let pod = decode(&body(
+        "v1",
+        "Pod",
+        enc(&[(1, P::B(md)), (2, P::B(spec)), (1, P::B(more))]),
+    ))
+    .unwrap();
+    assert_eq!(
+        pod["metadata"],
+        json!({"name": "a", "namespace": "ns", "labels": {"k": "v"}})
+    );
     assert_eq!(
         pod["spec"]["containers"],
         json!([{"name": "c", "restartPolicyRules": [{"action": "Restart", "exitCodes": {"operator": "In", "values": [1, 2, 150]}}]}])
     );
     // map keys come out sorted, like Go's encoder writes them
-    let labels =
-        enc(&[(11, P::B(enc(&[(1, P::S("z")), (2, P::S("1"))]))), (11, P::B(enc(&[(1, P::S("a")), (2, P::S("2"))])))]);
+    let labels = enc(&[
+        (11, P::B(enc(&[(1, P::S("z")), (2, P::S("1"))]))),
+        (11, P::B(enc(&[(1, P::S("a")), (2, P::S("2"))]))),
+    ]);
     let ns = decode(&body("v1", "Namespace", enc(&[(1, P::B(labels))]))).unwrap();
-    assert_eq!(serde_json::to_string(&ns["metadata"]).unwrap(), r#"{"labels":{"a":"2","z":"1"}}"#);
+    assert_eq!(
+        serde_json::to_string(&ns["metadata"]).unwrap(),
+        r#"{"labels":{"a":"2","z":"1"}}"#
+    );
 }
 
 #[test]
 fn malformed_bodies_are_errors() {
     let err = |b: &[u8]| decode(b).unwrap_err();
     assert!(err(b"{\"kind\":\"Pod\"}").contains("expected prefix [107 56 115 0]"));
-    assert_eq!(err(&body("v1", "Widget", vec![])), r#"no kind "Widget" is registered for version "v1""#);
+    assert_eq!(
+        err(&body("v1", "Widget", vec![])),
+        r#"no kind "Widget" is registered for version "v1""#
+    );
     assert!(err(&body("", "", vec![])).contains("'Kind' is missing"));
     let mut truncated = body("v1", "Pod", enc(&[(1, meta("p"))]));
     truncated.pop();
@@ -213,8 +260,14 @@ fn malformed_bodies_are_errors() {
     );
     let bad_json = enc(&[(1, meta("r")), (2, P::B(enc(&[(1, P::S("{"))])))]);
     assert!(err(&body("apps/v1", "ControllerRevision", bad_json)).contains("invalid JSON"));
-    let gzip =
-        [b"k8s\x00".to_vec(), enc(&[(1, P::B(enc(&[(1, P::S("v1")), (2, P::S("Pod"))]))), (3, P::S("gzip"))])].concat();
+    let gzip = [
+        b"k8s\x00".to_vec(),
+        enc(&[
+            (1, P::B(enc(&[(1, P::S("v1")), (2, P::S("Pod"))]))),
+            (3, P::S("gzip")),
+        ]),
+    ]
+    .concat();
     assert!(err(&gzip).contains("content encoding"));
     // nothing panics on arbitrary input
     for n in 0..64u8 {

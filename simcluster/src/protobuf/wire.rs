@@ -54,12 +54,20 @@ pub(crate) struct Fields<'a> {
 }
 
 pub(crate) fn fields(buf: &[u8]) -> Fields<'_> {
-    Fields { buf, pos: 0, failed: false }
+    Fields {
+        buf,
+        pos: 0,
+        failed: false,
+    }
 }
 
 impl<'a> Fields<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.buf.len()).ok_or(UNEXPECTED_EOF)?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.buf.len())
+            .ok_or(UNEXPECTED_EOF)?;
         let s = &self.buf[self.pos..end];
         self.pos = end;
         Ok(s)
@@ -74,14 +82,23 @@ impl<'a> Fields<'a> {
         }
         let value = match wire_type {
             0 => Wire::Varint(varint(self.buf, &mut self.pos)?),
-            1 => Wire::Fixed64(u64::from_le_bytes(self.take(8)?.try_into().map_err(|_| UNEXPECTED_EOF)?)),
+            1 => Wire::Fixed64(u64::from_le_bytes(
+                self.take(8)?.try_into().map_err(|_| UNEXPECTED_EOF)?,
+            )),
             2 => {
                 let len = varint(self.buf, &mut self.pos)?;
-                let len = usize::try_from(len).map_err(|_| "proto: negative length found during unmarshaling")?;
+                let len = usize::try_from(len)
+                    .map_err(|_| "proto: negative length found during unmarshaling")?;
                 Wire::Bytes(self.take(len)?)
             }
-            5 => Wire::Fixed32(u32::from_le_bytes(self.take(4)?.try_into().map_err(|_| UNEXPECTED_EOF)?)),
-            3 | 4 => return Err(format!("proto: wiretype {wire_type} (group) for non-group field {tag}")),
+            5 => Wire::Fixed32(u32::from_le_bytes(
+                self.take(4)?.try_into().map_err(|_| UNEXPECTED_EOF)?,
+            )),
+            3 | 4 => {
+                return Err(format!(
+                    "proto: wiretype {wire_type} (group) for non-group field {tag}"
+                ));
+            }
             _ => return Err(format!("proto: illegal wireType {wire_type}")),
         };
         Ok((tag as u32, value))
@@ -132,11 +149,18 @@ mod tests {
     #[test]
     fn iterates_fields() {
         // 1: "ab", 2: 5, 3: fixed64 1, 4: fixed32 2
-        let buf = [0x0a, 2, b'a', b'b', 0x10, 5, 0x19, 1, 0, 0, 0, 0, 0, 0, 0, 0x25, 2, 0, 0, 0];
+        let buf = [
+            0x0a, 2, b'a', b'b', 0x10, 5, 0x19, 1, 0, 0, 0, 0, 0, 0, 0, 0x25, 2, 0, 0, 0,
+        ];
         let got: Vec<_> = fields(&buf).collect::<Result<_, _>>().unwrap();
         assert_eq!(
             got,
-            vec![(1, Wire::Bytes(b"ab")), (2, Wire::Varint(5)), (3, Wire::Fixed64(1)), (4, Wire::Fixed32(2))]
+            vec![
+                (1, Wire::Bytes(b"ab")),
+                (2, Wire::Varint(5)),
+                (3, Wire::Fixed64(1)),
+                (4, Wire::Fixed32(2))
+            ]
         );
         assert_eq!(got[0].1.wire_type(), 2);
     }

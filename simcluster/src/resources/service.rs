@@ -101,7 +101,11 @@ pub fn prepare_update(new: &mut Value, old: &Value) {
     let old_ports = arr_at(old, "spec/ports").to_vec();
     // Node ports are kept only while the Service still needs them (patchAllocatedValues).
     let needs = |ty: &str| matches!(ty, "NodePort" | "LoadBalancer");
-    let new_type = spec.get("type").and_then(Value::as_str).unwrap_or("").to_string();
+    let new_type = spec
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     if !needs(&new_type) || !needs(str_at(old, "spec/type")) {
         return;
     }
@@ -127,7 +131,12 @@ fn drop_type_dependent_fields(new: &mut Value, old: &Value) {
     if !needs(old) || needs(new) {
         return;
     }
-    let ports = |v: &Value| arr_at(v, "spec/ports").iter().map(|p| p.get("nodePort").cloned()).collect::<Vec<_>>();
+    let ports = |v: &Value| {
+        arr_at(v, "spec/ports")
+            .iter()
+            .map(|p| p.get("nodePort").cloned())
+            .collect::<Vec<_>>()
+    };
     let unchanged = ports(new) == ports(old);
     let spec = child(as_obj(new), "spec");
     if unchanged {

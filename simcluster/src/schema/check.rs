@@ -4,9 +4,9 @@
 
 use serde_json::{Number, Value};
 
-use super::compile::{go_type_of_def, Compiled, Node, Ty};
-use super::goparse;
 use super::FieldCheck;
+use super::compile::{Compiled, Node, Ty, go_type_of_def};
+use super::goparse;
 
 /// sigs.k8s.io/json keeps at most this many strict errors.
 const MAX_UNKNOWN: usize = 100;
@@ -41,14 +41,26 @@ fn fits_i32(n: &Number) -> bool {
 /// Checks `obj` against the struct of definition `def` (None if `def` is not a struct).
 pub(crate) fn check_def(c: &Compiled, def: &str, obj: &Value) -> Option<FieldCheck> {
     let root = c.struct_of(def)?;
-    let mut w = Walker { c, unknown: Vec::new(), saved: None, ctx_struct: None, stack: Vec::new() };
-    let node = Node { ty: Ty::Struct(root), go: go_type_of_def(def) };
+    let mut w = Walker {
+        c,
+        unknown: Vec::new(),
+        saved: None,
+        ctx_struct: None,
+        stack: Vec::new(),
+    };
+    let node = Node {
+        ty: Ty::Struct(root),
+        go: go_type_of_def(def),
+    };
     let mut path = String::new();
     let type_error = match w.walk(&node, obj, &mut path) {
         Err(Hard(msg)) => Some(msg),
         Ok(()) => w.saved.take(),
     };
-    Some(FieldCheck { unknown: w.unknown, type_error })
+    Some(FieldCheck {
+        unknown: w.unknown,
+        type_error,
+    })
 }
 
 impl<'a> Walker<'a> {
@@ -56,7 +68,10 @@ impl<'a> Walker<'a> {
     fn type_error(&self, what: &str, go: &str) -> String {
         match self.ctx_struct {
             Some(s) if !self.stack.is_empty() => {
-                format!("json: cannot unmarshal {what} into Go struct field {s}.{} of type {go}", self.stack.join("."))
+                format!(
+                    "json: cannot unmarshal {what} into Go struct field {s}.{} of type {go}",
+                    self.stack.join(".")
+                )
             }
             _ => format!("json: cannot unmarshal {what} into Go value of type {go}"),
         }
@@ -96,7 +111,11 @@ impl<'a> Walker<'a> {
             }
             Ty::Int32 | Ty::Int64 => match v {
                 Value::Number(n) => {
-                    let ok = if matches!(node.ty, Ty::Int32) { fits_i32(n) } else { n.as_i64().is_some() };
+                    let ok = if matches!(node.ty, Ty::Int32) {
+                        fits_i32(n)
+                    } else {
+                        n.as_i64().is_some()
+                    };
                     if !ok {
                         let msg = self.type_error(&format!("number {n}"), &node.go);
                         self.save(msg);
@@ -133,12 +152,18 @@ impl<'a> Walker<'a> {
             Ty::IntOrString => match v {
                 Value::String(_) => {}
                 Value::Number(n) if fits_i32(n) => {}
-                Value::Number(n) => return Err(Hard(self.type_error(&format!("number {n}"), "int32"))),
+                Value::Number(n) => {
+                    return Err(Hard(self.type_error(&format!("number {n}"), "int32")));
+                }
                 other => return Err(Hard(self.type_error(json_kind(other), "int32"))),
             },
             Ty::Time | Ty::MicroTime => match v {
                 Value::String(s) => {
-                    let layout = if matches!(node.ty, Ty::Time) { goparse::RFC3339 } else { goparse::RFC3339_MICRO };
+                    let layout = if matches!(node.ty, Ty::Time) {
+                        goparse::RFC3339
+                    } else {
+                        goparse::RFC3339_MICRO
+                    };
                     if let Some(msg) = goparse::time_error(layout, s) {
                         return Err(Hard(msg));
                     }

@@ -78,20 +78,36 @@ fn ref_name(schema: &Value) -> Option<&str> {
 /// (enumeration strings, named maps and lists). Keyed by (struct, field).
 const GO_TYPE_OVERRIDES: &[(&str, &str, &str)] = &[
     ("Container", "imagePullPolicy", "v1.PullPolicy"),
-    ("Container", "terminationMessagePolicy", "v1.TerminationMessagePolicy"),
+    (
+        "Container",
+        "terminationMessagePolicy",
+        "v1.TerminationMessagePolicy",
+    ),
     ("Container", "restartPolicy", "v1.ContainerRestartPolicy"),
     ("EphemeralContainer", "imagePullPolicy", "v1.PullPolicy"),
-    ("EphemeralContainer", "terminationMessagePolicy", "v1.TerminationMessagePolicy"),
+    (
+        "EphemeralContainer",
+        "terminationMessagePolicy",
+        "v1.TerminationMessagePolicy",
+    ),
     ("ContainerPort", "protocol", "v1.Protocol"),
     ("ServicePort", "protocol", "v1.Protocol"),
     ("EndpointPort", "protocol", "v1.Protocol"),
     ("NetworkPolicyPort", "protocol", "v1.Protocol"),
     ("ContainerResizePolicy", "resourceName", "v1.ResourceName"),
-    ("ContainerResizePolicy", "restartPolicy", "v1.ResourceResizeRestartPolicy"),
+    (
+        "ContainerResizePolicy",
+        "restartPolicy",
+        "v1.ResourceResizeRestartPolicy",
+    ),
     ("PodSpec", "restartPolicy", "v1.RestartPolicy"),
     ("PodSpec", "dnsPolicy", "v1.DNSPolicy"),
     ("PodSpec", "preemptionPolicy", "v1.PreemptionPolicy"),
-    ("PodSecurityContext", "fsGroupChangePolicy", "v1.PodFSGroupChangePolicy"),
+    (
+        "PodSecurityContext",
+        "fsGroupChangePolicy",
+        "v1.PodFSGroupChangePolicy",
+    ),
     ("SeccompProfile", "type", "v1.SeccompProfileType"),
     ("AppArmorProfile", "type", "v1.AppArmorProfileType"),
     ("Capabilities", "add", "[]v1.Capability"),
@@ -101,23 +117,71 @@ const GO_TYPE_OVERRIDES: &[(&str, &str, &str)] = &[
     ("Toleration", "operator", "v1.TolerationOperator"),
     ("Toleration", "effect", "v1.TaintEffect"),
     ("Taint", "effect", "v1.TaintEffect"),
-    ("NodeSelectorRequirement", "operator", "v1.NodeSelectorOperator"),
-    ("LabelSelectorRequirement", "operator", "v1.LabelSelectorOperator"),
-    ("TopologySpreadConstraint", "whenUnsatisfiable", "v1.UnsatisfiableConstraintAction"),
-    ("TopologySpreadConstraint", "nodeAffinityPolicy", "v1.NodeInclusionPolicy"),
-    ("TopologySpreadConstraint", "nodeTaintsPolicy", "v1.NodeInclusionPolicy"),
+    (
+        "NodeSelectorRequirement",
+        "operator",
+        "v1.NodeSelectorOperator",
+    ),
+    (
+        "LabelSelectorRequirement",
+        "operator",
+        "v1.LabelSelectorOperator",
+    ),
+    (
+        "TopologySpreadConstraint",
+        "whenUnsatisfiable",
+        "v1.UnsatisfiableConstraintAction",
+    ),
+    (
+        "TopologySpreadConstraint",
+        "nodeAffinityPolicy",
+        "v1.NodeInclusionPolicy",
+    ),
+    (
+        "TopologySpreadConstraint",
+        "nodeTaintsPolicy",
+        "v1.NodeInclusionPolicy",
+    ),
     ("ServiceSpec", "type", "v1.ServiceType"),
     ("ServiceSpec", "sessionAffinity", "v1.ServiceAffinity"),
-    ("ServiceSpec", "externalTrafficPolicy", "v1.ServiceExternalTrafficPolicy"),
-    ("ServiceSpec", "internalTrafficPolicy", "v1.ServiceInternalTrafficPolicy"),
+    (
+        "ServiceSpec",
+        "externalTrafficPolicy",
+        "v1.ServiceExternalTrafficPolicy",
+    ),
+    (
+        "ServiceSpec",
+        "internalTrafficPolicy",
+        "v1.ServiceInternalTrafficPolicy",
+    ),
     ("ServiceSpec", "ipFamilies", "[]v1.IPFamily"),
     ("ServiceSpec", "ipFamilyPolicy", "v1.IPFamilyPolicy"),
     ("Secret", "type", "v1.SecretType"),
-    ("PersistentVolumeClaimSpec", "accessModes", "[]v1.PersistentVolumeAccessMode"),
-    ("PersistentVolumeClaimSpec", "volumeMode", "v1.PersistentVolumeMode"),
-    ("PersistentVolumeSpec", "accessModes", "[]v1.PersistentVolumeAccessMode"),
-    ("PersistentVolumeSpec", "volumeMode", "v1.PersistentVolumeMode"),
-    ("PersistentVolumeSpec", "persistentVolumeReclaimPolicy", "v1.PersistentVolumeReclaimPolicy"),
+    (
+        "PersistentVolumeClaimSpec",
+        "accessModes",
+        "[]v1.PersistentVolumeAccessMode",
+    ),
+    (
+        "PersistentVolumeClaimSpec",
+        "volumeMode",
+        "v1.PersistentVolumeMode",
+    ),
+    (
+        "PersistentVolumeSpec",
+        "accessModes",
+        "[]v1.PersistentVolumeAccessMode",
+    ),
+    (
+        "PersistentVolumeSpec",
+        "volumeMode",
+        "v1.PersistentVolumeMode",
+    ),
+    (
+        "PersistentVolumeSpec",
+        "persistentVolumeReclaimPolicy",
+        "v1.PersistentVolumeReclaimPolicy",
+    ),
     ("LimitRangeItem", "type", "v1.LimitType"),
     ("ResourceQuotaSpec", "scopes", "[]v1.ResourceQuotaScope"),
     ("NamespaceSpec", "finalizers", "[]v1.FinalizerName"),
@@ -125,9 +189,21 @@ const GO_TYPE_OVERRIDES: &[(&str, &str, &str)] = &[
     ("PodStatus", "phase", "v1.PodPhase"),
     ("PodStatus", "qosClass", "v1.PodQOSClass"),
     ("DeploymentStrategy", "type", "v1.DeploymentStrategyType"),
-    ("DaemonSetUpdateStrategy", "type", "v1.DaemonSetUpdateStrategyType"),
-    ("StatefulSetUpdateStrategy", "type", "v1.StatefulSetUpdateStrategyType"),
-    ("StatefulSetSpec", "podManagementPolicy", "v1.PodManagementPolicyType"),
+    (
+        "DaemonSetUpdateStrategy",
+        "type",
+        "v1.DaemonSetUpdateStrategyType",
+    ),
+    (
+        "StatefulSetUpdateStrategy",
+        "type",
+        "v1.StatefulSetUpdateStrategyType",
+    ),
+    (
+        "StatefulSetSpec",
+        "podManagementPolicy",
+        "v1.PodManagementPolicyType",
+    ),
     ("CronJobSpec", "concurrencyPolicy", "v1.ConcurrencyPolicy"),
     ("JobSpec", "completionMode", "v1.CompletionMode"),
     ("JobSpec", "podReplacementPolicy", "v1.PodReplacementPolicy"),
@@ -137,14 +213,20 @@ const GO_TYPE_OVERRIDES: &[(&str, &str, &str)] = &[
     ("MetricTarget", "type", "v2.MetricTargetType"),
     ("HPAScalingRules", "selectPolicy", "v2.ScalingPolicySelect"),
     ("HPAScalingPolicy", "type", "v2.HPAScalingPolicyType"),
-    ("SubjectAccessReviewSpec", "extra", "map[string]v1.ExtraValue"),
+    (
+        "SubjectAccessReviewSpec",
+        "extra",
+        "map[string]v1.ExtraValue",
+    ),
     ("UserInfo", "extra", "map[string]v1.ExtraValue"),
 ];
 
 impl Compiled {
     pub(crate) fn build(defs: &Map<String, Value>) -> Compiled {
-        let overrides: HashMap<(&str, &str), &str> =
-            GO_TYPE_OVERRIDES.iter().map(|(s, f, g)| ((*s, *f), *g)).collect();
+        let overrides: HashMap<(&str, &str), &str> = GO_TYPE_OVERRIDES
+            .iter()
+            .map(|(s, f, g)| ((*s, *f), *g))
+            .collect();
         let mut c = Compiled::default();
         let names: Vec<&String> = defs.keys().collect();
         for name in names {
@@ -155,16 +237,28 @@ impl Compiled {
         c
     }
 
-    fn struct_index(&mut self, def: &str, defs: &Map<String, Value>, ov: &HashMap<(&str, &str), &str>) -> usize {
+    fn struct_index(
+        &mut self,
+        def: &str,
+        defs: &Map<String, Value>,
+        ov: &HashMap<(&str, &str), &str>,
+    ) -> usize {
         if let Some(&i) = self.by_def.get(def) {
             return i;
         }
         let idx = self.structs.len();
         let name = short_name(def).to_string();
-        self.structs.push(StructDef { name: name.clone(), fields: HashMap::new() });
+        self.structs.push(StructDef {
+            name: name.clone(),
+            fields: HashMap::new(),
+        });
         self.by_def.insert(def.to_string(), idx);
         let mut fields = HashMap::new();
-        if let Some(props) = defs.get(def).and_then(|d| d.get("properties")).and_then(Value::as_object) {
+        if let Some(props) = defs
+            .get(def)
+            .and_then(|d| d.get("properties"))
+            .and_then(Value::as_object)
+        {
             for (field, schema) in props {
                 let mut node = self.node(schema, defs, ov);
                 if let Some(go) = ov.get(&(name.as_str(), field.as_str())) {
@@ -177,7 +271,12 @@ impl Compiled {
         idx
     }
 
-    fn node(&mut self, schema: &Value, defs: &Map<String, Value>, ov: &HashMap<(&str, &str), &str>) -> Node {
+    fn node(
+        &mut self,
+        schema: &Value,
+        defs: &Map<String, Value>,
+        ov: &HashMap<(&str, &str), &str>,
+    ) -> Node {
         if let Some(r) = ref_name(schema) {
             let go = go_type_of_def(r);
             let ty = match r {
@@ -194,16 +293,40 @@ impl Compiled {
         }
         let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
         match schema.get("type").and_then(Value::as_str) {
-            Some("string") if format == "byte" => Node { ty: Ty::Bytes, go: "[]uint8".into() },
-            Some("string") => Node { ty: Ty::Str, go: "string".into() },
-            Some("integer") if format == "int32" => Node { ty: Ty::Int32, go: "int32".into() },
-            Some("integer") => Node { ty: Ty::Int64, go: "int64".into() },
-            Some("number") => Node { ty: Ty::Float, go: "float64".into() },
-            Some("boolean") => Node { ty: Ty::Bool, go: "bool".into() },
+            Some("string") if format == "byte" => Node {
+                ty: Ty::Bytes,
+                go: "[]uint8".into(),
+            },
+            Some("string") => Node {
+                ty: Ty::Str,
+                go: "string".into(),
+            },
+            Some("integer") if format == "int32" => Node {
+                ty: Ty::Int32,
+                go: "int32".into(),
+            },
+            Some("integer") => Node {
+                ty: Ty::Int64,
+                go: "int64".into(),
+            },
+            Some("number") => Node {
+                ty: Ty::Float,
+                go: "float64".into(),
+            },
+            Some("boolean") => Node {
+                ty: Ty::Bool,
+                go: "bool".into(),
+            },
             Some("array") => {
                 let elem = schema.get("items").map(|i| self.node(i, defs, ov));
-                let elem = elem.unwrap_or(Node { ty: Ty::Any, go: "interface {}".into() });
-                Node { go: format!("[]{}", elem.go), ty: Ty::List(Box::new(elem)) }
+                let elem = elem.unwrap_or(Node {
+                    ty: Ty::Any,
+                    go: "interface {}".into(),
+                });
+                Node {
+                    go: format!("[]{}", elem.go),
+                    ty: Ty::List(Box::new(elem)),
+                }
             }
             Some("object") => match schema.get("additionalProperties") {
                 Some(ap) if ap.is_object() => {
@@ -213,11 +336,20 @@ impl Compiled {
                     } else {
                         format!("map[string]{}", elem.go)
                     };
-                    Node { go, ty: Ty::Map(Box::new(elem)) }
+                    Node {
+                        go,
+                        ty: Ty::Map(Box::new(elem)),
+                    }
                 }
-                _ => Node { ty: Ty::Any, go: "map[string]interface {}".into() },
+                _ => Node {
+                    ty: Ty::Any,
+                    go: "map[string]interface {}".into(),
+                },
             },
-            _ => Node { ty: Ty::Any, go: "interface {}".into() },
+            _ => Node {
+                ty: Ty::Any,
+                go: "interface {}".into(),
+            },
         }
     }
 
@@ -242,7 +374,11 @@ fn is_struct_def(name: &str, def: &Value) -> bool {
 }
 
 fn apply_override(node: &mut Node, go: &str) {
-    match (&mut node.ty, go.strip_prefix("[]"), go.strip_prefix("map[string]")) {
+    match (
+        &mut node.ty,
+        go.strip_prefix("[]"),
+        go.strip_prefix("map[string]"),
+    ) {
         (Ty::List(elem), Some(inner), _) => elem.go = inner.to_string(),
         (Ty::Map(elem), _, Some(inner)) => elem.go = inner.to_string(),
         _ => {}
@@ -278,6 +414,9 @@ mod tests {
         }
         let secret = &c.structs[c.struct_of("io.k8s.api.core.v1.Secret").unwrap()];
         assert_eq!(secret.fields["data"].go, "map[string][]uint8");
-        assert!(c.struct_of("io.k8s.apimachinery.pkg.runtime.RawExtension").is_none());
+        assert!(
+            c.struct_of("io.k8s.apimachinery.pkg.runtime.RawExtension")
+                .is_none()
+        );
     }
 }

@@ -59,8 +59,10 @@ pub(crate) fn parse_quantity(s: &str) -> Result<(), &'static str> {
         }
     }
     let suffix = &s[suffix_start..];
-    let known = matches!(suffix, "" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E")
-        || matches!(suffix, "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei")
+    let known = matches!(
+        suffix,
+        "" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E"
+    ) || matches!(suffix, "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei")
         || (suffix.len() > 1
             && (suffix.starts_with('e') || suffix.starts_with('E'))
             && suffix[1..].parse::<i64>().is_ok());
@@ -186,9 +188,20 @@ pub(crate) fn time_error(layout: &'static str, value: &str) -> Option<String> {
     elems.push((Zone, "Z07:00"));
 
     let fail = |rest: &str, elem: &str| {
-        Some(format!("parsing time {} as {}: cannot parse {} as {}", quote(value), quote(layout), quote(rest), quote(elem)))
+        Some(format!(
+            "parsing time {} as {}: cannot parse {} as {}",
+            quote(value),
+            quote(layout),
+            quote(rest),
+            quote(elem)
+        ))
     };
-    let range = |what: &str| Some(format!("parsing time {}: {what} out of range", quote(value)));
+    let range = |what: &str| {
+        Some(format!(
+            "parsing time {}: {what} out of range",
+            quote(value)
+        ))
+    };
     let (mut year, mut month, mut day) = (0i64, 0i64, 0i64);
     let mut rest = value;
     for (elem, text) in elems {
@@ -208,7 +221,9 @@ pub(crate) fn time_error(layout: &'static str, value: &str) -> Option<String> {
             }
             Month | Day | Minute | Second | Hour => {
                 let fixed = !matches!(elem, Hour);
-                let Some((n, r)) = getnum(rest, fixed) else { return fail(hold, text) };
+                let Some((n, r)) = getnum(rest, fixed) else {
+                    return fail(hold, text);
+                };
                 rest = r;
                 match elem {
                     Month if !(1..=12).contains(&n) => return range("month"),
@@ -244,7 +259,10 @@ pub(crate) fn time_error(layout: &'static str, value: &str) -> Option<String> {
                 if b.len() < 6 || b[3] != b':' || !matches!(b[0], b'+' | b'-') {
                     return fail(hold, text);
                 }
-                let two = |i: usize| (b[i].is_ascii_digit() && b[i + 1].is_ascii_digit()).then(|| ((b[i] - b'0') * 10 + (b[i + 1] - b'0')) as i64);
+                let two = |i: usize| {
+                    (b[i].is_ascii_digit() && b[i + 1].is_ascii_digit())
+                        .then(|| ((b[i] - b'0') * 10 + (b[i + 1] - b'0')) as i64)
+                };
                 let (Some(hh), Some(mm)) = (two(1), two(4)) else {
                     return fail(hold, text);
                 };
@@ -259,7 +277,11 @@ pub(crate) fn time_error(layout: &'static str, value: &str) -> Option<String> {
         }
     }
     if !rest.is_empty() {
-        return Some(format!("parsing time {}: extra text: {}", quote(value), quote(rest)));
+        return Some(format!(
+            "parsing time {}: extra text: {}",
+            quote(value),
+            quote(rest)
+        ));
     }
     if day < 1 || day > days_in(month, year) {
         return range("day");
@@ -297,7 +319,9 @@ mod tests {
 
     #[test]
     fn quantities() {
-        for ok in ["1", "100m", "1.5", "0.5Gi", "1Gi", "2e3", "1E+2", " 1Ki ", "-1", "+5M", ".5", "0"] {
+        for ok in [
+            "1", "100m", "1.5", "0.5Gi", "1Gi", "2e3", "1E+2", " 1Ki ", "-1", "+5M", ".5", "0",
+        ] {
             assert_eq!(parse_quantity(ok), Ok(()), "{ok}");
         }
         assert_eq!(parse_quantity("abc"), Err(QUANTITY_FORMAT_WRONG));
@@ -312,13 +336,25 @@ mod tests {
     #[test]
     fn base64() {
         assert_eq!(base64_error("aGVsbG8="), None);
-        assert_eq!(base64_error("aGVsbG8"), Some("illegal base64 data at input byte 4".into()));
-        assert_eq!(base64_error("not base64!"), Some("illegal base64 data at input byte 3".into()));
+        assert_eq!(
+            base64_error("aGVsbG8"),
+            Some("illegal base64 data at input byte 4".into())
+        );
+        assert_eq!(
+            base64_error("not base64!"),
+            Some("illegal base64 data at input byte 3".into())
+        );
         assert_eq!(base64_error(""), None);
         assert_eq!(base64_error("aGVs\nbG8="), None);
-        assert_eq!(base64_error("aGVsbG8=x"), Some("illegal base64 data at input byte 8".into()));
+        assert_eq!(
+            base64_error("aGVsbG8=x"),
+            Some("illegal base64 data at input byte 8".into())
+        );
         assert_eq!(base64_error("aG=="), None);
-        assert_eq!(base64_error("a==="), Some("illegal base64 data at input byte 1".into()));
+        assert_eq!(
+            base64_error("a==="),
+            Some("illegal base64 data at input byte 1".into())
+        );
     }
 
     #[test]
@@ -333,13 +369,22 @@ mod tests {
             time_error(RFC3339, "2024-01-02").unwrap(),
             r#"parsing time "2024-01-02" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "T""#
         );
-        assert_eq!(time_error(RFC3339, "2024-13-02T03:04:05Z").unwrap(), r#"parsing time "2024-13-02T03:04:05Z": month out of range"#);
-        assert_eq!(time_error(RFC3339, "2023-02-29T03:04:05Z").unwrap(), r#"parsing time "2023-02-29T03:04:05Z": day out of range"#);
+        assert_eq!(
+            time_error(RFC3339, "2024-13-02T03:04:05Z").unwrap(),
+            r#"parsing time "2024-13-02T03:04:05Z": month out of range"#
+        );
+        assert_eq!(
+            time_error(RFC3339, "2023-02-29T03:04:05Z").unwrap(),
+            r#"parsing time "2023-02-29T03:04:05Z": day out of range"#
+        );
         assert_eq!(
             time_error(RFC3339, "2024-01-02T03:04:05Zjunk").unwrap(),
             r#"parsing time "2024-01-02T03:04:05Zjunk": extra text: "junk""#
         );
-        assert_eq!(time_error(RFC3339_MICRO, "2024-01-02T03:04:05.123456Z"), None);
+        assert_eq!(
+            time_error(RFC3339_MICRO, "2024-01-02T03:04:05.123456Z"),
+            None
+        );
         assert_eq!(
             time_error(RFC3339_MICRO, "2024-01-02T03:04:05Z").unwrap(),
             r#"parsing time "2024-01-02T03:04:05Z" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "Z" as ".000000""#

@@ -54,10 +54,21 @@ static SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
         }
     }
     for e in &reg.extra {
-        let av = if e.group.is_empty() { e.version.to_string() } else { format!("{}/{}", e.group, e.version) };
-        roots.entry(av).or_default().insert(e.kind.to_string(), e.def.clone());
+        let av = if e.group.is_empty() {
+            e.version.to_string()
+        } else {
+            format!("{}/{}", e.group, e.version)
+        };
+        roots
+            .entry(av)
+            .or_default()
+            .insert(e.kind.to_string(), e.def.clone());
     }
-    Schema { reg, compiled, roots }
+    Schema {
+        reg,
+        compiled,
+        roots,
+    }
 });
 
 static DOCS: LazyLock<openapi::Docs> = LazyLock::new(|| openapi::build(&SCHEMA.reg));
@@ -76,7 +87,9 @@ pub fn check(api_version: &str, kind: &str, obj: &Value) -> Option<FieldCheck> {
     let s = &*SCHEMA;
     let def = match s.roots.get(api_version).and_then(|m| m.get(kind)) {
         Some(def) => def.as_str(),
-        None if kind == "DeleteOptions" && (api_version == "meta.k8s.io/v1" || s.roots.contains_key(api_version)) => {
+        None if kind == "DeleteOptions"
+            && (api_version == "meta.k8s.io/v1" || s.roots.contains_key(api_version)) =>
+        {
             DELETE_OPTIONS
         }
         None => return None,
@@ -86,7 +99,10 @@ pub fn check(api_version: &str, kind: &str, obj: &Value) -> Option<FieldCheck> {
 
 /// True when `api_version`/`kind` is a built-in kind known to the schema.
 pub fn is_known_kind(api_version: &str, kind: &str) -> bool {
-    SCHEMA.roots.get(api_version).is_some_and(|m| m.contains_key(kind))
+    SCHEMA
+        .roots
+        .get(api_version)
+        .is_some_and(|m| m.contains_key(kind))
 }
 
 /// The served built-in resources (68 of them, as the recorded kube-apiserver v1.36 discovery).
@@ -124,7 +140,12 @@ pub fn openapi_v3_index() -> Value {
     let paths: serde_json::Map<String, Value> = DOCS
         .v3
         .iter()
-        .map(|(p, d)| (p.clone(), json!({"serverRelativeURL": format!("/openapi/v3/{p}?hash={}", d.hash)})))
+        .map(|(p, d)| {
+            (
+                p.clone(),
+                json!({"serverRelativeURL": format!("/openapi/v3/{p}?hash={}", d.hash)}),
+            )
+        })
         .collect();
     json!({ "paths": paths })
 }

@@ -36,19 +36,28 @@ fn gvk_map(reg: &Registry) -> HashMap<String, Vec<Value>> {
     let mut m: HashMap<String, Vec<Value>> = HashMap::new();
     let mut gvs: Vec<(&str, &str)> = Vec::new();
     for k in &reg.kinds {
-        m.entry(k.def.clone()).or_default().push(gvk(k.group, k.version, k.kind));
+        m.entry(k.def.clone())
+            .or_default()
+            .push(gvk(k.group, k.version, k.kind));
         if let Some(list) = k.list_kind {
-            m.entry(super::registry::list_def_name(k, list)).or_default().push(gvk(k.group, k.version, list));
+            m.entry(super::registry::list_def_name(k, list))
+                .or_default()
+                .push(gvk(k.group, k.version, list));
         }
         if !gvs.contains(&(k.group, k.version)) {
             gvs.push((k.group, k.version));
         }
     }
     for e in &reg.extra {
-        m.entry(e.def.clone()).or_default().push(gvk(e.group, e.version, e.kind));
+        m.entry(e.def.clone())
+            .or_default()
+            .push(gvk(e.group, e.version, e.kind));
     }
     for kind in ["DeleteOptions", "WatchEvent"] {
-        m.insert(format!("{META}{kind}"), gvs.iter().map(|(g, v)| gvk(g, v, kind)).collect());
+        m.insert(
+            format!("{META}{kind}"),
+            gvs.iter().map(|(g, v)| gvk(g, v, kind)).collect(),
+        );
     }
     for kind in ["APIGroup", "APIGroupList", "APIResourceList", "APIVersions"] {
         m.insert(format!("{META}{kind}"), vec![gvk("", "v1", kind)]);
@@ -111,7 +120,15 @@ fn patch_extensions() -> Extensions {
             Some((_, ext)) => {
                 ext.insert("x-kubernetes-patch-strategy".into(), (*strategy).into());
             }
-            None => list.push((*field, [("x-kubernetes-patch-strategy".to_string(), Value::from(*strategy))].into_iter().collect())),
+            None => list.push((
+                *field,
+                [(
+                    "x-kubernetes-patch-strategy".to_string(),
+                    Value::from(*strategy),
+                )]
+                .into_iter()
+                .collect(),
+            )),
         }
     }
     m
@@ -119,7 +136,12 @@ fn patch_extensions() -> Extensions {
 
 /// A definition as served: k8s-openapi marks `metadata` required (the API does not, except for
 /// events), plus the group-version-kind and patch extensions.
-fn served_def(name: &str, schema: &Value, gvks: &HashMap<String, Vec<Value>>, exts: &Extensions) -> Value {
+fn served_def(
+    name: &str,
+    schema: &Value,
+    gvks: &HashMap<String, Vec<Value>>,
+    exts: &Extensions,
+) -> Value {
     let mut s = schema.clone();
     if let Some(fields) = exts.get(name) {
         for (field, ext) in fields {
@@ -128,7 +150,10 @@ fn served_def(name: &str, schema: &Value, gvks: &HashMap<String, Vec<Value>>, ex
             }
         }
     }
-    let keep_meta = matches!(name, "io.k8s.api.core.v1.Event" | "io.k8s.api.events.v1.Event");
+    let keep_meta = matches!(
+        name,
+        "io.k8s.api.core.v1.Event" | "io.k8s.api.events.v1.Event"
+    );
     if let Some(obj) = s.as_object_mut() {
         if !keep_meta && let Some(Value::Array(req)) = obj.get_mut("required") {
             req.retain(|r| r != "metadata");
@@ -137,7 +162,10 @@ fn served_def(name: &str, schema: &Value, gvks: &HashMap<String, Vec<Value>>, ex
             }
         }
         if let Some(list) = gvks.get(name) {
-            obj.insert("x-kubernetes-group-version-kind".into(), Value::Array(list.clone()));
+            obj.insert(
+                "x-kubernetes-group-version-kind".into(),
+                Value::Array(list.clone()),
+            );
         }
     }
     s
@@ -161,7 +189,10 @@ fn collect_refs(v: &Value, out: &mut BTreeSet<String>) {
 }
 
 fn hash_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02X}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect()
 }
 
 fn simple_get(path: &str, id: &str, desc: &str, response: Option<&str>, tag: &str) -> PathItem {
@@ -187,17 +218,73 @@ fn simple_get(path: &str, id: &str, desc: &str, response: Option<&str>, tag: &st
 /// The non-resource documents of the v3 index: `api`, `apis`, `apis/<group>`, `version`, OIDC.
 fn meta_items(reg: &Registry) -> Vec<(String, Vec<PathItem>)> {
     let mut out = vec![
-        ("api".to_string(), vec![simple_get("/api/", "getCoreAPIVersions", "get available API versions", Some(&format!("{META}APIVersions")), "core")]),
-        ("apis".to_string(), vec![simple_get("/apis/", "getAPIVersions", "get available API versions", Some(&format!("{META}APIGroupList")), "apis")]),
-        ("version".to_string(), vec![simple_get("/version/", "getCodeVersion", "get the version information for this server", Some(VERSION_INFO), "version")]),
-        (".well-known/openid-configuration".to_string(), vec![simple_get("/.well-known/openid-configuration/", "getServiceAccountIssuerOpenIDConfiguration", "get service account issuer OpenID configuration, also known as the 'OIDC discovery doc'", None, "WellKnown")]),
-        ("openid/v1/jwks".to_string(), vec![simple_get("/openid/v1/jwks/", "getServiceAccountIssuerOpenIDKeyset", "get service account issuer OpenID JSON Web Key Set (contains public token verification keys)", None, "openid")]),
+        (
+            "api".to_string(),
+            vec![simple_get(
+                "/api/",
+                "getCoreAPIVersions",
+                "get available API versions",
+                Some(&format!("{META}APIVersions")),
+                "core",
+            )],
+        ),
+        (
+            "apis".to_string(),
+            vec![simple_get(
+                "/apis/",
+                "getAPIVersions",
+                "get available API versions",
+                Some(&format!("{META}APIGroupList")),
+                "apis",
+            )],
+        ),
+        (
+            "version".to_string(),
+            vec![simple_get(
+                "/version/",
+                "getCodeVersion",
+                "get the version information for this server",
+                Some(VERSION_INFO),
+                "version",
+            )],
+        ),
+        (
+            ".well-known/openid-configuration".to_string(),
+            vec![simple_get(
+                "/.well-known/openid-configuration/",
+                "getServiceAccountIssuerOpenIDConfiguration",
+                "get service account issuer OpenID configuration, also known as the 'OIDC discovery doc'",
+                None,
+                "WellKnown",
+            )],
+        ),
+        (
+            "openid/v1/jwks".to_string(),
+            vec![simple_get(
+                "/openid/v1/jwks/",
+                "getServiceAccountIssuerOpenIDKeyset",
+                "get service account issuer OpenID JSON Web Key Set (contains public token verification keys)",
+                None,
+                "openid",
+            )],
+        ),
     ];
-    let groups: BTreeSet<&str> = reg.kinds.iter().map(|k| k.group).filter(|g| !g.is_empty()).collect();
+    let groups: BTreeSet<&str> = reg
+        .kinds
+        .iter()
+        .map(|k| k.group)
+        .filter(|g| !g.is_empty())
+        .collect();
     for g in groups {
         let id = format!("get{}APIGroup", paths::group_camel(g));
         let tag = paths::tag(g, "").trim_end_matches('_').to_string();
-        let item = simple_get(&format!("/apis/{g}/"), &id, "get information of a group", Some(&format!("{META}APIGroup")), &tag);
+        let item = simple_get(
+            &format!("/apis/{g}/"),
+            &id,
+            "get information of a group",
+            Some(&format!("{META}APIGroup")),
+            &tag,
+        );
         out.push((format!("apis/{g}"), vec![item]));
     }
     out
@@ -226,7 +313,11 @@ fn security_scheme() -> Value {
 
 /// A v3 document: the rendered paths and the definitions they reach (`v3defs`: served v3 forms,
 /// `refs`: the definitions each definition refers to).
-fn v3_doc(items: &[PathItem], v3defs: &HashMap<String, Value>, refs: &HashMap<String, BTreeSet<String>>) -> Value {
+fn v3_doc(
+    items: &[PathItem],
+    v3defs: &HashMap<String, Value>,
+    refs: &HashMap<String, BTreeSet<String>>,
+) -> Value {
     let mut path_map = Map::new();
     for item in items {
         let (p, v) = paths::render(item, true);
@@ -239,11 +330,19 @@ fn v3_doc(items: &[PathItem], v3defs: &HashMap<String, Value>, refs: &HashMap<St
     let mut todo: Vec<&str> = wanted.iter().map(String::as_str).collect();
     while let Some(name) = todo.pop() {
         if done.insert(name) {
-            todo.extend(refs.get(name).into_iter().flatten().map(String::as_str).filter(|r| !done.contains(r)));
+            todo.extend(
+                refs.get(name)
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .filter(|r| !done.contains(r)),
+            );
         }
     }
-    let schemas: Map<String, Value> =
-        done.iter().filter_map(|n| v3defs.get(*n).map(|d| (n.to_string(), d.clone()))).collect();
+    let schemas: Map<String, Value> = done
+        .iter()
+        .filter_map(|n| v3defs.get(*n).map(|d| (n.to_string(), d.clone())))
+        .collect();
     json!({
         "openapi": "3.0.0",
         "info": {"title": "Kubernetes", "version": VERSION},
@@ -270,9 +369,14 @@ pub(crate) fn build(reg: &Registry) -> Docs {
     }
 
     let names: BTreeSet<&String> = defs.keys().collect();
-    let definitions: Map<String, Value> =
-        names.into_iter().map(|n| (n.clone(), served_def(n, &defs[n.as_str()], &gvks, &exts))).collect();
-    let v3defs: HashMap<String, Value> = definitions.iter().map(|(n, d)| (n.clone(), to_v3(d))).collect();
+    let definitions: Map<String, Value> = names
+        .into_iter()
+        .map(|n| (n.clone(), served_def(n, &defs[n.as_str()], &gvks, &exts)))
+        .collect();
+    let v3defs: HashMap<String, Value> = definitions
+        .iter()
+        .map(|(n, d)| (n.clone(), to_v3(d)))
+        .collect();
     let refs: HashMap<String, BTreeSet<String>> = defs
         .iter()
         .map(|(n, d)| {

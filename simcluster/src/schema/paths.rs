@@ -34,42 +34,165 @@ pub(crate) struct PathItem {
 }
 
 const LIST_Q: &[&str] = &[
-    "allowWatchBookmarks", "continue", "fieldSelector", "labelSelector", "limit", "resourceVersion",
-    "resourceVersionMatch", "sendInitialEvents", "timeoutSeconds", "watch",
+    "allowWatchBookmarks",
+    "continue",
+    "fieldSelector",
+    "labelSelector",
+    "limit",
+    "resourceVersion",
+    "resourceVersionMatch",
+    "sendInitialEvents",
+    "timeoutSeconds",
+    "watch",
 ];
 const WRITE_Q: &[&str] = &["dryRun", "fieldManager", "fieldValidation"];
 const PATCH_Q: &[&str] = &["dryRun", "fieldManager", "fieldValidation", "force"];
-const DELETE_Q: &[&str] =
-    &["dryRun", "gracePeriodSeconds", "ignoreStoreReadErrorWithClusterBreakingPotential", "orphanDependents", "propagationPolicy"];
+const DELETE_Q: &[&str] = &[
+    "dryRun",
+    "gracePeriodSeconds",
+    "ignoreStoreReadErrorWithClusterBreakingPotential",
+    "orphanDependents",
+    "propagationPolicy",
+];
 const DELETE_COLLECTION_Q: &[&str] = &[
-    "continue", "dryRun", "fieldSelector", "gracePeriodSeconds", "ignoreStoreReadErrorWithClusterBreakingPotential",
-    "labelSelector", "limit", "orphanDependents", "propagationPolicy", "resourceVersion", "resourceVersionMatch",
-    "sendInitialEvents", "timeoutSeconds",
+    "continue",
+    "dryRun",
+    "fieldSelector",
+    "gracePeriodSeconds",
+    "ignoreStoreReadErrorWithClusterBreakingPotential",
+    "labelSelector",
+    "limit",
+    "orphanDependents",
+    "propagationPolicy",
+    "resourceVersion",
+    "resourceVersionMatch",
+    "sendInitialEvents",
+    "timeoutSeconds",
 ];
 
 /// (name, in, type, description) of every parameter used.
 const PARAMS: &[(&str, &str, &str, &str)] = &[
     ("name", "path", "string", "name of the resource"),
-    ("namespace", "path", "string", "object name and auth scope, such as for teams and projects"),
-    ("pretty", "query", "string", "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget)."),
-    ("allowWatchBookmarks", "query", "boolean", "allowWatchBookmarks requests watch events with type \"BOOKMARK\". Servers that do not implement bookmarks may ignore this flag and bookmarks are sent at the server's discretion."),
-    ("continue", "query", "string", "The continue option should be set when retrieving more results from the server."),
-    ("fieldSelector", "query", "string", "A selector to restrict the list of returned objects by their fields. Defaults to everything."),
-    ("labelSelector", "query", "string", "A selector to restrict the list of returned objects by their labels. Defaults to everything."),
-    ("limit", "query", "integer", "limit is a maximum number of responses to return for a list call."),
-    ("resourceVersion", "query", "string", "resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset"),
-    ("resourceVersionMatch", "query", "string", "resourceVersionMatch determines how resourceVersion is applied to list calls. Defaults to unset"),
-    ("sendInitialEvents", "query", "boolean", "`sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection."),
-    ("timeoutSeconds", "query", "integer", "Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity."),
-    ("watch", "query", "boolean", "Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. Specify resourceVersion."),
-    ("dryRun", "query", "string", "When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed"),
-    ("fieldManager", "query", "string", "fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint."),
-    ("fieldValidation", "query", "string", "fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore: This will ignore any unknown fields that are silently dropped from the object, and will ignore all but the last duplicate field that the decoder encounters. This is the default behavior prior to v1.23. - Warn: This will send a warning via the standard warning response header for each unknown field that is dropped from the object, and for each duplicate field that is encountered. The request will still succeed if there are no other errors, and will only persist the last of any duplicate fields. This is the default in v1.23+ - Strict: This will fail the request with a BadRequest error if any unknown fields would be dropped from the object, or if any duplicate fields are present. The error returned from the server will contain all unknown and duplicate fields encountered."),
-    ("force", "query", "boolean", "Force is going to \"force\" Apply requests. It means user will re-acquire conflicting fields owned by other people. Force flag must be unset for non-apply patch requests."),
-    ("gracePeriodSeconds", "query", "integer", "The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. If this value is nil, the default grace period for the specified type will be used. Defaults to a per object value if not specified. zero means delete immediately."),
-    ("ignoreStoreReadErrorWithClusterBreakingPotential", "query", "boolean", "if set to true, it will trigger an unsafe deletion of the resource in case the normal deletion flow fails with a corrupt object error."),
-    ("orphanDependents", "query", "boolean", "Deprecated: please use the PropagationPolicy, this field will be deprecated in 1.7. Should the dependent objects be orphaned. If true/false, the \"orphan\" finalizer will be added to/removed from the object's finalizers list. Either this field or PropagationPolicy may be set, but not both."),
-    ("propagationPolicy", "query", "string", "Whether and how garbage collection will be performed. Either this field or OrphanDependents may be set, but not both. The default policy is decided by the existing finalizer set in the metadata.finalizers and the resource-specific default policy. Acceptable values are: 'Orphan' - orphan the dependents; 'Background' - allow the garbage collector to delete the dependents in the background; 'Foreground' - a cascading policy that deletes all dependents in the foreground."),
+    (
+        "namespace",
+        "path",
+        "string",
+        "object name and auth scope, such as for teams and projects",
+    ),
+    (
+        "pretty",
+        "query",
+        "string",
+        "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).",
+    ),
+    (
+        "allowWatchBookmarks",
+        "query",
+        "boolean",
+        "allowWatchBookmarks requests watch events with type \"BOOKMARK\". Servers that do not implement bookmarks may ignore this flag and bookmarks are sent at the server's discretion.",
+    ),
+    (
+        "continue",
+        "query",
+        "string",
+        "The continue option should be set when retrieving more results from the server.",
+    ),
+    (
+        "fieldSelector",
+        "query",
+        "string",
+        "A selector to restrict the list of returned objects by their fields. Defaults to everything.",
+    ),
+    (
+        "labelSelector",
+        "query",
+        "string",
+        "A selector to restrict the list of returned objects by their labels. Defaults to everything.",
+    ),
+    (
+        "limit",
+        "query",
+        "integer",
+        "limit is a maximum number of responses to return for a list call.",
+    ),
+    (
+        "resourceVersion",
+        "query",
+        "string",
+        "resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset",
+    ),
+    (
+        "resourceVersionMatch",
+        "query",
+        "string",
+        "resourceVersionMatch determines how resourceVersion is applied to list calls. Defaults to unset",
+    ),
+    (
+        "sendInitialEvents",
+        "query",
+        "boolean",
+        "`sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection.",
+    ),
+    (
+        "timeoutSeconds",
+        "query",
+        "integer",
+        "Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity.",
+    ),
+    (
+        "watch",
+        "query",
+        "boolean",
+        "Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. Specify resourceVersion.",
+    ),
+    (
+        "dryRun",
+        "query",
+        "string",
+        "When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed",
+    ),
+    (
+        "fieldManager",
+        "query",
+        "string",
+        "fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint.",
+    ),
+    (
+        "fieldValidation",
+        "query",
+        "string",
+        "fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore: This will ignore any unknown fields that are silently dropped from the object, and will ignore all but the last duplicate field that the decoder encounters. This is the default behavior prior to v1.23. - Warn: This will send a warning via the standard warning response header for each unknown field that is dropped from the object, and for each duplicate field that is encountered. The request will still succeed if there are no other errors, and will only persist the last of any duplicate fields. This is the default in v1.23+ - Strict: This will fail the request with a BadRequest error if any unknown fields would be dropped from the object, or if any duplicate fields are present. The error returned from the server will contain all unknown and duplicate fields encountered.",
+    ),
+    (
+        "force",
+        "query",
+        "boolean",
+        "Force is going to \"force\" Apply requests. It means user will re-acquire conflicting fields owned by other people. Force flag must be unset for non-apply patch requests.",
+    ),
+    (
+        "gracePeriodSeconds",
+        "query",
+        "integer",
+        "The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. If this value is nil, the default grace period for the specified type will be used. Defaults to a per object value if not specified. zero means delete immediately.",
+    ),
+    (
+        "ignoreStoreReadErrorWithClusterBreakingPotential",
+        "query",
+        "boolean",
+        "if set to true, it will trigger an unsafe deletion of the resource in case the normal deletion flow fails with a corrupt object error.",
+    ),
+    (
+        "orphanDependents",
+        "query",
+        "boolean",
+        "Deprecated: please use the PropagationPolicy, this field will be deprecated in 1.7. Should the dependent objects be orphaned. If true/false, the \"orphan\" finalizer will be added to/removed from the object's finalizers list. Either this field or PropagationPolicy may be set, but not both.",
+    ),
+    (
+        "propagationPolicy",
+        "query",
+        "string",
+        "Whether and how garbage collection will be performed. Either this field or OrphanDependents may be set, but not both. The default policy is decided by the existing finalizer set in the metadata.finalizers and the resource-specific default policy. Acceptable values are: 'Orphan' - orphan the dependents; 'Background' - allow the garbage collector to delete the dependents in the background; 'Foreground' - a cascading policy that deletes all dependents in the foreground.",
+    ),
 ];
 
 const DELETE_OPTIONS: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions";
@@ -87,19 +210,28 @@ pub(crate) fn group_camel(group: &str) -> String {
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// `core_v1`, `rbacAuthorization_v1`
 pub(crate) fn tag(group: &str, version: &str) -> String {
     let camel = group_camel(group);
     let mut c = camel.chars();
-    let first: String = c.next().map(|f| f.to_lowercase().collect()).unwrap_or_default();
+    let first: String = c
+        .next()
+        .map(|f| f.to_lowercase().collect())
+        .unwrap_or_default();
     format!("{first}{}_{version}", c.as_str())
 }
 
 fn prefix(group: &str, version: &str) -> String {
-    if group.is_empty() { format!("/api/{version}") } else { format!("/apis/{group}/{version}") }
+    if group.is_empty() {
+        format!("/api/{version}")
+    } else {
+        format!("/apis/{group}/{version}")
+    }
 }
 
 fn gvk_of(reg: &Registry, def: &str) -> Option<Gvk> {
@@ -107,10 +239,23 @@ fn gvk_of(reg: &Registry, def: &str) -> Option<Gvk> {
         .iter()
         .find(|k| k.def == def)
         .map(|k| (k.group, k.version, k.kind))
-        .or_else(|| reg.extra.iter().find(|e| e.def == def).map(|e| (e.group, e.version, e.kind)))
+        .or_else(|| {
+            reg.extra
+                .iter()
+                .find(|e| e.def == def)
+                .map(|e| (e.group, e.version, e.kind))
+        })
 }
 
-fn op(method: &'static str, verb: &str, k: &KindInfo, what: &str, action: &'static str, desc: String, query: &'static [&'static str]) -> Operation {
+fn op(
+    method: &'static str,
+    verb: &str,
+    k: &KindInfo,
+    what: &str,
+    action: &'static str,
+    desc: String,
+    query: &'static [&'static str],
+) -> Operation {
     let gv = format!("{}{}", group_camel(k.group), capitalize(k.version));
     Operation {
         method,
@@ -135,7 +280,11 @@ pub(crate) fn gv_paths(reg: &Registry, group: &str, version: &str) -> Vec<PathIt
         params: vec![],
         ops: vec![Operation {
             method: "get",
-            id: format!("get{}{}APIResources", group_camel(group), capitalize(version)),
+            id: format!(
+                "get{}{}APIResources",
+                group_camel(group),
+                capitalize(version)
+            ),
             desc: "get available resources".into(),
             action: "",
             gvk: None,
@@ -147,7 +296,11 @@ pub(crate) fn gv_paths(reg: &Registry, group: &str, version: &str) -> Vec<PathIt
             tag: tag(group, version),
         }],
     }];
-    for k in reg.kinds.iter().filter(|k| k.group == group && k.version == version) {
+    for k in reg
+        .kinds
+        .iter()
+        .filter(|k| k.group == group && k.version == version)
+    {
         items.extend(kind_paths(reg, k, &root));
     }
     items
@@ -155,19 +308,47 @@ pub(crate) fn gv_paths(reg: &Registry, group: &str, version: &str) -> Vec<PathIt
 
 fn kind_paths(reg: &Registry, k: &KindInfo, root: &str) -> Vec<PathItem> {
     let ns = if k.namespaced { "Namespaced" } else { "" };
-    let coll = if k.namespaced { format!("{root}/namespaces/{{namespace}}/{}", k.plural) } else { format!("{root}/{}", k.plural) };
-    let coll_params = if k.namespaced { vec!["namespace", "pretty"] } else { vec!["pretty"] };
-    let item_params = if k.namespaced { vec!["name", "namespace", "pretty"] } else { vec!["name", "pretty"] };
+    let coll = if k.namespaced {
+        format!("{root}/namespaces/{{namespace}}/{}", k.plural)
+    } else {
+        format!("{root}/{}", k.plural)
+    };
+    let coll_params = if k.namespaced {
+        vec!["namespace", "pretty"]
+    } else {
+        vec!["pretty"]
+    };
+    let item_params = if k.namespaced {
+        vec!["name", "namespace", "pretty"]
+    } else {
+        vec!["name", "pretty"]
+    };
     let kind = k.kind;
     let mut out = Vec::new();
     let list_def = k.list_kind.map(|l| super::registry::list_def_name(k, l));
 
-    let mut create = op("post", "create", k, &format!("{ns}{kind}"), "post", format!("create a {kind}"), WRITE_Q);
+    let mut create = op(
+        "post",
+        "create",
+        k,
+        &format!("{ns}{kind}"),
+        "post",
+        format!("create a {kind}"),
+        WRITE_Q,
+    );
     create.body = Some(k.def.clone());
     create.codes = &["200", "201", "202"];
     let mut coll_ops = Vec::new();
     if k.verbs != Verbs::CreateOnly {
-        let mut list = op("get", "list", k, &format!("{ns}{kind}"), "list", format!("list or watch objects of kind {kind}"), LIST_Q);
+        let mut list = op(
+            "get",
+            "list",
+            k,
+            &format!("{ns}{kind}"),
+            "list",
+            format!("list or watch objects of kind {kind}"),
+            LIST_Q,
+        );
         list.response = list_def.clone();
         coll_ops.push(list);
     }
@@ -175,47 +356,117 @@ fn kind_paths(reg: &Registry, k: &KindInfo, root: &str) -> Vec<PathItem> {
         coll_ops.push(create);
     }
     if k.verbs == Verbs::All {
-        let mut dc = op("delete", "delete", k, &format!("Collection{ns}{kind}"), "deletecollection", format!("delete collection of {kind}"), DELETE_COLLECTION_Q);
-        dc.id = format!("delete{}{}Collection{ns}{kind}", group_camel(k.group), capitalize(k.version));
+        let mut dc = op(
+            "delete",
+            "delete",
+            k,
+            &format!("Collection{ns}{kind}"),
+            "deletecollection",
+            format!("delete collection of {kind}"),
+            DELETE_COLLECTION_Q,
+        );
+        dc.id = format!(
+            "delete{}{}Collection{ns}{kind}",
+            group_camel(k.group),
+            capitalize(k.version)
+        );
         dc.body = Some(DELETE_OPTIONS.into());
         dc.response = Some(STATUS.into());
         coll_ops.push(dc);
     }
-    out.push(PathItem { path: coll.clone(), params: coll_params, ops: coll_ops });
+    out.push(PathItem {
+        path: coll.clone(),
+        params: coll_params,
+        ops: coll_ops,
+    });
     if k.namespaced && k.verbs == Verbs::All {
-        let mut all = op("get", "list", k, &format!("{kind}ForAllNamespaces"), "list", format!("list or watch objects of kind {kind}"), LIST_Q);
+        let mut all = op(
+            "get",
+            "list",
+            k,
+            &format!("{kind}ForAllNamespaces"),
+            "list",
+            format!("list or watch objects of kind {kind}"),
+            LIST_Q,
+        );
         all.response = list_def;
-        out.push(PathItem { path: format!("{root}/{}", k.plural), params: vec!["pretty"], ops: vec![all] });
+        out.push(PathItem {
+            path: format!("{root}/{}", k.plural),
+            params: vec!["pretty"],
+            ops: vec![all],
+        });
     }
     if k.verbs == Verbs::CreateOnly {
         return out;
     }
-    let mut item_ops = vec![op("get", "read", k, &format!("{ns}{kind}"), "get", format!("read the specified {kind}"), &[])];
+    let mut item_ops = vec![op(
+        "get",
+        "read",
+        k,
+        &format!("{ns}{kind}"),
+        "get",
+        format!("read the specified {kind}"),
+        &[],
+    )];
     if k.verbs == Verbs::All {
-        let mut put = op("put", "replace", k, &format!("{ns}{kind}"), "put", format!("replace the specified {kind}"), WRITE_Q);
+        let mut put = op(
+            "put",
+            "replace",
+            k,
+            &format!("{ns}{kind}"),
+            "put",
+            format!("replace the specified {kind}"),
+            WRITE_Q,
+        );
         put.body = Some(k.def.clone());
         put.codes = &["200", "201"];
-        let mut patch = op("patch", "patch", k, &format!("{ns}{kind}"), "patch", format!("partially update the specified {kind}"), PATCH_Q);
+        let mut patch = op(
+            "patch",
+            "patch",
+            k,
+            &format!("{ns}{kind}"),
+            "patch",
+            format!("partially update the specified {kind}"),
+            PATCH_Q,
+        );
         patch.body = Some(PATCH.into());
         patch.patch = true;
         patch.codes = &["200", "201"];
-        let mut del = op("delete", "delete", k, &format!("{ns}{kind}"), "delete", format!("delete a {kind}"), DELETE_Q);
+        let mut del = op(
+            "delete",
+            "delete",
+            k,
+            &format!("{ns}{kind}"),
+            "delete",
+            format!("delete a {kind}"),
+            DELETE_Q,
+        );
         del.body = Some(DELETE_OPTIONS.into());
         del.response = Some(STATUS.into());
         del.codes = &["200", "202"];
         item_ops.extend([put, patch, del]);
     }
     let item = format!("{coll}/{{name}}");
-    out.push(PathItem { path: item.clone(), params: item_params.clone(), ops: item_ops });
+    out.push(PathItem {
+        path: item.clone(),
+        params: item_params.clone(),
+        ops: item_ops,
+    });
 
     for sub in k.subresources {
         let camel = capitalize(sub);
         let what = format!("{ns}{kind}{camel}");
         let (body_def, methods): (String, &[&str]) = match *sub {
-            "scale" => ("io.k8s.api.autoscaling.v1.Scale".into(), &["get", "put", "patch"]),
+            "scale" => (
+                "io.k8s.api.autoscaling.v1.Scale".into(),
+                &["get", "put", "patch"],
+            ),
             "binding" => ("io.k8s.api.core.v1.Binding".into(), &["post"]),
             "eviction" => ("io.k8s.api.policy.v1.Eviction".into(), &["post"]),
-            "token" => ("io.k8s.api.authentication.v1.TokenRequest".into(), &["post"]),
+            "token" => (
+                "io.k8s.api.authentication.v1.TokenRequest".into(),
+                &["post"],
+            ),
             "finalize" => (k.def.clone(), &["put"]),
             _ => (k.def.clone(), &["get", "put", "patch"]),
         };
@@ -224,29 +475,71 @@ fn kind_paths(reg: &Registry, k: &KindInfo, root: &str) -> Vec<PathItem> {
             .iter()
             .map(|m| {
                 let mut o = match *m {
-                    "get" => op("get", "read", k, &what, "get", format!("read {sub} of the specified {kind}"), &[]),
-                    "put" => op("put", "replace", k, &what, "put", format!("replace {sub} of the specified {kind}"), WRITE_Q),
-                    "patch" => op("patch", "patch", k, &what, "patch", format!("partially update {sub} of the specified {kind}"), PATCH_Q),
-                    _ => op("post", "create", k, &what, "post", format!("create {sub} of a {kind}"), WRITE_Q),
+                    "get" => op(
+                        "get",
+                        "read",
+                        k,
+                        &what,
+                        "get",
+                        format!("read {sub} of the specified {kind}"),
+                        &[],
+                    ),
+                    "put" => op(
+                        "put",
+                        "replace",
+                        k,
+                        &what,
+                        "put",
+                        format!("replace {sub} of the specified {kind}"),
+                        WRITE_Q,
+                    ),
+                    "patch" => op(
+                        "patch",
+                        "patch",
+                        k,
+                        &what,
+                        "patch",
+                        format!("partially update {sub} of the specified {kind}"),
+                        PATCH_Q,
+                    ),
+                    _ => op(
+                        "post",
+                        "create",
+                        k,
+                        &what,
+                        "post",
+                        format!("create {sub} of a {kind}"),
+                        WRITE_Q,
+                    ),
                 };
                 o.gvk = gvk;
                 o.response = Some(body_def.clone());
                 match *m {
                     "put" => (o.body, o.codes) = (Some(body_def.clone()), &["200", "201"]),
-                    "patch" => (o.body, o.patch, o.codes) = (Some(PATCH.into()), true, &["200", "201"]),
+                    "patch" => {
+                        (o.body, o.patch, o.codes) = (Some(PATCH.into()), true, &["200", "201"])
+                    }
                     "post" => (o.body, o.codes) = (Some(body_def.clone()), &["200", "201", "202"]),
                     _ => {}
                 }
                 o
             })
             .collect();
-        out.push(PathItem { path: format!("{item}/{sub}"), params: item_params.clone(), ops });
+        out.push(PathItem {
+            path: format!("{item}/{sub}"),
+            params: item_params.clone(),
+            ops,
+        });
     }
     out
 }
 
 fn param(name: &str, v3: bool) -> Value {
-    let (_, loc, ty, desc) = PARAMS.iter().find(|p| p.0 == name).copied().unwrap_or((name, "query", "string", ""));
+    let (_, loc, ty, desc) = PARAMS
+        .iter()
+        .find(|p| p.0 == name)
+        .copied()
+        .unwrap_or((name, "query", "string", ""));
     let mut p = Map::new();
     p.insert("name".into(), name.into());
     p.insert("in".into(), loc.into());
@@ -263,9 +556,15 @@ fn param(name: &str, v3: bool) -> Value {
     Value::Object(p)
 }
 
-const MEDIA: &[&str] = &["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
+const MEDIA: &[&str] = &[
+    "application/json",
+    "application/yaml",
+    "application/vnd.kubernetes.protobuf",
+];
 const PATCH_MEDIA: &[&str] = &[
-    "application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json",
+    "application/apply-patch+yaml",
+    "application/json-patch+json",
+    "application/merge-patch+json",
     "application/strategic-merge-patch+json",
 ];
 
@@ -292,7 +591,14 @@ fn render_op(o: &Operation, v3: bool) -> Value {
     if v3 {
         m.insert("operationId".into(), o.id.clone().into());
     } else {
-        m.insert("consumes".into(), if o.patch { json!(PATCH_MEDIA) } else { json!(["*/*"]) });
+        m.insert(
+            "consumes".into(),
+            if o.patch {
+                json!(PATCH_MEDIA)
+            } else {
+                json!(["*/*"])
+            },
+        );
         m.insert("produces".into(), json!(MEDIA));
         m.insert("schemes".into(), json!(["https"]));
         m.insert("operationId".into(), o.id.clone().into());
@@ -307,8 +613,15 @@ fn render_op(o: &Operation, v3: bool) -> Value {
     }
     if v3 && let Some(body) = &o.body {
         let media: &[&str] = if o.patch { PATCH_MEDIA } else { &["*/*"] };
-        let content: Map<String, Value> =
-            media.iter().map(|t| (t.to_string(), json!({"schema": schema_ref(&Some(body.clone()), true)}))).collect();
+        let content: Map<String, Value> = media
+            .iter()
+            .map(|t| {
+                (
+                    t.to_string(),
+                    json!({"schema": schema_ref(&Some(body.clone()), true)}),
+                )
+            })
+            .collect();
         let mut rb = json!({"content": content});
         if o.method != "delete" {
             rb["required"] = true.into();
@@ -318,8 +631,15 @@ fn render_op(o: &Operation, v3: bool) -> Value {
     let mut responses = Map::new();
     for code in o.codes {
         let r = if v3 {
-            let content: Map<String, Value> =
-                MEDIA.iter().map(|t| (t.to_string(), json!({"schema": schema_ref(&o.response, true)}))).collect();
+            let content: Map<String, Value> = MEDIA
+                .iter()
+                .map(|t| {
+                    (
+                        t.to_string(),
+                        json!({"schema": schema_ref(&o.response, true)}),
+                    )
+                })
+                .collect();
             json!({"description": status_text(code), "content": content})
         } else {
             json!({"description": status_text(code), "schema": schema_ref(&o.response, false)})
@@ -332,7 +652,10 @@ fn render_op(o: &Operation, v3: bool) -> Value {
         m.insert("x-kubernetes-action".into(), o.action.into());
     }
     if let Some((g, v, k)) = o.gvk {
-        m.insert("x-kubernetes-group-version-kind".into(), json!({"group": g, "kind": k, "version": v}));
+        m.insert(
+            "x-kubernetes-group-version-kind".into(),
+            json!({"group": g, "kind": k, "version": v}),
+        );
     }
     Value::Object(m)
 }
@@ -344,7 +667,10 @@ pub(crate) fn render(item: &PathItem, v3: bool) -> (String, Value) {
         m.insert(o.method.into(), render_op(o, v3));
     }
     if !item.params.is_empty() {
-        m.insert("parameters".into(), item.params.iter().map(|p| param(p, v3)).collect());
+        m.insert(
+            "parameters".into(),
+            item.params.iter().map(|p| param(p, v3)).collect(),
+        );
     }
     (item.path.clone(), Value::Object(m))
 }

@@ -4,16 +4,16 @@
 use k8s_openapi::api::{
     admissionregistration::v1 as admreg, apps::v1 as apps, authentication::v1 as authn,
     authorization::v1 as authz, autoscaling::v1 as as1, autoscaling::v2 as as2, batch::v1 as batch,
-    certificates::v1 as certs, coordination::v1 as coord, core::v1 as core,
-    discovery::v1 as disc, events::v1 as events, flowcontrol::v1 as flow, networking::v1 as net,
-    node::v1 as node, policy::v1 as policy, rbac::v1 as rbac, resource::v1 as res,
-    scheduling::v1 as sched, storage::v1 as storage,
+    certificates::v1 as certs, coordination::v1 as coord, core::v1 as core, discovery::v1 as disc,
+    events::v1 as events, flowcontrol::v1 as flow, networking::v1 as net, node::v1 as node,
+    policy::v1 as policy, rbac::v1 as rbac, resource::v1 as res, scheduling::v1 as sched,
+    storage::v1 as storage,
 };
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1 as apiext;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1 as apireg;
-use k8s_openapi::schemars::generate::{SchemaGenerator, SchemaSettings};
 use k8s_openapi::schemars::JsonSchema;
+use k8s_openapi::schemars::generate::{SchemaGenerator, SchemaSettings};
 use k8s_openapi::{ClusterResourceScope, NamespaceResourceScope, Resource, SubResourceScope};
 use serde_json::{Map, Value};
 
@@ -47,7 +47,11 @@ pub struct KindInfo {
 
 impl KindInfo {
     pub fn api_version(&self) -> String {
-        if self.group.is_empty() { self.version.to_string() } else { format!("{}/{}", self.group, self.version) }
+        if self.group.is_empty() {
+            self.version.to_string()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
     }
     /// `api/v1` or `apis/<group>/<version>`
     pub fn gv_path(&self) -> String {
@@ -56,7 +60,11 @@ impl KindInfo {
 }
 
 pub fn gv_path(group: &str, version: &str) -> String {
-    if group.is_empty() { format!("api/{version}") } else { format!("apis/{group}/{version}") }
+    if group.is_empty() {
+        format!("api/{version}")
+    } else {
+        format!("apis/{group}/{version}")
+    }
 }
 
 /// A type known to the schema that is not a served resource of its own (subresource bodies,
@@ -89,7 +97,12 @@ impl ScopeFlag for SubResourceScope {
     const NAMESPACED: bool = false;
 }
 
-fn kind<T>(g: &mut SchemaGenerator, list: Option<&'static str>, verbs: Verbs, subs: &'static [&'static str]) -> KindInfo
+fn kind<T>(
+    g: &mut SchemaGenerator,
+    list: Option<&'static str>,
+    verbs: Verbs,
+    subs: &'static [&'static str],
+) -> KindInfo
 where
     T: Resource + JsonSchema,
     T::Scope: ScopeFlag,
@@ -110,7 +123,12 @@ where
 
 fn extra<T: Resource + JsonSchema>(g: &mut SchemaGenerator) -> ExtraKind {
     g.subschema_for::<T>();
-    ExtraKind { group: T::GROUP, version: T::VERSION, kind: T::KIND, def: T::schema_name().into_owned() }
+    ExtraKind {
+        group: T::GROUP,
+        version: T::VERSION,
+        kind: T::KIND,
+        def: T::schema_name().into_owned(),
+    }
 }
 
 /// `res!(g, Type [subresources])` for listable kinds, `res!(g, Type, verbs)` for the others.
@@ -141,19 +159,19 @@ pub fn build() -> Registry {
         res!(g, core::Event []),
         res!(g, core::LimitRange []),
         res!(g, core::Namespace ["finalize", "status"]),
-        res!(g, core::Node ["status"]),
-        res!(g, core::PersistentVolumeClaim ["status"]),
-        res!(g, core::PersistentVolume ["status"]),
+        res!(g, core::Node["status"]),
+        res!(g, core::PersistentVolumeClaim["status"]),
+        res!(g, core::PersistentVolume["status"]),
         res!(g, core::Pod ["binding", "ephemeralcontainers", "eviction", "resize", "status"]),
         res!(g, core::PodTemplate []),
         res!(g, core::ReplicationController ["scale", "status"]),
-        res!(g, core::ResourceQuota ["status"]),
+        res!(g, core::ResourceQuota["status"]),
         res!(g, core::Secret []),
-        res!(g, core::ServiceAccount ["token"]),
-        res!(g, core::Service ["status"]),
-        res!(g, apireg::APIService ["status"]),
+        res!(g, core::ServiceAccount["token"]),
+        res!(g, core::Service["status"]),
+        res!(g, apireg::APIService["status"]),
         res!(g, apps::ControllerRevision []),
-        res!(g, apps::DaemonSet ["status"]),
+        res!(g, apps::DaemonSet["status"]),
         res!(g, apps::Deployment ["scale", "status"]),
         res!(g, apps::ReplicaSet ["scale", "status"]),
         res!(g, apps::StatefulSet ["scale", "status"]),
@@ -164,17 +182,17 @@ pub fn build() -> Registry {
         res!(g, authz::SelfSubjectAccessReview, Verbs::CreateOnly),
         res!(g, authz::SelfSubjectRulesReview, Verbs::CreateOnly),
         res!(g, authz::SubjectAccessReview, Verbs::CreateOnly),
-        res!(g, as2::HorizontalPodAutoscaler ["status"]),
-        res!(g, as1::HorizontalPodAutoscaler ["status"]),
-        res!(g, batch::CronJob ["status"]),
-        res!(g, batch::Job ["status"]),
+        res!(g, as2::HorizontalPodAutoscaler["status"]),
+        res!(g, as1::HorizontalPodAutoscaler["status"]),
+        res!(g, batch::CronJob["status"]),
+        res!(g, batch::Job["status"]),
         res!(g, certs::CertificateSigningRequest ["approval", "status"]),
         res!(g, net::IngressClass []),
-        res!(g, net::Ingress ["status"]),
+        res!(g, net::Ingress["status"]),
         res!(g, net::IPAddress []),
         res!(g, net::NetworkPolicy []),
-        res!(g, net::ServiceCIDR ["status"]),
-        res!(g, policy::PodDisruptionBudget ["status"]),
+        res!(g, net::ServiceCIDR["status"]),
+        res!(g, policy::PodDisruptionBudget["status"]),
         res!(g, rbac::ClusterRoleBinding []),
         res!(g, rbac::ClusterRole []),
         res!(g, rbac::RoleBinding []),
@@ -183,25 +201,25 @@ pub fn build() -> Registry {
         res!(g, storage::CSINode []),
         res!(g, storage::CSIStorageCapacity []),
         res!(g, storage::StorageClass []),
-        res!(g, storage::VolumeAttachment ["status"]),
+        res!(g, storage::VolumeAttachment["status"]),
         res!(g, storage::VolumeAttributesClass []),
         res!(g, admreg::MutatingAdmissionPolicy []),
         res!(g, admreg::MutatingAdmissionPolicyBinding []),
         res!(g, admreg::MutatingWebhookConfiguration []),
-        res!(g, admreg::ValidatingAdmissionPolicy ["status"]),
+        res!(g, admreg::ValidatingAdmissionPolicy["status"]),
         res!(g, admreg::ValidatingAdmissionPolicyBinding []),
         res!(g, admreg::ValidatingWebhookConfiguration []),
-        res!(g, apiext::CustomResourceDefinition ["status"]),
+        res!(g, apiext::CustomResourceDefinition["status"]),
         res!(g, sched::PriorityClass []),
         res!(g, coord::Lease []),
         res!(g, node::RuntimeClass []),
         res!(g, disc::EndpointSlice []),
         res!(g, res::DeviceClass []),
-        res!(g, res::ResourceClaim ["status"]),
+        res!(g, res::ResourceClaim["status"]),
         res!(g, res::ResourceClaimTemplate []),
         res!(g, res::ResourceSlice []),
-        res!(g, flow::FlowSchema ["status"]),
-        res!(g, flow::PriorityLevelConfiguration ["status"]),
+        res!(g, flow::FlowSchema["status"]),
+        res!(g, flow::PriorityLevelConfiguration["status"]),
     ];
     let mut kinds = kinds;
     // componentstatuses are read-only
@@ -278,16 +296,28 @@ mod tests {
     fn registry_has_core_kinds_and_definitions() {
         let r = build();
         let pod = r.kinds.iter().find(|k| k.kind == "Pod").unwrap();
-        assert_eq!((pod.group, pod.version, pod.plural, pod.namespaced), ("", "v1", "pods", true));
+        assert_eq!(
+            (pod.group, pod.version, pod.plural, pod.namespaced),
+            ("", "v1", "pods", true)
+        );
         assert_eq!(pod.def, "io.k8s.api.core.v1.Pod");
         assert_eq!(pod.list_kind, Some("PodList"));
         let ns = r.kinds.iter().find(|k| k.kind == "Namespace").unwrap();
         assert!(!ns.namespaced);
         assert!(r.defs.contains_key("io.k8s.api.core.v1.PodSpec"));
-        assert!(r.defs.contains_key("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"));
-        assert!(r.defs.contains_key("io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions"));
+        assert!(
+            r.defs
+                .contains_key("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta")
+        );
+        assert!(
+            r.defs
+                .contains_key("io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions")
+        );
         assert_eq!(r.kinds.len(), 68);
         let list = &r.defs["io.k8s.api.core.v1.PodList"];
-        assert_eq!(list["properties"]["items"]["items"]["$ref"], "#/definitions/io.k8s.api.core.v1.Pod");
+        assert_eq!(
+            list["properties"]["items"]["items"]["$ref"],
+            "#/definitions/io.k8s.api.core.v1.Pod"
+        );
     }
 }

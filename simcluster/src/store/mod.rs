@@ -25,7 +25,11 @@ pub struct Key {
 
 impl Key {
     pub fn new(resource: &str, namespace: &str, name: &str) -> Self {
-        Self { resource: resource.into(), namespace: namespace.into(), name: name.into() }
+        Self {
+            resource: resource.into(),
+            namespace: namespace.into(),
+            name: name.into(),
+        }
     }
 }
 
@@ -68,7 +72,10 @@ fn set_rv(obj: &mut Value, rv: u64) {
 
 /// The resourceVersion of an object as a number (0 when absent or not numeric).
 pub fn object_rv(obj: &Value) -> u64 {
-    obj.pointer("/metadata/resourceVersion").and_then(Value::as_str).and_then(|s| s.parse().ok()).unwrap_or(0)
+    obj.pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
 }
 
 impl Store {
@@ -80,7 +87,13 @@ impl Store {
     pub fn with_history_len(history_len: usize) -> Self {
         let (events, _) = broadcast::channel(65_536);
         Self {
-            inner: Mutex::new(Inner { rv: 1, objects: BTreeMap::new(), history: VecDeque::new(), compacted: 1, history_len: history_len.max(1) }),
+            inner: Mutex::new(Inner {
+                rv: 1,
+                objects: BTreeMap::new(),
+                history: VecDeque::new(),
+                compacted: 1,
+                history_len: history_len.max(1),
+            }),
             events,
         }
     }
@@ -106,7 +119,9 @@ impl Store {
         let items = inner
             .objects
             .range(start..)
-            .take_while(|(k, _)| k.resource == resource && namespace.is_none_or(|ns| k.namespace == ns))
+            .take_while(|(k, _)| {
+                k.resource == resource && namespace.is_none_or(|ns| k.namespace == ns)
+            })
             .map(|(_, v)| v.clone())
             .collect();
         (items, inner.rv)
@@ -119,12 +134,21 @@ impl Store {
 
     /// Every stored object with its key (controllers' full scans).
     pub fn all_objects(&self) -> Vec<(Key, Arc<Value>)> {
-        self.lock().objects.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        self.lock()
+            .objects
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
     }
 
     /// Keys of every object in a namespace (any resource).
     pub fn keys_in_namespace(&self, namespace: &str) -> Vec<Key> {
-        self.lock().objects.keys().filter(|k| k.namespace == namespace).cloned().collect()
+        self.lock()
+            .objects
+            .keys()
+            .filter(|k| k.namespace == namespace)
+            .cloned()
+            .collect()
     }
 
     fn emit(inner: &mut Inner, sender: &broadcast::Sender<WatchEvent>, ev: WatchEvent) {
@@ -148,7 +172,13 @@ impl Store {
         set_rv(&mut obj, rv);
         let obj = Arc::new(obj);
         inner.objects.insert(key.clone(), obj.clone());
-        let ev = WatchEvent { rv, kind: EventType::Added, key, object: obj.clone(), prev: None };
+        let ev = WatchEvent {
+            rv,
+            kind: EventType::Added,
+            key,
+            object: obj.clone(),
+            prev: None,
+        };
         Self::emit(&mut inner, &self.events, ev);
         Ok(obj)
     }
@@ -156,19 +186,39 @@ impl Store {
     /// Replace an object. `expected_rv` (when given) must equal the stored one.
     /// An object marked for deletion whose finalizers are now empty is removed instead
     /// (the returned value is the final state, as the real apiserver answers).
-    pub fn update(&self, key: &Key, obj: Value, expected_rv: Option<u64>) -> Result<Arc<Value>, StoreError> {
+    pub fn update(
+        &self,
+        key: &Key,
+        obj: Value,
+        expected_rv: Option<u64>,
+    ) -> Result<Arc<Value>, StoreError> {
         self.write(key, obj, expected_rv, true)
     }
 
     /// Replace an object without the finalizer check of [`Store::update`]: used to mark an
     /// object for deletion (watchers see MODIFIED; the caller deletes it afterwards if due).
-    pub fn update_keep(&self, key: &Key, obj: Value, expected_rv: Option<u64>) -> Result<Arc<Value>, StoreError> {
+    pub fn update_keep(
+        &self,
+        key: &Key,
+        obj: Value,
+        expected_rv: Option<u64>,
+    ) -> Result<Arc<Value>, StoreError> {
         self.write(key, obj, expected_rv, false)
     }
 
-    fn write(&self, key: &Key, mut obj: Value, expected_rv: Option<u64>, may_finish: bool) -> Result<Arc<Value>, StoreError> {
+    fn write(
+        &self,
+        key: &Key,
+        mut obj: Value,
+        expected_rv: Option<u64>,
+        may_finish: bool,
+    ) -> Result<Arc<Value>, StoreError> {
         let mut inner = self.lock();
-        let old = inner.objects.get(key).cloned().ok_or(StoreError::NotFound)?;
+        let old = inner
+            .objects
+            .get(key)
+            .cloned()
+            .ok_or(StoreError::NotFound)?;
         if let Some(exp) = expected_rv
             && exp != object_rv(&old)
         {
@@ -178,14 +228,29 @@ impl Store {
         let rv = inner.rv;
         set_rv(&mut obj, rv);
         let obj = Arc::new(obj);
-        let finished = may_finish && is_deleting(&obj) && finalizers_empty(&obj) && namespace_finalizers_empty(key, &obj);
+        let finished = may_finish
+            && is_deleting(&obj)
+            && finalizers_empty(&obj)
+            && namespace_finalizers_empty(key, &obj);
         if finished {
             inner.objects.remove(key);
-            let ev = WatchEvent { rv, kind: EventType::Deleted, key: key.clone(), object: obj.clone(), prev: Some(old) };
+            let ev = WatchEvent {
+                rv,
+                kind: EventType::Deleted,
+                key: key.clone(),
+                object: obj.clone(),
+                prev: Some(old),
+            };
             Self::emit(&mut inner, &self.events, ev);
         } else {
             inner.objects.insert(key.clone(), obj.clone());
-            let ev = WatchEvent { rv, kind: EventType::Modified, key: key.clone(), object: obj.clone(), prev: Some(old) };
+            let ev = WatchEvent {
+                rv,
+                kind: EventType::Modified,
+                key: key.clone(),
+                object: obj.clone(),
+                prev: Some(old),
+            };
             Self::emit(&mut inner, &self.events, ev);
         }
         Ok(obj)
@@ -194,7 +259,11 @@ impl Store {
     /// Remove an object now (final deletion). `expected_rv` as for update.
     pub fn delete(&self, key: &Key, expected_rv: Option<u64>) -> Result<Arc<Value>, StoreError> {
         let mut inner = self.lock();
-        let old = inner.objects.get(key).cloned().ok_or(StoreError::NotFound)?;
+        let old = inner
+            .objects
+            .get(key)
+            .cloned()
+            .ok_or(StoreError::NotFound)?;
         if let Some(exp) = expected_rv
             && exp != object_rv(&old)
         {
@@ -207,7 +276,13 @@ impl Store {
         let mut last = (*old).clone();
         set_rv(&mut last, rv);
         let last = Arc::new(last);
-        let ev = WatchEvent { rv, kind: EventType::Deleted, key: key.clone(), object: last.clone(), prev: Some(old) };
+        let ev = WatchEvent {
+            rv,
+            kind: EventType::Deleted,
+            key: key.clone(),
+            object: last.clone(),
+            prev: Some(old),
+        };
         Self::emit(&mut inner, &self.events, ev);
         Ok(last)
     }
@@ -216,28 +291,52 @@ impl Store {
     /// `from == None` means "from now" (the caller sends the initial ADDED events itself from
     /// the returned snapshot). Errors with the oldest available resourceVersion when `from` is
     /// older than the kept history (the API layer answers 410 Gone).
-    pub fn watch(&self, resource: &str, namespace: Option<&str>, from: Option<u64>) -> Result<WatchStart, u64> {
+    pub fn watch(
+        &self,
+        resource: &str,
+        namespace: Option<&str>,
+        from: Option<u64>,
+    ) -> Result<WatchStart, u64> {
         let inner = self.lock();
         let receiver = self.events.subscribe();
-        let filter = watch::Filter { resource: resource.into(), namespace: namespace.map(str::to_string) };
+        let filter = watch::Filter {
+            resource: resource.into(),
+            namespace: namespace.map(str::to_string),
+        };
         match from {
             Some(rv) if rv > 0 => {
                 if rv < inner.compacted {
                     return Err(inner.compacted);
                 }
-                let backlog: Vec<WatchEvent> =
-                    inner.history.iter().filter(|e| e.rv > rv && filter.accepts(e)).cloned().collect();
-                Ok(WatchStart { snapshot: Vec::new(), backlog, watcher: Watcher::new(receiver, filter, inner.rv), rv: inner.rv })
+                let backlog: Vec<WatchEvent> = inner
+                    .history
+                    .iter()
+                    .filter(|e| e.rv > rv && filter.accepts(e))
+                    .cloned()
+                    .collect();
+                Ok(WatchStart {
+                    snapshot: Vec::new(),
+                    backlog,
+                    watcher: Watcher::new(receiver, filter, inner.rv),
+                    rv: inner.rv,
+                })
             }
             _ => {
                 let start = Key::new(resource, namespace.unwrap_or(""), "");
                 let snapshot = inner
                     .objects
                     .range(start..)
-                    .take_while(|(k, _)| k.resource == resource && namespace.is_none_or(|ns| k.namespace == ns))
+                    .take_while(|(k, _)| {
+                        k.resource == resource && namespace.is_none_or(|ns| k.namespace == ns)
+                    })
                     .map(|(_, v)| v.clone())
                     .collect();
-                Ok(WatchStart { snapshot, backlog: Vec::new(), watcher: Watcher::new(receiver, filter, inner.rv), rv: inner.rv })
+                Ok(WatchStart {
+                    snapshot,
+                    backlog: Vec::new(),
+                    watcher: Watcher::new(receiver, filter, inner.rv),
+                    rv: inner.rv,
+                })
             }
         }
     }
@@ -250,17 +349,24 @@ impl Store {
 
 /// Whether `metadata.deletionTimestamp` is set.
 pub fn is_deleting(obj: &Value) -> bool {
-    obj.pointer("/metadata/deletionTimestamp").is_some_and(|v| !v.is_null())
+    obj.pointer("/metadata/deletionTimestamp")
+        .is_some_and(|v| !v.is_null())
 }
 
 /// Namespaces are kept by `spec.finalizers` until the namespace controller is done.
 fn namespace_finalizers_empty(key: &Key, obj: &Value) -> bool {
-    key.resource != "namespaces" || obj.pointer("/spec/finalizers").and_then(Value::as_array).is_none_or(|a| a.is_empty())
+    key.resource != "namespaces"
+        || obj
+            .pointer("/spec/finalizers")
+            .and_then(Value::as_array)
+            .is_none_or(|a| a.is_empty())
 }
 
 /// Whether `metadata.finalizers` is absent or empty.
 pub fn finalizers_empty(obj: &Value) -> bool {
-    obj.pointer("/metadata/finalizers").and_then(Value::as_array).is_none_or(|a| a.is_empty())
+    obj.pointer("/metadata/finalizers")
+        .and_then(Value::as_array)
+        .is_none_or(|a| a.is_empty())
 }
 
 #[cfg(test)]
@@ -272,13 +378,27 @@ mod tests {
     fn versions_grow_and_conflicts_are_detected() {
         let s = Store::new();
         let k = Key::new("pods", "ns", "a");
-        let a = s.create(k.clone(), json!({"metadata": {"name": "a"}})).unwrap();
+        let a = s
+            .create(k.clone(), json!({"metadata": {"name": "a"}}))
+            .unwrap();
         let rv = object_rv(&a);
         assert!(rv > 1);
-        assert_eq!(s.create(k.clone(), json!({"metadata": {}})), Err(StoreError::AlreadyExists));
-        let b = s.update(&k, json!({"metadata": {"name": "a", "labels": {"x": "y"}}}), Some(rv)).unwrap();
+        assert_eq!(
+            s.create(k.clone(), json!({"metadata": {}})),
+            Err(StoreError::AlreadyExists)
+        );
+        let b = s
+            .update(
+                &k,
+                json!({"metadata": {"name": "a", "labels": {"x": "y"}}}),
+                Some(rv),
+            )
+            .unwrap();
         assert_eq!(object_rv(&b), rv + 1);
-        assert_eq!(s.update(&k, json!({"metadata": {}}), Some(rv)), Err(StoreError::Conflict));
+        assert_eq!(
+            s.update(&k, json!({"metadata": {}}), Some(rv)),
+            Err(StoreError::Conflict)
+        );
         assert_eq!(s.list("pods", Some("ns")).0.len(), 1);
         assert_eq!(s.list("pods", Some("other")).0.len(), 0);
         s.delete(&k, None).unwrap();
@@ -289,11 +409,21 @@ mod tests {
     fn watch_from_a_compacted_version_is_refused() {
         let s = Store::with_history_len(3);
         for i in 0..6 {
-            s.create(Key::new("configmaps", "ns", &format!("c{i}")), json!({"metadata": {"name": format!("c{i}")}})).unwrap();
+            s.create(
+                Key::new("configmaps", "ns", &format!("c{i}")),
+                json!({"metadata": {"name": format!("c{i}")}}),
+            )
+            .unwrap();
         }
-        assert!(s.watch("configmaps", Some("ns"), Some(2)).is_err(), "rv 2 was compacted away");
+        assert!(
+            s.watch("configmaps", Some("ns"), Some(2)).is_err(),
+            "rv 2 was compacted away"
+        );
         let recent = s.current_rv() - 2;
-        let start = s.watch("configmaps", Some("ns"), Some(recent)).ok().expect("recent rv is watchable");
+        let start = s
+            .watch("configmaps", Some("ns"), Some(recent))
+            .ok()
+            .expect("recent rv is watchable");
         assert_eq!(start.backlog.len(), 2);
     }
 
@@ -301,10 +431,24 @@ mod tests {
     fn removing_last_finalizer_of_deleting_object_deletes_it() {
         let s = Store::new();
         let k = Key::new("configmaps", "ns", "held");
-        s.create(k.clone(), json!({"metadata": {"name": "held", "finalizers": ["x"]}})).unwrap();
-        s.update(&k, json!({"metadata": {"name": "held", "deletionTimestamp": "t", "finalizers": ["x"]}}), None).unwrap();
+        s.create(
+            k.clone(),
+            json!({"metadata": {"name": "held", "finalizers": ["x"]}}),
+        )
+        .unwrap();
+        s.update(
+            &k,
+            json!({"metadata": {"name": "held", "deletionTimestamp": "t", "finalizers": ["x"]}}),
+            None,
+        )
+        .unwrap();
         assert!(s.get(&k).is_some());
-        s.update(&k, json!({"metadata": {"name": "held", "deletionTimestamp": "t"}}), None).unwrap();
+        s.update(
+            &k,
+            json!({"metadata": {"name": "held", "deletionTimestamp": "t"}}),
+            None,
+        )
+        .unwrap();
         assert!(s.get(&k).is_none());
     }
 }

@@ -45,7 +45,11 @@ pub(super) struct Filter {
 
 impl Filter {
     pub fn accepts(&self, e: &WatchEvent) -> bool {
-        e.key.resource == self.resource && self.namespace.as_ref().is_none_or(|ns| &e.key.namespace == ns)
+        e.key.resource == self.resource
+            && self
+                .namespace
+                .as_ref()
+                .is_none_or(|ns| &e.key.namespace == ns)
     }
 }
 
@@ -68,8 +72,16 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    pub(super) fn new(receiver: broadcast::Receiver<WatchEvent>, filter: Filter, after_rv: u64) -> Self {
-        Self { receiver, filter, after_rv }
+    pub(super) fn new(
+        receiver: broadcast::Receiver<WatchEvent>,
+        filter: Filter,
+        after_rv: u64,
+    ) -> Self {
+        Self {
+            receiver,
+            filter,
+            after_rv,
+        }
     }
 
     /// The next matching event; `None` when the watch fell too far behind (the client re-lists)

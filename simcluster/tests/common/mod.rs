@@ -23,21 +23,34 @@ impl TestCluster {
 
     /// Like the cluster the golden transcripts were recorded on: no scheduler, no kubelet, no nodes.
     pub async fn start_like_golden() -> TestCluster {
-        Self::start_with(SimConfig { kubelet: false, ..SimConfig::default() }).await
+        Self::start_with(SimConfig {
+            kubelet: false,
+            ..SimConfig::default()
+        })
+        .await
     }
 
     pub async fn start_with(config: SimConfig) -> TestCluster {
         let cluster = SimCluster::start(config).await.expect("start simcluster");
         let dir = tempfile::tempdir().expect("tempdir");
         let kubeconfig = dir.path().join("kubeconfig");
-        cluster.write_kubeconfig(&kubeconfig).expect("write kubeconfig");
-        TestCluster { cluster, dir, kubeconfig }
+        cluster
+            .write_kubeconfig(&kubeconfig)
+            .expect("write kubeconfig");
+        TestCluster {
+            cluster,
+            dir,
+            kubeconfig,
+        }
     }
 
     /// A kube-rs client for this cluster.
     pub async fn client(&self) -> kube::Client {
         let kc = kube::config::Kubeconfig::read_from(&self.kubeconfig).expect("read kubeconfig");
-        let cfg = kube::Config::from_custom_kubeconfig(kc, &kube::config::KubeConfigOptions::default()).await.expect("config");
+        let cfg =
+            kube::Config::from_custom_kubeconfig(kc, &kube::config::KubeConfigOptions::default())
+                .await
+                .expect("config");
         kube::Client::try_from(cfg).expect("client")
     }
 }
@@ -47,13 +60,21 @@ pub fn golden_dir() -> PathBuf {
     if let Ok(d) = std::env::var("GOLDEN_DIR") {
         return PathBuf::from(d);
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf();
-    for cand in [root.join("../shared/k8s-golden"), PathBuf::from("/work/shared/k8s-golden")] {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf();
+    for cand in [
+        root.join("../shared/k8s-golden"),
+        PathBuf::from("/work/shared/k8s-golden"),
+    ] {
         if cand.join("replay.py").exists() {
             return cand;
         }
     }
-    panic!("golden transcripts not found: set GOLDEN_DIR to the k8s-golden folder (with replay.py)");
+    panic!(
+        "golden transcripts not found: set GOLDEN_DIR to the k8s-golden folder (with replay.py)"
+    );
 }
 
 /// The kubectl binary: $KUBECTL or `kubectl` on PATH (installed by scripts/ensure-tools.sh).
@@ -75,7 +96,11 @@ pub fn kubectl(kubeconfig: &Path, args: &[&str]) -> Output {
 pub fn kubectl_ok(kubeconfig: &Path, args: &[&str]) -> String {
     let out = kubectl(kubeconfig, args);
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success(), "kubectl {args:?} failed: {}\n{stdout}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "kubectl {args:?} failed: {}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     stdout
 }
 
@@ -90,7 +115,10 @@ pub fn kubectl_until(kubeconfig: &Path, args: &[&str], done: impl Fn(&str) -> bo
             return text;
         }
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(start.elapsed() < Duration::from_secs(20), "kubectl {args:?} never got there; last output:\n{text}{err}");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "kubectl {args:?} never got there; last output:\n{text}{err}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }

@@ -15,7 +15,8 @@ pub fn normalize(image: &str) -> String {
         None => (image, None),
     };
     let first = name.split('/').next().unwrap_or("");
-    let has_registry = name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let has_registry =
+        name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
     let mut full = if has_registry {
         name.to_string()
     } else if name.contains('/') {
@@ -84,11 +85,18 @@ pub fn pulled_message(image: &str, seed: u64) -> String {
     let millis = 400 + (h % 7600);
     let size = 3_000_000 + (h >> 20) % 240_000_000;
     let secs = format!("{}.{:03}s", millis / 1000, millis % 1000);
-    format!("Successfully pulled image \"{image}\" in {secs} ({secs} including waiting). Image size: {size} bytes.")
+    format!(
+        "Successfully pulled image \"{image}\" in {secs} ({secs} including waiting). Image size: {size} bytes."
+    )
 }
 
 fn command_text(c: &Value) -> String {
-    arr_at(c, "command").iter().chain(arr_at(c, "args")).filter_map(Value::as_str).collect::<Vec<_>>().join(" ")
+    arr_at(c, "command")
+        .iter()
+        .chain(arr_at(c, "args"))
+        .filter_map(Value::as_str)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Whether a container exits with an error and after how many seconds: images with "crash" in
@@ -99,7 +107,13 @@ pub fn crash(c: &Value) -> Option<(i64, u64)> {
     let code = cmd
         .split("exit ")
         .skip(1)
-        .filter_map(|rest| rest.trim().split(|ch: char| !ch.is_ascii_digit()).next()?.parse::<i64>().ok())
+        .filter_map(|rest| {
+            rest.trim()
+                .split(|ch: char| !ch.is_ascii_digit())
+                .next()?
+                .parse::<i64>()
+                .ok()
+        })
         .find(|n| *n != 0);
     let code = code.or_else(|| (cmd.trim() == "false" || cmd.ends_with(" false")).then_some(1));
     let code = code.or_else(|| image.contains("crash").then_some(1))?;
@@ -108,7 +122,12 @@ pub fn crash(c: &Value) -> Option<(i64, u64)> {
 
 /// The `sleep N` in a command, if any.
 pub fn sleep_seconds(cmd: &str) -> Option<u64> {
-    cmd.split("sleep ").nth(1)?.split(|ch: char| !ch.is_ascii_digit()).next()?.parse().ok()
+    cmd.split("sleep ")
+        .nth(1)?
+        .split(|ch: char| !ch.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Whether a container ignores SIGTERM (a shell's `sleep` as PID 1): it is killed only when the
@@ -135,32 +154,63 @@ mod tests {
     fn normalizes_like_containerd() {
         assert_eq!(normalize("nginx"), "docker.io/library/nginx:latest");
         assert_eq!(normalize("nginx:1.27"), "docker.io/library/nginx:1.27");
-        assert_eq!(normalize("grafana/grafana:11.1.0"), "docker.io/grafana/grafana:11.1.0");
-        assert_eq!(normalize("registry.k8s.io/pause:3.10"), "registry.k8s.io/pause:3.10");
+        assert_eq!(
+            normalize("grafana/grafana:11.1.0"),
+            "docker.io/grafana/grafana:11.1.0"
+        );
+        assert_eq!(
+            normalize("registry.k8s.io/pause:3.10"),
+            "registry.k8s.io/pause:3.10"
+        );
         assert_eq!(normalize("localhost:5000/app"), "localhost:5000/app:latest");
         assert!(image_id("nginx:1.27").starts_with("docker.io/library/nginx@sha256:"));
-        assert_eq!(image_id("nginx:1.27").len(), "docker.io/library/nginx@sha256:".len() + 64);
-        assert_eq!(image_id("nginx:1.27"), image_id("docker.io/library/nginx:1.27"));
-        assert_eq!(image_id("localhost:5000/app:v1"), format!("localhost:5000/app@{}", image_id("localhost:5000/app:v1").split('@').nth(1).unwrap()));
+        assert_eq!(
+            image_id("nginx:1.27").len(),
+            "docker.io/library/nginx@sha256:".len() + 64
+        );
+        assert_eq!(
+            image_id("nginx:1.27"),
+            image_id("docker.io/library/nginx:1.27")
+        );
+        assert_eq!(
+            image_id("localhost:5000/app:v1"),
+            format!(
+                "localhost:5000/app@{}",
+                image_id("localhost:5000/app:v1").split('@').nth(1).unwrap()
+            )
+        );
     }
 
     #[test]
     fn failing_pulls() {
         let e = pull_error("nginx:doesnotexist", 1, 0.0).unwrap();
-        assert!(e.ends_with("docker.io/library/nginx:doesnotexist: not found"), "{e}");
+        assert!(
+            e.ends_with("docker.io/library/nginx:doesnotexist: not found"),
+            "{e}"
+        );
         assert!(pull_error("nginx:1.27", 1, 0.0).is_none());
         assert!(pull_error("nginx:1.27", 1, 1.0).is_some());
         assert!(pull_error("registry.k8s.io/coredns/coredns:v1.12.1", 1, 1.0).is_none());
-        let failing = (0..200).filter(|i| pull_error(&format!("app{i}:v1"), 9, 0.25).is_some()).count();
+        let failing = (0..200)
+            .filter(|i| pull_error(&format!("app{i}:v1"), 9, 0.25).is_some())
+            .count();
         assert!((25..=75).contains(&failing), "{failing}");
     }
 
     #[test]
     fn crash_markers() {
-        assert_eq!(crash(&json!({"image": "busybox", "command": ["sh", "-c", "sleep 5; exit 2"]})), Some((2, 5)));
-        assert_eq!(crash(&json!({"image": "busybox", "command": ["false"]})), Some((1, 3)));
+        assert_eq!(
+            crash(&json!({"image": "busybox", "command": ["sh", "-c", "sleep 5; exit 2"]})),
+            Some((2, 5))
+        );
+        assert_eq!(
+            crash(&json!({"image": "busybox", "command": ["false"]})),
+            Some((1, 3))
+        );
         assert_eq!(crash(&json!({"image": "example/crashy:1"})), Some((1, 3)));
         assert_eq!(crash(&json!({"image": "nginx", "args": ["exit 0"]})), None);
-        assert!(ignores_sigterm(&json!({"image": "busybox", "command": ["sleep", "3600"]})));
+        assert!(ignores_sigterm(
+            &json!({"image": "busybox", "command": ["sleep", "3600"]})
+        ));
     }
 }

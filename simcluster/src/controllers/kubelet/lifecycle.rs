@@ -52,7 +52,9 @@ pub fn fmt_time(t: DateTime<Utc>) -> String {
 }
 
 pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 fn secs(n: i64) -> chrono::Duration {
@@ -66,7 +68,9 @@ pub fn backoff(restarts: i64) -> i64 {
 
 /// Owned by a Job: runs to completion.
 pub fn is_job_pod(pod: &Value) -> bool {
-    arr_at(pod, "metadata/ownerReferences").iter().any(|r| str_at(r, "kind") == "Job")
+    arr_at(pod, "metadata/ownerReferences")
+        .iter()
+        .any(|r| str_at(r, "kind") == "Job")
 }
 
 struct Ctx<'e, 'a> {
@@ -82,36 +86,67 @@ impl Ctx<'_, '_> {
         self.wake = Some(self.wake.map_or(t, |w| w.min(t)));
     }
     fn ev(&mut self, warning: bool, reason: &'static str, message: String, path: &str) {
-        self.events.push(Ev { warning, reason, message, field_path: Some(path.to_string()) });
+        self.events.push(Ev {
+            warning,
+            reason,
+            message,
+            field_path: Some(path.to_string()),
+        });
     }
     fn node_name(&self) -> String {
         str_at(self.env.node, "metadata/name").to_string()
     }
     fn pod_id(&self) -> String {
-        format!("{}_{}({})", str_at(self.pod, "metadata/name"), str_at(self.pod, "metadata/namespace"), str_at(self.pod, "metadata/uid"))
+        format!(
+            "{}_{}({})",
+            str_at(self.pod, "metadata/name"),
+            str_at(self.pod, "metadata/namespace"),
+            str_at(self.pod, "metadata/uid")
+        )
     }
     /// Start a container instance now: the pull (or "already present"), Created, Started.
     /// Returns the start time, `(image, imageID)` and the container ID.
-    fn start(&mut self, c: &Value, path: &str, restart: i64) -> (String, Option<(String, String)>, Option<String>) {
+    fn start(
+        &mut self,
+        c: &Value,
+        path: &str,
+        restart: i64,
+    ) -> (String, Option<(String, String)>, Option<String>) {
         let image = str_at(c, "image").to_string();
         let key = (self.node_name(), images::normalize(&image));
         let pulled_before = self.env.pulled.contains(&key) || restart > 0;
         if images::needs_pull(c, pulled_before) {
-            self.ev(false, "Pulled", images::pulled_message(&image, self.env.seed), path);
+            self.ev(
+                false,
+                "Pulled",
+                images::pulled_message(&image, self.env.seed),
+                path,
+            );
         } else {
-            self.ev(false, "Pulled", format!("Container image \"{image}\" already present on machine"), path);
+            self.ev(
+                false,
+                "Pulled",
+                format!("Container image \"{image}\" already present on machine"),
+                path,
+            );
         }
         self.env.pulled.insert(key);
         let name = str_at(c, "name");
         self.ev(false, "Created", format!("Created container: {name}"), path);
         self.ev(false, "Started", format!("Started container {name}"), path);
         let id = images::container_id(str_at(self.pod, "metadata/uid"), name, restart);
-        (fmt_time(self.env.now), Some((images::normalize(&image), images::image_id(&image))), Some(id))
+        (
+            fmt_time(self.env.now),
+            Some((images::normalize(&image), images::image_id(&image))),
+            Some(id),
+        )
     }
 }
 
 fn old_status<'v>(pod: &'v Value, list: &str, name: &str) -> Option<&'v Value> {
-    arr_at(pod, &format!("status/{list}")).iter().find(|s| str_at(s, "name") == name)
+    arr_at(pod, &format!("status/{list}"))
+        .iter()
+        .find(|s| str_at(s, "name") == name)
 }
 
 fn image_ref(old: &Value) -> Option<(String, String)> {
@@ -120,7 +155,9 @@ fn image_ref(old: &Value) -> Option<(String, String)> {
 }
 
 fn old_id(old: &Value) -> Option<String> {
-    old.get("containerID").and_then(Value::as_str).map(str::to_string)
+    old.get("containerID")
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 /// The next status of one container. `init`: a regular init container (runs to completion).
@@ -129,19 +166,39 @@ fn container_step(cx: &mut Ctx, c: &Value, old: Option<&Value>, path: &str, init
     let image = str_at(c, "image").to_string();
     let now = cx.env.now;
     let restarts = old.and_then(|o| i64_at(o, "restartCount")).unwrap_or(0);
-    let last = old.and_then(|o| o.get("lastState").cloned()).unwrap_or(json!({}));
-    let waiting = old.and_then(|o| at(o, "state/waiting/reason")).and_then(Value::as_str).unwrap_or("");
+    let last = old
+        .and_then(|o| o.get("lastState").cloned())
+        .unwrap_or(json!({}));
+    let waiting = old
+        .and_then(|o| at(o, "state/waiting/reason"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let mk = |state: State, ready: bool, restart_count: i64, last_state: Value, image_ref, id| {
-        ContainerStatus { spec: c, state, last_state, ready, restart_count, image_ref, container_id: id }.to_json()
+        ContainerStatus {
+            spec: c,
+            state,
+            last_state,
+            ready,
+            restart_count,
+            image_ref,
+            container_id: id,
+        }
+        .to_json()
     };
     if let Some(o) = old.filter(|o| at(o, "state/terminated").is_some()) {
         return o.clone();
     }
-    let running_since = old.and_then(|o| at(o, "state/running/startedAt")).and_then(Value::as_str);
+    let running_since = old
+        .and_then(|o| at(o, "state/running/startedAt"))
+        .and_then(Value::as_str);
     let (started, image_ref, id) = match (old, running_since) {
         (Some(o), Some(since)) => (since.to_string(), image_ref(o), old_id(o)),
         _ if waiting == "CrashLoopBackOff" => {
-            let finished = last.pointer("/terminated/finishedAt").and_then(Value::as_str).and_then(parse_time).unwrap_or(now);
+            let finished = last
+                .pointer("/terminated/finishedAt")
+                .and_then(Value::as_str)
+                .and_then(parse_time)
+                .unwrap_or(now);
             let due = finished + secs(backoff(restarts));
             if now < due {
                 cx.wake_at(due);
@@ -160,7 +217,11 @@ fn container_step(cx: &mut Ctx, c: &Value, old: Option<&Value>, path: &str, init
     } else if let Some((code, after)) = images::crash(c) {
         Some((code, "Error", started_t + secs(after as i64)))
     } else if is_job_pod(cx.pod) {
-        Some((0, "Completed", started_t + chrono::Duration::from_std(cx.env.job_run_time).unwrap_or_default()))
+        Some((
+            0,
+            "Completed",
+            started_t + chrono::Duration::from_std(cx.env.job_run_time).unwrap_or_default(),
+        ))
     } else {
         None
     };
@@ -168,30 +229,74 @@ fn container_step(cx: &mut Ctx, c: &Value, old: Option<&Value>, path: &str, init
         if now < end {
             cx.wake_at(end);
         } else {
-            let term = State::Terminated { exit_code: code, reason: reason.into(), started_at: started.clone(), finished_at: fmt_time(end) };
+            let term = State::Terminated {
+                exit_code: code,
+                reason: reason.into(),
+                started_at: started.clone(),
+                finished_at: fmt_time(end),
+            };
             let policy = str_at(cx.pod, "spec/restartPolicy");
             if init || !(policy == "Always" || (policy == "OnFailure" && code != 0)) {
                 return mk(term, false, restarts, last, image_ref, id);
             }
             let b = backoff(restarts + 1);
-            cx.ev(true, "BackOff", format!("Back-off restarting failed container {name} in pod {}", cx.pod_id()), path);
+            cx.ev(
+                true,
+                "BackOff",
+                format!(
+                    "Back-off restarting failed container {name} in pod {}",
+                    cx.pod_id()
+                ),
+                path,
+            );
             cx.wake_at(end + secs(b));
-            let msg = format!("back-off {b}s restarting failed container={name} pod={}", cx.pod_id());
+            let msg = format!(
+                "back-off {b}s restarting failed container={name} pod={}",
+                cx.pod_id()
+            );
             let last_state = term.to_json(id.as_deref());
-            return mk(State::Waiting { reason: "CrashLoopBackOff".into(), message: Some(msg) }, false, restarts + 1, last_state, image_ref, id);
+            return mk(
+                State::Waiting {
+                    reason: "CrashLoopBackOff".into(),
+                    message: Some(msg),
+                },
+                false,
+                restarts + 1,
+                last_state,
+                image_ref,
+                id,
+            );
         }
     }
     let ready_at = started_t + secs(i64_at(c, "readinessProbe/initialDelaySeconds").unwrap_or(0));
     if now < ready_at {
         cx.wake_at(ready_at);
     }
-    mk(State::Running { started_at: started }, now >= ready_at, restarts, last, image_ref, id)
+    mk(
+        State::Running {
+            started_at: started,
+        },
+        now >= ready_at,
+        restarts,
+        last,
+        image_ref,
+        id,
+    )
 }
 
 /// A container whose image cannot be pulled: attempts at t0, then after 10 s, 20 s, 40 s ...
 /// (at most 5 minutes apart), `ErrImagePull` right after an attempt, `ImagePullBackOff` between.
 #[allow(clippy::too_many_arguments)]
-fn pull_failure(cx: &mut Ctx, c: &Value, image: &str, err: String, waiting: &str, restarts: i64, last: Value, path: &str) -> Value {
+fn pull_failure(
+    cx: &mut Ctx,
+    c: &Value,
+    image: &str,
+    err: String,
+    waiting: &str,
+    restarts: i64,
+    last: Value,
+    path: &str,
+) -> Value {
     let now = cx.env.now;
     let gap = |attempt: i32| secs((10i64 << attempt.min(5)).min(300));
     let (mut attempt_at, mut attempt) = (cx.t0, 0);
@@ -200,27 +305,73 @@ fn pull_failure(cx: &mut Ctx, c: &Value, image: &str, err: String, waiting: &str
         attempt += 1;
     }
     let in_err = now < attempt_at + secs(ERR_PULL_SECS);
-    let reason = if in_err { "ErrImagePull" } else { "ImagePullBackOff" };
-    cx.wake_at(if in_err { attempt_at + secs(ERR_PULL_SECS) } else { attempt_at + gap(attempt) });
+    let reason = if in_err {
+        "ErrImagePull"
+    } else {
+        "ImagePullBackOff"
+    };
+    cx.wake_at(if in_err {
+        attempt_at + secs(ERR_PULL_SECS)
+    } else {
+        attempt_at + gap(attempt)
+    });
     if reason != waiting {
         if in_err {
             if attempt > 0 {
                 cx.ev(false, "Pulling", format!("Pulling image \"{image}\""), path);
             }
-            cx.ev(true, "Failed", format!("Failed to pull image \"{image}\": {err}"), path);
+            cx.ev(
+                true,
+                "Failed",
+                format!("Failed to pull image \"{image}\": {err}"),
+                path,
+            );
             cx.ev(true, "Failed", "Error: ErrImagePull".into(), path);
         } else {
-            cx.ev(false, "BackOff", format!("Back-off pulling image \"{image}\""), path);
+            cx.ev(
+                false,
+                "BackOff",
+                format!("Back-off pulling image \"{image}\""),
+                path,
+            );
             cx.ev(true, "Failed", "Error: ImagePullBackOff".into(), path);
         }
     }
-    let message = if in_err { err } else { format!("Back-off pulling image \"{image}\": ErrImagePull: {err}") };
-    let state = State::Waiting { reason: reason.into(), message: Some(message) };
-    ContainerStatus { spec: c, state, last_state: last, ready: false, restart_count: restarts, image_ref: None, container_id: None }.to_json()
+    let message = if in_err {
+        err
+    } else {
+        format!("Back-off pulling image \"{image}\": ErrImagePull: {err}")
+    };
+    let state = State::Waiting {
+        reason: reason.into(),
+        message: Some(message),
+    };
+    ContainerStatus {
+        spec: c,
+        state,
+        last_state: last,
+        ready: false,
+        restart_count: restarts,
+        image_ref: None,
+        container_id: None,
+    }
+    .to_json()
 }
 
 fn waiting_status(c: &Value, reason: &str) -> Value {
-    ContainerStatus { spec: c, state: State::Waiting { reason: reason.into(), message: None }, last_state: json!({}), ready: false, restart_count: 0, image_ref: None, container_id: None }.to_json()
+    ContainerStatus {
+        spec: c,
+        state: State::Waiting {
+            reason: reason.into(),
+            message: None,
+        },
+        last_state: json!({}),
+        ready: false,
+        restart_count: 0,
+        image_ref: None,
+        container_id: None,
+    }
+    .to_json()
 }
 
 fn node_ip(node: &Value) -> String {
@@ -238,23 +389,52 @@ pub fn step(pod: &Value, env: &mut Env) -> Outcome {
     let inits = arr_at(pod, "spec/initContainers");
     let mains = arr_at(pod, "spec/containers");
     let start_time = str_at(pod, "status/startTime");
-    let Some(accepted) = (if start_time.is_empty() { None } else { env.accepted_at.or_else(|| parse_time(start_time)) }) else {
+    let Some(accepted) = (if start_time.is_empty() {
+        None
+    } else {
+        env.accepted_at.or_else(|| parse_time(start_time))
+    }) else {
         // Accepted now: sandbox being created, images being pulled.
-        let first = if inits.is_empty() { "ContainerCreating" } else { "PodInitializing" };
+        let first = if inits.is_empty() {
+            "ContainerCreating"
+        } else {
+            "PodInitializing"
+        };
         let mut events = Vec::new();
         for (path_kind, specs) in [("initContainers", inits), ("containers", mains)] {
             for c in specs {
-                let key = (str_at(env.node, "metadata/name").to_string(), images::normalize(str_at(c, "image")));
-                let failing = images::pull_error(str_at(c, "image"), env.seed, env.failure_fraction).is_some();
+                let key = (
+                    str_at(env.node, "metadata/name").to_string(),
+                    images::normalize(str_at(c, "image")),
+                );
+                let failing =
+                    images::pull_error(str_at(c, "image"), env.seed, env.failure_fraction)
+                        .is_some();
                 if failing || images::needs_pull(c, env.pulled.contains(&key)) {
-                    events.push(Ev { warning: false, reason: "Pulling", message: format!("Pulling image \"{}\"", str_at(c, "image")), field_path: Some(format!("spec.{path_kind}{{{}}}", str_at(c, "name"))) });
+                    events.push(Ev {
+                        warning: false,
+                        reason: "Pulling",
+                        message: format!("Pulling image \"{}\"", str_at(c, "image")),
+                        field_path: Some(format!("spec.{path_kind}{{{}}}", str_at(c, "name"))),
+                    });
                 }
             }
         }
         let statuses: Vec<Value> = mains.iter().map(|c| waiting_status(c, first)).collect();
-        let init_statuses: Vec<Value> = inits.iter().map(|c| waiting_status(c, "ContainerCreating")).collect();
-        let unready = mains.iter().map(|c| str_at(c, "name").to_string()).collect();
-        let summary = Summary { phase: "Pending", sandbox: false, initialized: inits.is_empty(), unready };
+        let init_statuses: Vec<Value> = inits
+            .iter()
+            .map(|c| waiting_status(c, "ContainerCreating"))
+            .collect();
+        let unready = mains
+            .iter()
+            .map(|c| str_at(c, "name").to_string())
+            .collect();
+        let summary = Summary {
+            phase: "Pending",
+            sandbox: false,
+            initialized: inits.is_empty(),
+            unready,
+        };
         let now_s = fmt_time(now);
         let status = PodStatusParts {
             generation,
@@ -267,21 +447,46 @@ pub fn step(pod: &Value, env: &mut Env) -> Outcome {
             statuses,
             qos: at(pod, "status/qosClass").cloned().unwrap_or(Value::Null),
         };
-        return Outcome { status: Some(status.into_json()), events, wake: Some(now + chrono::Duration::from_std(env.delay).unwrap_or_default()) };
+        return Outcome {
+            status: Some(status.into_json()),
+            events,
+            wake: Some(now + chrono::Duration::from_std(env.delay).unwrap_or_default()),
+        };
     };
     let t0 = accepted + chrono::Duration::from_std(env.delay).unwrap_or_default();
     if now < t0 {
-        return Outcome { wake: Some(t0), ..Default::default() };
+        return Outcome {
+            wake: Some(t0),
+            ..Default::default()
+        };
     }
-    let mut cx = Ctx { env, pod, t0, events: Vec::new(), wake: None };
+    let mut cx = Ctx {
+        env,
+        pod,
+        t0,
+        events: Vec::new(),
+        wake: None,
+    };
     let mut init_statuses = Vec::new();
     let mut initialized = true;
     for c in inits {
         let name = str_at(c, "name");
         let sidecar = str_at(c, "restartPolicy") == "Always";
         let old = old_status(pod, "initContainerStatuses", name);
-        let st = if initialized { container_step(&mut cx, c, old, &format!("spec.initContainers{{{name}}}"), !sidecar) } else { old.cloned().unwrap_or_else(|| waiting_status(c, "PodInitializing")) };
-        let done = at(&st, "state/terminated/exitCode").and_then(Value::as_i64) == Some(0) || (sidecar && at(&st, "state/running").is_some());
+        let st = if initialized {
+            container_step(
+                &mut cx,
+                c,
+                old,
+                &format!("spec.initContainers{{{name}}}"),
+                !sidecar,
+            )
+        } else {
+            old.cloned()
+                .unwrap_or_else(|| waiting_status(c, "PodInitializing"))
+        };
+        let done = at(&st, "state/terminated/exitCode").and_then(Value::as_i64) == Some(0)
+            || (sidecar && at(&st, "state/running").is_some());
         initialized &= done;
         init_statuses.push(st);
     }
@@ -289,15 +494,37 @@ pub fn step(pod: &Value, env: &mut Env) -> Outcome {
     for c in mains {
         let name = str_at(c, "name");
         let old = old_status(pod, "containerStatuses", name);
-        statuses.push(if initialized { container_step(&mut cx, c, old, &format!("spec.containers{{{name}}}"), false) } else { waiting_status(c, "PodInitializing") });
+        statuses.push(if initialized {
+            container_step(
+                &mut cx,
+                c,
+                old,
+                &format!("spec.containers{{{name}}}"),
+                false,
+            )
+        } else {
+            waiting_status(c, "PodInitializing")
+        });
     }
     let (events, wake) = (std::mem::take(&mut cx.events), cx.wake);
     let env = cx.env;
     let phase = status::phase(pod, &statuses);
-    let unready = statuses.iter().filter(|s| s["ready"] != true).map(|s| str_at(s, "name").to_string()).collect();
-    let summary = Summary { phase, sandbox: true, initialized, unready };
+    let unready = statuses
+        .iter()
+        .filter(|s| s["ready"] != true)
+        .map(|s| str_at(s, "name").to_string())
+        .collect();
+    let summary = Summary {
+        phase,
+        sandbox: true,
+        initialized,
+        unready,
+    };
     let now_s = fmt_time(now);
-    let pod_ip = at(pod, "status/podIP").and_then(Value::as_str).map(str::to_string).or(env.free_ip.clone());
+    let pod_ip = at(pod, "status/podIP")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or(env.free_ip.clone());
     let next = PodStatusParts {
         generation,
         phase,
@@ -311,7 +538,11 @@ pub fn step(pod: &Value, env: &mut Env) -> Outcome {
     }
     .into_json();
     let changed = pod.get("status") != Some(&next);
-    Outcome { status: changed.then_some(next), events, wake }
+    Outcome {
+        status: changed.then_some(next),
+        events,
+        wake,
+    }
 }
 
 #[cfg(test)]
@@ -320,6 +551,9 @@ mod tests {
 
     #[test]
     fn backoff_doubles_to_five_minutes() {
-        assert_eq!((1..=7).map(backoff).collect::<Vec<_>>(), [10, 20, 40, 80, 160, 300, 300]);
+        assert_eq!(
+            (1..=7).map(backoff).collect::<Vec<_>>(),
+            [10, 20, 40, 80, 160, 300, 300]
+        );
     }
 }

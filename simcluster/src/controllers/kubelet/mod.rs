@@ -46,13 +46,18 @@ fn uid(v: &Value) -> String {
 pub fn reconcile(sim: &Sim, st: &mut Kubelet) -> Option<Duration> {
     let now = Utc::now();
     let (nodes, _) = sim.store.list("nodes", None);
-    let nodes: HashMap<String, Arc<Value>> = nodes.into_iter().map(|n| (str_at(&n, "metadata/name").to_string(), n)).collect();
+    let nodes: HashMap<String, Arc<Value>> = nodes
+        .into_iter()
+        .map(|n| (str_at(&n, "metadata/name").to_string(), n))
+        .collect();
     let (pods, _) = sim.store.list("pods", None);
     let mut used: HashMap<&str, HashSet<String>> = HashMap::new();
     for p in &pods {
         let ip = str_at(p, "status/podIP");
         if !ip.is_empty() && !matches!(str_at(p, "status/phase"), "Succeeded" | "Failed") {
-            used.entry(str_at(p, "spec/nodeName")).or_default().insert(ip.to_string());
+            used.entry(str_at(p, "spec/nodeName"))
+                .or_default()
+                .insert(ip.to_string());
         }
     }
     let mut wake: Option<DateTime<Utc>> = None;
@@ -60,7 +65,9 @@ pub fn reconcile(sim: &Sim, st: &mut Kubelet) -> Option<Duration> {
     let cfg = &sim.config;
     for pod in &pods {
         let node_name = str_at(pod, "spec/nodeName");
-        let Some(node) = nodes.get(node_name) else { continue };
+        let Some(node) = nodes.get(node_name) else {
+            continue;
+        };
         live.insert(uid(pod));
         if is_deleting(pod) {
             if let Some(w) = terminate(sim, st, pod, node, now) {
@@ -84,7 +91,9 @@ pub fn reconcile(sim: &Sim, st: &mut Kubelet) -> Option<Duration> {
         let ips = used.entry(node_name).or_default();
         let candidate = match at(pod, "status/podIP") {
             Some(_) => None,
-            None if pod.pointer("/spec/hostNetwork") == Some(&json!(true)) => node::internal_ip(node),
+            None if pod.pointer("/spec/hostNetwork") == Some(&json!(true)) => {
+                node::internal_ip(node)
+            }
             None => node::free_ip(node, ips),
         };
         let mut env = lifecycle::Env {
@@ -107,7 +116,8 @@ pub fn reconcile(sim: &Sim, st: &mut Kubelet) -> Option<Duration> {
             continue;
         };
         let newly_accepted = at(pod, "status/startTime").is_none();
-        let took_ip = candidate.is_some() && status.get("podIP").and_then(Value::as_str) == candidate.as_deref();
+        let took_ip = candidate.is_some()
+            && status.get("podIP").and_then(Value::as_str) == candidate.as_deref();
         match write_status(sim, pod, status) {
             Ok(()) => {
                 if newly_accepted {
@@ -119,7 +129,18 @@ pub fn reconcile(sim: &Sim, st: &mut Kubelet) -> Option<Duration> {
                 let ns = str_at(pod, "metadata/namespace");
                 for e in out.events {
                     let kind = if e.warning { "Warning" } else { "Normal" };
-                    event_recorder::record(sim, ns, pod_ref(pod, e.field_path.as_deref()), kind, e.reason, &e.message, Reporter { component: "kubelet", host: node_name });
+                    event_recorder::record(
+                        sim,
+                        ns,
+                        pod_ref(pod, e.field_path.as_deref()),
+                        kind,
+                        e.reason,
+                        &e.message,
+                        Reporter {
+                            component: "kubelet",
+                            host: node_name,
+                        },
+                    );
                 }
             }
             Err(_) => wake = Some(now + chrono::Duration::milliseconds(50)),
@@ -136,30 +157,62 @@ pub fn reconcile(sim: &Sim, st: &mut Kubelet) -> Option<Duration> {
 
 /// Replace the status of a pod unless it changed meanwhile.
 fn write_status(sim: &Sim, pod: &Value, status: Value) -> Result<(), StoreError> {
-    let key = Key::new("pods", str_at(pod, "metadata/namespace"), str_at(pod, "metadata/name"));
+    let key = Key::new(
+        "pods",
+        str_at(pod, "metadata/namespace"),
+        str_at(pod, "metadata/name"),
+    );
     let mut next = pod.clone();
     next["status"] = status;
-    sim.store.update(&key, next, Some(object_rv(pod))).map(|_| ())
+    sim.store
+        .update(&key, next, Some(object_rv(pod)))
+        .map(|_| ())
 }
 
 /// A pod marked for deletion: stop its containers (Killing), then remove it once they are
 /// stopped — at once when nothing runs, after the grace period for containers that ignore
 /// SIGTERM, after the kubelet delay for the rest.
-fn terminate(sim: &Sim, st: &mut Kubelet, pod: &Value, node: &Value, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+fn terminate(
+    sim: &Sim,
+    st: &mut Kubelet,
+    pod: &Value,
+    node: &Value,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     let id = uid(pod);
-    let running: Vec<&Value> = arr_at(pod, "status/containerStatuses").iter().filter(|s| at(s, "state/running").is_some()).collect();
+    let running: Vec<&Value> = arr_at(pod, "status/containerStatuses")
+        .iter()
+        .filter(|s| at(s, "state/running").is_some())
+        .collect();
     if !st.deleting.contains_key(&id) {
         st.deleting.insert(id.clone(), Instant::now());
         let ns = str_at(pod, "metadata/namespace");
         for s in &running {
             let name = str_at(s, "name");
             let path = format!("spec.containers{{{name}}}");
-            event_recorder::record(sim, ns, pod_ref(pod, Some(&path)), "Normal", "Killing", &format!("Stopping container {name}"), Reporter { component: "kubelet", host: str_at(node, "metadata/name") });
+            event_recorder::record(
+                sim,
+                ns,
+                pod_ref(pod, Some(&path)),
+                "Normal",
+                "Killing",
+                &format!("Stopping container {name}"),
+                Reporter {
+                    component: "kubelet",
+                    host: str_at(node, "metadata/name"),
+                },
+            );
         }
     }
-    let grace = Duration::from_secs(i64_at(pod, "metadata/deletionGracePeriodSeconds").unwrap_or(30).max(0) as u64);
+    let grace = Duration::from_secs(
+        i64_at(pod, "metadata/deletionGracePeriodSeconds")
+            .unwrap_or(30)
+            .max(0) as u64,
+    );
     let stubborn = running.iter().any(|s| {
-        arr_at(pod, "spec/containers").iter().any(|c| c["name"] == s["name"] && images::ignores_sigterm(c))
+        arr_at(pod, "spec/containers")
+            .iter()
+            .any(|c| c["name"] == s["name"] && images::ignores_sigterm(c))
     });
     let stop = if running.is_empty() {
         Duration::ZERO
@@ -173,7 +226,11 @@ fn terminate(sim: &Sim, st: &mut Kubelet, pod: &Value, node: &Value, now: DateTi
         return Some(now + chrono::Duration::from_std(stop - elapsed).unwrap_or_default());
     }
     if finalizers_empty(pod) {
-        let key = Key::new("pods", str_at(pod, "metadata/namespace"), str_at(pod, "metadata/name"));
+        let key = Key::new(
+            "pods",
+            str_at(pod, "metadata/namespace"),
+            str_at(pod, "metadata/name"),
+        );
         let mut last = pod.clone();
         stop_containers(&mut last, stubborn);
         // A deleting object without finalizers is removed by this write (DELETED carries it).
@@ -185,10 +242,19 @@ fn terminate(sim: &Sim, st: &mut Kubelet, pod: &Value, node: &Value, now: DateTi
 /// Mark running containers terminated (SIGTERM: exit 0; killed after the grace period: 137).
 fn stop_containers(pod: &mut Value, killed: bool) {
     let now = lifecycle::fmt_time(Utc::now());
-    if let Some(list) = pod.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
+    if let Some(list) = pod
+        .pointer_mut("/status/containerStatuses")
+        .and_then(Value::as_array_mut)
+    {
         for s in list {
-            let Some(started) = s.pointer("/state/running/startedAt").cloned() else { continue };
-            let (code, reason) = if killed { (137, "Error") } else { (0, "Completed") };
+            let Some(started) = s.pointer("/state/running/startedAt").cloned() else {
+                continue;
+            };
+            let (code, reason) = if killed {
+                (137, "Error")
+            } else {
+                (0, "Completed")
+            };
             let id = s.get("containerID").cloned().unwrap_or(Value::Null);
             s["state"] = json!({"terminated": {"exitCode": code, "reason": reason, "startedAt": started, "finishedAt": now, "containerID": id}});
             s["ready"] = json!(false);

@@ -30,7 +30,9 @@ pub fn free_ip(node: &Value, used: &HashSet<String>) -> Option<String> {
     let bits: u32 = bits.parse().ok().filter(|b| (8..=30).contains(b))?;
     let size = 1u32 << (32 - bits);
     let start = u32::from(base);
-    (2..size - 1).map(|off| Ipv4Addr::from(start + off).to_string()).find(|ip| !used.contains(ip))
+    (2..size - 1)
+        .map(|off| Ipv4Addr::from(start + off).to_string())
+        .find(|ip| !used.contains(ip))
 }
 
 /// The node's `InternalIP` address.
@@ -71,9 +73,16 @@ pub fn heartbeat(sim: &Sim, node: &Value, beats: &mut HashMap<String, Beats>) {
         return;
     }
     let name = str_at(node, "metadata/name").to_string();
-    let due_lease = beats.get(&name).is_none_or(|b| b.lease.elapsed() >= LEASE_EVERY);
-    let due_status = beats.get(&name).is_some_and(|b| b.status.elapsed() >= STATUS_EVERY);
-    let entry = beats.entry(name.clone()).or_insert(Beats { lease: Instant::now(), status: Instant::now() });
+    let due_lease = beats
+        .get(&name)
+        .is_none_or(|b| b.lease.elapsed() >= LEASE_EVERY);
+    let due_status = beats
+        .get(&name)
+        .is_some_and(|b| b.status.elapsed() >= STATUS_EVERY);
+    let entry = beats.entry(name.clone()).or_insert(Beats {
+        lease: Instant::now(),
+        status: Instant::now(),
+    });
     if due_lease {
         entry.lease = Instant::now();
         let key = Key::new("coordination.k8s.io/leases", "kube-node-lease", &name);
@@ -84,7 +93,11 @@ pub fn heartbeat(sim: &Sim, node: &Value, beats: &mut HashMap<String, Beats>) {
                 let _ = sim.store.update(&key, next, Some(object_rv(&l)));
             }
             None => {
-                if sim.store.get(&Key::new("namespaces", "", "kube-node-lease")).is_some() {
+                if sim
+                    .store
+                    .get(&Key::new("namespaces", "", "kube-node-lease"))
+                    .is_some()
+                {
                     let _ = sim.store.create(key, lease(node));
                 }
             }
@@ -95,7 +108,10 @@ pub fn heartbeat(sim: &Sim, node: &Value, beats: &mut HashMap<String, Beats>) {
         let key = Key::new("nodes", "", &name);
         let mut next = node.clone();
         let now = super::super::now();
-        if let Some(conds) = next.pointer_mut("/status/conditions").and_then(Value::as_array_mut) {
+        if let Some(conds) = next
+            .pointer_mut("/status/conditions")
+            .and_then(Value::as_array_mut)
+        {
             for c in conds {
                 c["lastHeartbeatTime"] = json!(now);
             }

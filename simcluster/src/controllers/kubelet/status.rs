@@ -27,7 +27,10 @@ fn static_fields(c: &Value) -> (Option<Value>, Option<Value>, Value) {
         .map(|m| {
             let mut o = Map::new();
             o.insert("name".into(), m.get("name").cloned().unwrap_or(Value::Null));
-            o.insert("mountPath".into(), m.get("mountPath").cloned().unwrap_or(Value::Null));
+            o.insert(
+                "mountPath".into(),
+                m.get("mountPath").cloned().unwrap_or(Value::Null),
+            );
             if m.get("readOnly").and_then(Value::as_bool) == Some(true) {
                 o.insert("readOnly".into(), json!(true));
                 o.insert("recursiveReadOnly".into(), json!("Disabled"));
@@ -41,9 +44,19 @@ fn static_fields(c: &Value) -> (Option<Value>, Option<Value>, Value) {
 /// How a container is doing.
 #[derive(Debug, Clone)]
 pub enum State {
-    Waiting { reason: String, message: Option<String> },
-    Running { started_at: String },
-    Terminated { exit_code: i64, reason: String, started_at: String, finished_at: String },
+    Waiting {
+        reason: String,
+        message: Option<String>,
+    },
+    Running {
+        started_at: String,
+    },
+    Terminated {
+        exit_code: i64,
+        reason: String,
+        started_at: String,
+        finished_at: String,
+    },
 }
 
 impl State {
@@ -58,7 +71,12 @@ impl State {
                 json!({"waiting": w})
             }
             State::Running { started_at } => json!({"running": {"startedAt": started_at}}),
-            State::Terminated { exit_code, reason, started_at, finished_at } => {
+            State::Terminated {
+                exit_code,
+                reason,
+                started_at,
+                finished_at,
+            } => {
                 let mut t = json!({"exitCode": exit_code, "reason": reason, "startedAt": started_at, "finishedAt": finished_at});
                 if let Some(id) = container_id {
                     t["containerID"] = json!(id);
@@ -85,10 +103,16 @@ impl ContainerStatus<'_> {
     pub fn to_json(&self) -> Value {
         let (requests, resources, mounts) = static_fields(self.spec);
         let running = matches!(self.state, State::Running { .. });
-        let (image, image_id) = self.image_ref.clone().unwrap_or_else(|| (str_at(self.spec, "image").to_string(), String::new()));
+        let (image, image_id) = self
+            .image_ref
+            .clone()
+            .unwrap_or_else(|| (str_at(self.spec, "image").to_string(), String::new()));
         let mut o = Map::new();
         o.insert("name".into(), json!(str_at(self.spec, "name")));
-        o.insert("state".into(), self.state.to_json(self.container_id.as_deref()));
+        o.insert(
+            "state".into(),
+            self.state.to_json(self.container_id.as_deref()),
+        );
         o.insert("lastState".into(), self.last_state.clone());
         o.insert("ready".into(), json!(self.ready));
         o.insert("restartCount".into(), json!(self.restart_count));
@@ -108,16 +132,29 @@ impl ContainerStatus<'_> {
             o.insert("volumeMounts".into(), mounts);
         }
         if self.container_id.is_some() {
-            o.insert("user".into(), json!({"linux": {"uid": 0, "gid": 0, "supplementalGroups": [0]}}));
+            o.insert(
+                "user".into(),
+                json!({"linux": {"uid": 0, "gid": 0, "supplementalGroups": [0]}}),
+            );
         }
         Value::Object(o)
     }
 }
 
 /// A pod condition; keeps the old transition time when the status did not change.
-pub fn condition(old: &Value, generation: i64, kind: &str, ok: bool, reason: Option<&str>, message: Option<&str>, now: &str) -> Value {
+pub fn condition(
+    old: &Value,
+    generation: i64,
+    kind: &str,
+    ok: bool,
+    reason: Option<&str>,
+    message: Option<&str>,
+    now: &str,
+) -> Value {
     let status = if ok { "True" } else { "False" };
-    let prev = arr_at(old, "status/conditions").iter().find(|c| str_at(c, "type") == kind);
+    let prev = arr_at(old, "status/conditions")
+        .iter()
+        .find(|c| str_at(c, "type") == kind);
     let since = prev
         .filter(|c| str_at(c, "status") == status)
         .and_then(|c| c.get("lastTransitionTime").cloned())
@@ -177,8 +214,15 @@ pub fn phase(pod: &Value, statuses: &[Value]) -> &'static str {
 /// The conditions of a pod with its container statuses decided.
 pub fn conditions(old: &Value, generation: i64, summary: &Summary, now: &str) -> Vec<Value> {
     let done = matches!(summary.phase, "Succeeded" | "Failed");
-    let done_reason = if summary.phase == "Failed" { "PodFailed" } else { "PodCompleted" };
-    let unready = format!("containers with unready status: [{}]", summary.unready.join(" "));
+    let done_reason = if summary.phase == "Failed" {
+        "PodFailed"
+    } else {
+        "PodCompleted"
+    };
+    let unready = format!(
+        "containers with unready status: [{}]",
+        summary.unready.join(" ")
+    );
     let ready = !done && summary.unready.is_empty();
     let (ready_reason, ready_msg) = if done {
         (Some(done_reason), None)
@@ -193,10 +237,42 @@ pub fn conditions(old: &Value, generation: i64, summary: &Summary, now: &str) ->
         .cloned()
         .unwrap_or_else(|| condition(old, generation, "PodScheduled", true, None, None, now));
     vec![
-        condition(old, generation, "PodReadyToStartContainers", summary.sandbox && !done, None, None, now),
-        condition(old, generation, "Initialized", summary.initialized || done, done.then_some("PodCompleted"), None, now),
-        condition(old, generation, "Ready", ready, ready_reason, ready_msg, now),
-        condition(old, generation, "ContainersReady", ready, ready_reason, ready_msg, now),
+        condition(
+            old,
+            generation,
+            "PodReadyToStartContainers",
+            summary.sandbox && !done,
+            None,
+            None,
+            now,
+        ),
+        condition(
+            old,
+            generation,
+            "Initialized",
+            summary.initialized || done,
+            done.then_some("PodCompleted"),
+            None,
+            now,
+        ),
+        condition(
+            old,
+            generation,
+            "Ready",
+            ready,
+            ready_reason,
+            ready_msg,
+            now,
+        ),
+        condition(
+            old,
+            generation,
+            "ContainersReady",
+            ready,
+            ready_reason,
+            ready_msg,
+            now,
+        ),
         scheduled,
     ]
 }
@@ -228,7 +304,10 @@ impl PodStatusParts {
         }
         s.insert("startTime".into(), json!(self.start_time));
         if !self.init_statuses.is_empty() {
-            s.insert("initContainerStatuses".into(), Value::Array(self.init_statuses));
+            s.insert(
+                "initContainerStatuses".into(),
+                Value::Array(self.init_statuses),
+            );
         }
         s.insert("containerStatuses".into(), Value::Array(self.statuses));
         if !self.qos.is_null() {
@@ -247,8 +326,10 @@ mod tests {
         let pod = json!({"spec": {"restartPolicy": "Never"}});
         let waiting = json!({"restartCount": 0, "state": {"waiting": {"reason": "ContainerCreating"}}, "lastState": {}});
         let running = json!({"restartCount": 0, "state": {"running": {}}, "lastState": {}});
-        let done = json!({"restartCount": 0, "state": {"terminated": {"exitCode": 0}}, "lastState": {}});
-        let failed = json!({"restartCount": 0, "state": {"terminated": {"exitCode": 1}}, "lastState": {}});
+        let done =
+            json!({"restartCount": 0, "state": {"terminated": {"exitCode": 0}}, "lastState": {}});
+        let failed =
+            json!({"restartCount": 0, "state": {"terminated": {"exitCode": 1}}, "lastState": {}});
         assert_eq!(phase(&pod, std::slice::from_ref(&waiting)), "Pending");
         assert_eq!(phase(&pod, &[running.clone(), done.clone()]), "Running");
         assert_eq!(phase(&pod, std::slice::from_ref(&done)), "Succeeded");
@@ -258,7 +339,12 @@ mod tests {
 
     #[test]
     fn ready_condition_names_unready_containers() {
-        let s = Summary { phase: "Running", sandbox: true, initialized: true, unready: vec!["a".into(), "b".into()] };
+        let s = Summary {
+            phase: "Running",
+            sandbox: true,
+            initialized: true,
+            unready: vec!["a".into(), "b".into()],
+        };
         let c = conditions(&json!({}), 1, &s, "t");
         assert_eq!(c[2]["message"], "containers with unready status: [a b]");
         assert_eq!(c[0]["status"], "True");

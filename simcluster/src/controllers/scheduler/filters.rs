@@ -24,13 +24,17 @@ impl Resources {
     pub fn from_list(list: Option<&Map<String, Value>>) -> Resources {
         let mut r = Resources::default();
         for (name, v) in list.into_iter().flatten() {
-            let Some(q) = v.as_str().and_then(|s| Quantity::parse(s).ok()) else { continue };
+            let Some(q) = v.as_str().and_then(|s| Quantity::parse(s).ok()) else {
+                continue;
+            };
             match name.as_str() {
                 "cpu" => r.cpu += q.milli_value(),
                 "memory" => r.memory += q.value(),
                 "ephemeral-storage" => r.ephemeral += q.value(),
                 "pods" => {}
-                other if other.contains('/') || other.starts_with("hugepages-") => *r.scalar.entry(other.to_string()).or_default() += q.value(),
+                other if other.contains('/') || other.starts_with("hugepages-") => {
+                    *r.scalar.entry(other.to_string()).or_default() += q.value()
+                }
                 _ => {}
             }
         }
@@ -89,13 +93,20 @@ pub struct NodeInfo {
 }
 
 fn controller_uid(pod: &Value) -> Option<&str> {
-    arr_at(pod, "metadata/ownerReferences").iter().find(|r| r["controller"] == true).and_then(|r| r["uid"].as_str())
+    arr_at(pod, "metadata/ownerReferences")
+        .iter()
+        .find(|r| r["controller"] == true)
+        .and_then(|r| r["uid"].as_str())
 }
 
 impl NodeInfo {
     pub fn new(node: &Value) -> NodeInfo {
         let alloc = obj_at(node, "status/allocatable");
-        let max_pods = alloc.and_then(|a| a.get("pods")).and_then(Value::as_str).and_then(|s| Quantity::parse(s).ok()).map_or(0, |q| q.value());
+        let max_pods = alloc
+            .and_then(|a| a.get("pods"))
+            .and_then(Value::as_str)
+            .and_then(|s| Quantity::parse(s).ok())
+            .map_or(0, |q| q.value());
         NodeInfo {
             name: str_at(node, "metadata/name").to_string(),
             node: node.clone(),
@@ -115,7 +126,9 @@ impl NodeInfo {
         }
     }
     fn ready(&self) -> bool {
-        arr_at(&self.node, "status/conditions").iter().any(|c| str_at(c, "type") == "Ready" && str_at(c, "status") == "True")
+        arr_at(&self.node, "status/conditions")
+            .iter()
+            .any(|c| str_at(c, "type") == "Ready" && str_at(c, "status") == "True")
     }
 }
 
@@ -127,7 +140,10 @@ pub struct Failure {
 }
 
 fn unresolvable(reason: &str) -> Failure {
-    Failure { reasons: vec![reason.to_string()], unresolvable: true }
+    Failure {
+        reasons: vec![reason.to_string()],
+        unresolvable: true,
+    }
 }
 
 fn tolerates(tol: &Value, key: &str, value: &str, effect: &str) -> bool {
@@ -149,20 +165,38 @@ fn term_matches(term: &Value, node: &NodeInfo) -> bool {
         return false;
     }
     let check = |e: &Value, actual: Option<&str>| {
-        let values: Vec<&str> = arr_at(e, "values").iter().filter_map(Value::as_str).collect();
+        let values: Vec<&str> = arr_at(e, "values")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
         let num = |s: &str| s.parse::<i64>().ok();
         match str_at(e, "operator") {
             "In" => actual.is_some_and(|a| values.contains(&a)),
             "NotIn" => actual.is_none_or(|a| !values.contains(&a)),
             "Exists" => actual.is_some(),
             "DoesNotExist" => actual.is_none(),
-            "Gt" => matches!((actual.and_then(num), values.first().and_then(|v| num(v))), (Some(a), Some(b)) if a > b),
-            "Lt" => matches!((actual.and_then(num), values.first().and_then(|v| num(v))), (Some(a), Some(b)) if a < b),
+            "Gt" => {
+                matches!((actual.and_then(num), values.first().and_then(|v| num(v))), (Some(a), Some(b)) if a > b)
+            }
+            "Lt" => {
+                matches!((actual.and_then(num), values.first().and_then(|v| num(v))), (Some(a), Some(b)) if a < b)
+            }
             _ => false,
         }
     };
-    exprs.iter().all(|e| check(e, labels.and_then(|l| l.get(str_at(e, "key"))).and_then(Value::as_str)))
-        && fields.iter().all(|e| check(e, (str_at(e, "key") == "metadata.name").then_some(node.name.as_str())))
+    exprs.iter().all(|e| {
+        check(
+            e,
+            labels
+                .and_then(|l| l.get(str_at(e, "key")))
+                .and_then(Value::as_str),
+        )
+    }) && fields.iter().all(|e| {
+        check(
+            e,
+            (str_at(e, "key") == "metadata.name").then_some(node.name.as_str()),
+        )
+    })
 }
 
 /// Run the filters of the default profile for `pod` on `node`, in the scheduler's order.
@@ -170,16 +204,28 @@ fn term_matches(term: &Value, node: &NodeInfo) -> bool {
 pub fn filter(pod: &Value, node: &NodeInfo, pinned: Option<&[String]>) -> Result<(), Failure> {
     let tolerations = arr_at(pod, "spec/tolerations");
     if at(&node.node, "spec/unschedulable") == Some(&json!(true))
-        && !tolerations.iter().any(|t| tolerates(t, "node.kubernetes.io/unschedulable", "", "NoSchedule"))
+        && !tolerations
+            .iter()
+            .any(|t| tolerates(t, "node.kubernetes.io/unschedulable", "", "NoSchedule"))
     {
         return Err(unresolvable("node(s) were unschedulable"));
     }
     let mut taints: Vec<(String, String, String)> = arr_at(&node.node, "spec/taints")
         .iter()
-        .map(|t| (str_at(t, "key").to_string(), str_at(t, "value").to_string(), str_at(t, "effect").to_string()))
+        .map(|t| {
+            (
+                str_at(t, "key").to_string(),
+                str_at(t, "value").to_string(),
+                str_at(t, "effect").to_string(),
+            )
+        })
         .collect();
     if !node.ready() {
-        taints.push(("node.kubernetes.io/not-ready".into(), String::new(), "NoSchedule".into()));
+        taints.push((
+            "node.kubernetes.io/not-ready".into(),
+            String::new(),
+            "NoSchedule".into(),
+        ));
     }
     let untolerated = taints
         .iter()
@@ -189,16 +235,25 @@ pub fn filter(pod: &Value, node: &NodeInfo, pinned: Option<&[String]>) -> Result
         return Err(unresolvable("node(s) had untolerated taint(s)"));
     }
     let labels = obj_at(&node.node, "metadata/labels");
-    let selector_ok = obj_at(pod, "spec/nodeSelector")
-        .is_none_or(|sel| sel.iter().all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v)));
-    let terms = arr_at(pod, "spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms");
+    let selector_ok = obj_at(pod, "spec/nodeSelector").is_none_or(|sel| {
+        sel.iter()
+            .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+    });
+    let terms = arr_at(
+        pod,
+        "spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms",
+    );
     let affinity_ok = terms.is_empty() || terms.iter().any(|t| term_matches(t, node));
     if !selector_ok || !affinity_ok {
-        return Err(unresolvable("node(s) didn't match Pod's node affinity/selector"));
+        return Err(unresolvable(
+            "node(s) didn't match Pod's node affinity/selector",
+        ));
     }
     fits(&pod_requests(pod), node)?;
     if pinned.is_some_and(|p| !p.contains(&node.name)) {
-        return Err(unresolvable("node(s) didn't match PersistentVolume's node affinity"));
+        return Err(unresolvable(
+            "node(s) didn't match PersistentVolume's node affinity",
+        ));
     }
     Ok(())
 }
@@ -206,7 +261,10 @@ pub fn filter(pod: &Value, node: &NodeInfo, pinned: Option<&[String]>) -> Result
 /// NodeResourcesFit: every insufficient resource is a reason; asking for more than the node has
 /// at all cannot be solved by preemption.
 fn fits(req: &Resources, node: &NodeInfo) -> Result<(), Failure> {
-    let mut f = Failure { reasons: Vec::new(), unresolvable: false };
+    let mut f = Failure {
+        reasons: Vec::new(),
+        unresolvable: false,
+    };
     if node.pods + 1 > node.max_pods {
         f.reasons.push("Too many pods".into());
     }
@@ -217,8 +275,18 @@ fn fits(req: &Resources, node: &NodeInfo) -> Result<(), Failure> {
         }
     };
     check("cpu", req.cpu, node.allocatable.cpu, node.requested.cpu);
-    check("memory", req.memory, node.allocatable.memory, node.requested.memory);
-    check("ephemeral-storage", req.ephemeral, node.allocatable.ephemeral, node.requested.ephemeral);
+    check(
+        "memory",
+        req.memory,
+        node.allocatable.memory,
+        node.requested.memory,
+    );
+    check(
+        "ephemeral-storage",
+        req.ephemeral,
+        node.allocatable.ephemeral,
+        node.requested.ephemeral,
+    );
     for (name, want) in &req.scalar {
         let alloc = node.allocatable.scalar.get(name).copied().unwrap_or(0);
         let used = node.requested.scalar.get(name).copied().unwrap_or(0);
@@ -232,10 +300,25 @@ fn fits(req: &Resources, node: &NodeInfo) -> Result<(), Failure> {
 pub fn score(pod: &Value, node: &NodeInfo) -> i64 {
     let req = pod_requests(pod);
     let cpu = if req.cpu == 0 { 100 } else { req.cpu };
-    let mem = if req.memory == 0 { 200 << 20 } else { req.memory };
-    let free = |alloc: i64, used: i64, want: i64| if alloc <= 0 { 0 } else { ((alloc - used - want).max(0) * 100) / alloc };
-    let least = (free(node.allocatable.cpu, node.requested.cpu, cpu) + free(node.allocatable.memory, node.requested.memory, mem)) / 2;
-    let same = controller_uid(pod).and_then(|u| node.owners.get(u)).copied().unwrap_or(0);
+    let mem = if req.memory == 0 {
+        200 << 20
+    } else {
+        req.memory
+    };
+    let free = |alloc: i64, used: i64, want: i64| {
+        if alloc <= 0 {
+            0
+        } else {
+            ((alloc - used - want).max(0) * 100) / alloc
+        }
+    };
+    let least = (free(node.allocatable.cpu, node.requested.cpu, cpu)
+        + free(node.allocatable.memory, node.requested.memory, mem))
+        / 2;
+    let same = controller_uid(pod)
+        .and_then(|u| node.owners.get(u))
+        .copied()
+        .unwrap_or(0);
     least - 20 * same
 }
 
@@ -257,15 +340,25 @@ pub fn fit_error(nodes: usize, failures: &[Failure], preempt_never: bool) -> Str
         for r in &f.reasons {
             *reasons.entry(r.clone()).or_default() += 1;
         }
-        let p = if f.unresolvable { "Preemption is not helpful for scheduling" } else { "No preemption victims found for incoming pod" };
+        let p = if f.unresolvable {
+            "Preemption is not helpful for scheduling"
+        } else {
+            "No preemption victims found for incoming pod"
+        };
         *preemption.entry(p.into()).or_default() += 1;
     }
     let post = if preempt_never {
         "preemption: not eligible due to preemptionPolicy=Never.".to_string()
     } else {
-        format!("preemption: 0/{nodes} nodes are available: {}.", histogram(&preemption))
+        format!(
+            "preemption: 0/{nodes} nodes are available: {}.",
+            histogram(&preemption)
+        )
     };
-    format!("0/{nodes} nodes are available: {}. no new claims to deallocate, {post}", histogram(&reasons))
+    format!(
+        "0/{nodes} nodes are available: {}. no new claims to deallocate, {post}",
+        histogram(&reasons)
+    )
 }
 
 #[cfg(test)]
@@ -292,16 +385,26 @@ mod tests {
     fn the_real_fit_error_wording() {
         let mut busy = node("w1", "4", None);
         busy.add_pod(&pod("3"));
-        let nodes = [node("cp", "4", Some("node-role.kubernetes.io/control-plane")), busy, node("w2", "8", None)];
+        let nodes = [
+            node("cp", "4", Some("node-role.kubernetes.io/control-plane")),
+            busy,
+            node("w2", "8", None),
+        ];
         let p = pod("2");
-        let fails: Vec<Failure> = nodes[..2].iter().filter_map(|n| filter(&p, n, None).err()).collect();
+        let fails: Vec<Failure> = nodes[..2]
+            .iter()
+            .filter_map(|n| filter(&p, n, None).err())
+            .collect();
         assert_eq!(
             fit_error(2, &fails, false),
             "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint(s). no new claims to deallocate, preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."
         );
         assert!(filter(&p, &nodes[2], None).is_ok());
         let huge = pod("100");
-        let fails: Vec<Failure> = nodes.iter().filter_map(|n| filter(&huge, n, None).err()).collect();
+        let fails: Vec<Failure> = nodes
+            .iter()
+            .filter_map(|n| filter(&huge, n, None).err())
+            .collect();
         assert!(fit_error(3, &fails, true).ends_with("1 node(s) had untolerated taint(s), 2 Insufficient cpu. no new claims to deallocate, preemption: not eligible due to preemptionPolicy=Never."));
     }
 
@@ -310,13 +413,28 @@ mod tests {
         let gpu = node("g", "16", Some("nvidia.com/gpu"));
         let mut p = json!({"spec": {"containers": [{"resources": {"requests": {"nvidia.com/gpu": "1"}}}],
             "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]}});
-        assert_eq!(filter(&p, &gpu, None).unwrap_err().reasons, ["Insufficient nvidia.com/gpu"]);
+        assert_eq!(
+            filter(&p, &gpu, None).unwrap_err().reasons,
+            ["Insufficient nvidia.com/gpu"]
+        );
         p["spec"]["nodeSelector"] = json!({"kubernetes.io/hostname": "other"});
-        assert_eq!(filter(&p, &gpu, None).unwrap_err().reasons, ["node(s) didn't match Pod's node affinity/selector"]);
-        assert_eq!(fit_error(0, &[], false), "no nodes available to schedule pods");
+        assert_eq!(
+            filter(&p, &gpu, None).unwrap_err().reasons,
+            ["node(s) didn't match Pod's node affinity/selector"]
+        );
+        assert_eq!(
+            fit_error(0, &[], false),
+            "no nodes available to schedule pods"
+        );
         let mut full = node("f", "1", None);
         full.max_pods = 0;
-        assert_eq!(filter(&pod("0"), &full, None).unwrap_err(), Failure { reasons: vec!["Too many pods".into()], unresolvable: false });
+        assert_eq!(
+            filter(&pod("0"), &full, None).unwrap_err(),
+            Failure {
+                reasons: vec!["Too many pods".into()],
+                unresolvable: false
+            }
+        );
     }
 
     #[test]

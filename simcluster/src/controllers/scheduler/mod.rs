@@ -47,7 +47,11 @@ fn set_condition(pod: &mut Value, cond: Value) {
     if !pod["status"].is_object() {
         pod["status"] = json!({});
     }
-    let list = pod["status"].as_object_mut().expect("object").entry("conditions").or_insert_with(|| json!([]));
+    let list = pod["status"]
+        .as_object_mut()
+        .expect("object")
+        .entry("conditions")
+        .or_insert_with(|| json!([]));
     if let Some(a) = list.as_array_mut() {
         match a.iter_mut().find(|c| c["type"] == cond["type"]) {
             Some(c) => *c = cond,
@@ -56,7 +60,12 @@ fn set_condition(pod: &mut Value, cond: Value) {
     }
 }
 
-fn scheduled_condition(pod: &Value, ok: bool, reason: Option<&str>, message: Option<&str>) -> Value {
+fn scheduled_condition(
+    pod: &Value,
+    ok: bool,
+    reason: Option<&str>,
+    message: Option<&str>,
+) -> Value {
     let mut c = json!({
         "type": "PodScheduled",
         "observedGeneration": i64_at(pod, "metadata/generation").unwrap_or(1),
@@ -80,14 +89,20 @@ pub fn bind(sim: &Sim, namespace: &str, name: &str, node: &str) -> Result<Value,
     for _ in 0..8 {
         let pod = sim.store.get(&key).ok_or(BindError::NotFound)?;
         if is_deleting(&pod) {
-            return Err(BindError::Refused(format!("pod {name} is being deleted, cannot be assigned to a host")));
+            return Err(BindError::Refused(format!(
+                "pod {name} is being deleted, cannot be assigned to a host"
+            )));
         }
         let current = str_at(&pod, "spec/nodeName");
         if !current.is_empty() {
-            return Err(BindError::Refused(format!("pod {name} is already assigned to node {current:?}")));
+            return Err(BindError::Refused(format!(
+                "pod {name} is already assigned to node {current:?}"
+            )));
         }
         if !arr_at(&pod, "spec/schedulingGates").is_empty() {
-            return Err(BindError::Refused(format!("pod {name} has non-empty .spec.schedulingGates")));
+            return Err(BindError::Refused(format!(
+                "pod {name} has non-empty .spec.schedulingGates"
+            )));
         }
         let mut next = (*pod).clone();
         next["spec"]["nodeName"] = json!(node);
@@ -110,21 +125,25 @@ pub fn reconcile(sim: &Sim, st: &mut Scheduler) -> Option<Duration> {
     super::volumes::reclaim(sim);
     let (pods, _) = sim.store.list("pods", None);
     let mut pending: Vec<&Arc<Value>> = pods.iter().filter(|p| needs_scheduling(p)).collect();
-    st.failed.retain(|uid, _| pending.iter().any(|p| str_at(p, "metadata/uid") == uid));
+    st.failed
+        .retain(|uid, _| pending.iter().any(|p| str_at(p, "metadata/uid") == uid));
     if pending.is_empty() {
         return None;
     }
     pending.sort_by(|a, b| {
         priority(b)
             .cmp(&priority(a))
-            .then_with(|| str_at(a, "metadata/creationTimestamp").cmp(str_at(b, "metadata/creationTimestamp")))
+            .then_with(|| {
+                str_at(a, "metadata/creationTimestamp").cmp(str_at(b, "metadata/creationTimestamp"))
+            })
             .then_with(|| str_at(a, "metadata/name").cmp(str_at(b, "metadata/name")))
     });
     let (nodes, _) = sim.store.list("nodes", None);
     let mut infos: Vec<NodeInfo> = nodes.iter().map(|n| NodeInfo::new(n)).collect();
     for p in &pods {
         let on = str_at(p, "spec/nodeName");
-        if !on.is_empty() && !matches!(str_at(p, "status/phase"), "Succeeded" | "Failed")
+        if !on.is_empty()
+            && !matches!(str_at(p, "status/phase"), "Succeeded" | "Failed")
             && let Some(n) = infos.iter_mut().find(|n| n.name == on)
         {
             n.add_pod(p);
@@ -137,11 +156,19 @@ pub fn reconcile(sim: &Sim, st: &mut Scheduler) -> Option<Duration> {
 }
 
 fn schedule_one(sim: &Sim, st: &mut Scheduler, pod: &Value, infos: &mut [NodeInfo]) {
-    let (ns, name, uid) = (str_at(pod, "metadata/namespace"), str_at(pod, "metadata/name"), str_at(pod, "metadata/uid"));
+    let (ns, name, uid) = (
+        str_at(pod, "metadata/namespace"),
+        str_at(pod, "metadata/name"),
+        str_at(pod, "metadata/uid"),
+    );
     if !arr_at(pod, "spec/schedulingGates").is_empty() {
         let msg = "Scheduling is blocked due to non-empty scheduling gates";
         if !has_condition(pod, "False", msg) {
-            update_condition(sim, pod, scheduled_condition(pod, false, Some("SchedulingGated"), Some(msg)));
+            update_condition(
+                sim,
+                pod,
+                scheduled_condition(pod, false, Some("SchedulingGated"), Some(msg)),
+            );
         }
         return;
     }
@@ -166,32 +193,61 @@ fn schedule_one(sim: &Sim, st: &mut Scheduler, pod: &Value, infos: &mut [NodeInf
             infos[i].add_pod(pod);
             st.failed.remove(uid);
             let msg = format!("Successfully assigned {ns}/{name} to {node}");
-            event_recorder::record_scheduler(sim, ns, pod_ref(pod, None), "Normal", "Scheduled", "Binding", &msg);
+            event_recorder::record_scheduler(
+                sim,
+                ns,
+                pod_ref(pod, None),
+                "Normal",
+                "Scheduled",
+                "Binding",
+                &msg,
+            );
         }
         return;
     }
     let never = str_at(pod, "spec/preemptionPolicy") == "Never";
     let msg = filters::fit_error(infos.len(), &failures, never);
     let same = has_condition(pod, "False", &msg);
-    let stale = st.failed.get(uid).is_none_or(|t| t.elapsed() >= RETRY_EVENT_EVERY);
+    let stale = st
+        .failed
+        .get(uid)
+        .is_none_or(|t| t.elapsed() >= RETRY_EVENT_EVERY);
     if same && !stale {
         return;
     }
     if !same {
-        update_condition(sim, pod, scheduled_condition(pod, false, Some("Unschedulable"), Some(&msg)));
+        update_condition(
+            sim,
+            pod,
+            scheduled_condition(pod, false, Some("Unschedulable"), Some(&msg)),
+        );
     }
     st.failed.insert(uid.to_string(), Instant::now());
-    event_recorder::record_scheduler(sim, ns, pod_ref(pod, None), "Warning", "FailedScheduling", "Scheduling", &msg);
+    event_recorder::record_scheduler(
+        sim,
+        ns,
+        pod_ref(pod, None),
+        "Warning",
+        "FailedScheduling",
+        "Scheduling",
+        &msg,
+    );
 }
 
 fn has_condition(pod: &Value, status: &str, message: &str) -> bool {
-    arr_at(pod, "status/conditions")
-        .iter()
-        .any(|c| str_at(c, "type") == "PodScheduled" && str_at(c, "status") == status && str_at(c, "message") == message)
+    arr_at(pod, "status/conditions").iter().any(|c| {
+        str_at(c, "type") == "PodScheduled"
+            && str_at(c, "status") == status
+            && str_at(c, "message") == message
+    })
 }
 
 fn update_condition(sim: &Sim, pod: &Value, cond: Value) {
-    let key = Key::new("pods", str_at(pod, "metadata/namespace"), str_at(pod, "metadata/name"));
+    let key = Key::new(
+        "pods",
+        str_at(pod, "metadata/namespace"),
+        str_at(pod, "metadata/name"),
+    );
     let mut next = pod.clone();
     set_condition(&mut next, cond);
     let _ = sim.store.update(&key, next, Some(object_rv(pod)));

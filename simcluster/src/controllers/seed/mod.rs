@@ -31,12 +31,23 @@ pub fn run(sim: &Arc<Sim>) -> usize {
         return 0;
     }
     nodes::create(sim);
-    let mut objs: Vec<(demo::Obj, &str)> = priority_classes().into_iter().map(|o| (o, "kube-apiserver")).collect();
+    let mut objs: Vec<(demo::Obj, &str)> = priority_classes()
+        .into_iter()
+        .map(|o| (o, "kube-apiserver"))
+        .collect();
     if sim.config.seed == Seed::Demo {
-        objs.extend(demo::kube_system(sim.config.metrics_api).into_iter().map(|o| (o, "kubeadm")));
+        objs.extend(
+            demo::kube_system(sim.config.metrics_api)
+                .into_iter()
+                .map(|o| (o, "kubeadm")),
+        );
         if let Some(cp) = sim.store.get(&Key::new("nodes", "", nodes::CONTROL_PLANE)) {
             let ip = crate::controllers::kubelet::node::internal_ip(&cp).unwrap_or_default();
-            objs.extend(demo::static_pods(nodes::CONTROL_PLANE, str_at(&cp, "metadata/uid"), &ip).into_iter().map(|o| (o, "kubelet")));
+            objs.extend(
+                demo::static_pods(nodes::CONTROL_PLANE, str_at(&cp, "metadata/uid"), &ip)
+                    .into_iter()
+                    .map(|o| (o, "kubelet")),
+            );
         }
         objs.extend(demo::workloads().into_iter().map(|o| (o, "kubectl-create")));
     }

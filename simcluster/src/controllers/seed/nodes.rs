@@ -22,10 +22,46 @@ struct Spec {
 }
 
 const NODES: &[Spec] = &[
-    Spec { name: "sim-control-plane", role: "control-plane", zone: "sim-region-1a", instance_type: "m6i.xlarge", cpu: 4, memory_gi: 16, gpus: 0, taint: Some(("node-role.kubernetes.io/control-plane", "")) },
-    Spec { name: "sim-worker-1", role: "worker", zone: "sim-region-1a", instance_type: "m6i.2xlarge", cpu: 8, memory_gi: 32, gpus: 0, taint: None },
-    Spec { name: "sim-worker-2", role: "worker", zone: "sim-region-1b", instance_type: "m6i.2xlarge", cpu: 8, memory_gi: 32, gpus: 0, taint: None },
-    Spec { name: "sim-gpu-1", role: "gpu", zone: "sim-region-1b", instance_type: "g5.4xlarge", cpu: 16, memory_gi: 64, gpus: 4, taint: Some(("nvidia.com/gpu", "present")) },
+    Spec {
+        name: "sim-control-plane",
+        role: "control-plane",
+        zone: "sim-region-1a",
+        instance_type: "m6i.xlarge",
+        cpu: 4,
+        memory_gi: 16,
+        gpus: 0,
+        taint: Some(("node-role.kubernetes.io/control-plane", "")),
+    },
+    Spec {
+        name: "sim-worker-1",
+        role: "worker",
+        zone: "sim-region-1a",
+        instance_type: "m6i.2xlarge",
+        cpu: 8,
+        memory_gi: 32,
+        gpus: 0,
+        taint: None,
+    },
+    Spec {
+        name: "sim-worker-2",
+        role: "worker",
+        zone: "sim-region-1b",
+        instance_type: "m6i.2xlarge",
+        cpu: 8,
+        memory_gi: 32,
+        gpus: 0,
+        taint: None,
+    },
+    Spec {
+        name: "sim-gpu-1",
+        role: "gpu",
+        zone: "sim-region-1b",
+        instance_type: "g5.4xlarge",
+        cpu: 16,
+        memory_gi: 64,
+        gpus: 4,
+        taint: Some(("nvidia.com/gpu", "present")),
+    },
 ];
 
 /// The name of the control-plane node (static pods run there).
@@ -44,15 +80,31 @@ fn hex(seed: u64, parts: &[&str], len: usize) -> String {
 
 fn uuid_from(seed: u64, parts: &[&str]) -> String {
     let h = hex(seed, parts, 32);
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }
 
-fn condition(kind: &str, status: &str, reason: &str, message: &str, beat: &str, since: &str) -> Value {
+fn condition(
+    kind: &str,
+    status: &str,
+    reason: &str,
+    message: &str,
+    beat: &str,
+    since: &str,
+) -> Value {
     json!({"type": kind, "status": status, "lastHeartbeatTime": beat, "lastTransitionTime": since, "reason": reason, "message": message})
 }
 
 fn node(seed: u64, i: usize, s: &Spec) -> Value {
-    let created = (Utc::now() - Duration::days(4) - Duration::minutes(7 * i as i64)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let created = (Utc::now() - Duration::days(4) - Duration::minutes(7 * i as i64))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
     let now = super::super::now();
     let mut labels = Map::new();
     for (k, v) in [
@@ -71,11 +123,19 @@ fn node(seed: u64, i: usize, s: &Spec) -> Value {
     match s.role {
         "control-plane" => {
             labels.insert("node-role.kubernetes.io/control-plane".into(), json!(""));
-            labels.insert("node.kubernetes.io/exclude-from-external-load-balancers".into(), json!(""));
+            labels.insert(
+                "node.kubernetes.io/exclude-from-external-load-balancers".into(),
+                json!(""),
+            );
         }
         "gpu" => {
             labels.insert("node-role.kubernetes.io/gpu".into(), json!(""));
-            for (k, v) in [("nvidia.com/gpu.present", "true"), ("nvidia.com/gpu.product", "NVIDIA-A10G"), ("nvidia.com/gpu.count", "4"), ("nvidia.com/gpu.memory", "23028")] {
+            for (k, v) in [
+                ("nvidia.com/gpu.present", "true"),
+                ("nvidia.com/gpu.product", "NVIDIA-A10G"),
+                ("nvidia.com/gpu.count", "4"),
+                ("nvidia.com/gpu.memory", "23028"),
+            ] {
                 labels.insert(k.into(), json!(v));
             }
         }
@@ -100,10 +160,38 @@ fn node(seed: u64, i: usize, s: &Spec) -> Value {
         spec["taints"] = json!([t]);
     }
     let conditions = json!([
-        condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available", &now, &created),
-        condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure", &now, &created),
-        condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available", &now, &created),
-        condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", &now, &created),
+        condition(
+            "MemoryPressure",
+            "False",
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available",
+            &now,
+            &created
+        ),
+        condition(
+            "DiskPressure",
+            "False",
+            "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure",
+            &now,
+            &created
+        ),
+        condition(
+            "PIDPressure",
+            "False",
+            "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available",
+            &now,
+            &created
+        ),
+        condition(
+            "Ready",
+            "True",
+            "KubeletReady",
+            "kubelet is posting ready status",
+            &now,
+            &created
+        ),
     ]);
     json!({
         "kind": "Node",
@@ -159,7 +247,11 @@ pub fn create(sim: &Sim) {
         .map(|k| Spec {
             name: Box::leak(format!("sim-worker-{}", k + 3).into_boxed_str()),
             role: "worker",
-            zone: if k % 2 == 0 { "sim-region-1a" } else { "sim-region-1b" },
+            zone: if k % 2 == 0 {
+                "sim-region-1a"
+            } else {
+                "sim-region-1b"
+            },
             instance_type: "m6i.2xlarge",
             cpu: 8,
             memory_gi: 32,
@@ -170,7 +262,10 @@ pub fn create(sim: &Sim) {
     for (i, s) in NODES.iter().chain(extra.iter()).enumerate() {
         let n = node(sim.config.random_seed, i, s);
         let _ = sim.store.create(Key::new("nodes", "", s.name), n.clone());
-        let _ = sim.store.create(Key::new("coordination.k8s.io/leases", "kube-node-lease", s.name), crate::controllers::kubelet::node::lease(&n));
+        let _ = sim.store.create(
+            Key::new("coordination.k8s.io/leases", "kube-node-lease", s.name),
+            crate::controllers::kubelet::node::lease(&n),
+        );
     }
 }
 
@@ -182,9 +277,15 @@ mod tests {
     fn nodes_look_registered() {
         let n = node(42, 3, &NODES[3]);
         assert_eq!(n["status"]["allocatable"]["nvidia.com/gpu"], "4");
-        assert_eq!(n["spec"]["taints"][0], json!({"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}));
+        assert_eq!(
+            n["spec"]["taints"][0],
+            json!({"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"})
+        );
         assert_eq!(n["spec"]["podCIDR"], "10.244.3.0/24");
         assert_eq!(n["metadata"]["uid"].as_str().unwrap().len(), 36);
-        assert_eq!(node(42, 3, &NODES[3])["status"]["nodeInfo"], n["status"]["nodeInfo"]);
+        assert_eq!(
+            node(42, 3, &NODES[3])["status"]["nodeInfo"],
+            n["status"]["nodeInfo"]
+        );
     }
 }

@@ -31,10 +31,18 @@ fn in_use(sim: &Sim, skip: &str) -> (HashSet<String>, HashSet<i64>) {
     let mut ips = HashSet::new();
     let mut ports = HashSet::new();
     for s in svcs {
-        if format!("{}/{}", str_at(&s, "metadata/namespace"), str_at(&s, "metadata/name")) == skip {
+        if format!(
+            "{}/{}",
+            str_at(&s, "metadata/namespace"),
+            str_at(&s, "metadata/name")
+        ) == skip
+        {
             continue;
         }
-        for ip in arr_at(&s, "spec/clusterIPs").iter().filter_map(Value::as_str) {
+        for ip in arr_at(&s, "spec/clusterIPs")
+            .iter()
+            .filter_map(Value::as_str)
+        {
             ips.insert(ip.to_string());
         }
         for p in arr_at(&s, "spec/ports") {
@@ -42,7 +50,10 @@ fn in_use(sim: &Sim, skip: &str) -> (HashSet<String>, HashSet<i64>) {
                 ports.insert(n);
             }
         }
-        if let Some(n) = s.pointer("/spec/healthCheckNodePort").and_then(Value::as_i64) {
+        if let Some(n) = s
+            .pointer("/spec/healthCheckNodePort")
+            .and_then(Value::as_i64)
+        {
             ports.insert(n);
         }
     }
@@ -82,7 +93,9 @@ pub fn allocate(sim: &Sim, mut svc: Value, old: Option<&Value>) -> Result<Value,
         } else if given.is_empty() {
             let mut rng = rand::rng();
             // Dynamic allocations avoid the lowest 256 addresses (reserved for static ones).
-            (0..64).map(|_| Ipv4Addr::from(NET + rng.random_range(256..NET_SIZE - 1)).to_string()).find(|ip| !ips.contains(ip))
+            (0..64)
+                .map(|_| Ipv4Addr::from(NET + rng.random_range(256..NET_SIZE - 1)).to_string())
+                .find(|ip| !ips.contains(ip))
         } else {
             match given.parse::<Ipv4Addr>() {
                 Ok(ip) if !in_range(ip) => {
@@ -92,7 +105,11 @@ pub fn allocate(sim: &Sim, mut svc: Value, old: Option<&Value>) -> Result<Value,
                     None
                 }
                 Ok(_) if ips.contains(&given) => {
-                    errs.push(FieldError::invalid("spec.clusterIPs", json!([given]), format!("failed to allocate IP {given}: provided IP is already allocated")));
+                    errs.push(FieldError::invalid(
+                        "spec.clusterIPs",
+                        json!([given]),
+                        format!("failed to allocate IP {given}: provided IP is already allocated"),
+                    ));
                     None
                 }
                 _ => Some(given.clone()),
@@ -108,10 +125,17 @@ pub fn allocate(sim: &Sim, mut svc: Value, old: Option<&Value>) -> Result<Value,
         if let Some(list) = svc.pointer_mut("/spec/ports").and_then(Value::as_array_mut) {
             for (i, p) in list.iter_mut().enumerate() {
                 let given = p.get("nodePort").and_then(Value::as_i64).unwrap_or(0);
-                let was = old.is_some_and(|o| arr_at(o, "spec/ports").iter().any(|op| op.get("nodePort").and_then(Value::as_i64) == Some(given)));
+                let was = old.is_some_and(|o| {
+                    arr_at(o, "spec/ports")
+                        .iter()
+                        .any(|op| op.get("nodePort").and_then(Value::as_i64) == Some(given))
+                });
                 if given == 0 {
-                    let free = (0..256).map(|_| rng.random_range(NODE_PORTS.0 + 128..=NODE_PORTS.1)).find(|n| !ports.contains(n));
-                    let free = free.or_else(|| (NODE_PORTS.0..=NODE_PORTS.1).find(|n| !ports.contains(n)));
+                    let free = (0..256)
+                        .map(|_| rng.random_range(NODE_PORTS.0 + 128..=NODE_PORTS.1))
+                        .find(|n| !ports.contains(n));
+                    let free =
+                        free.or_else(|| (NODE_PORTS.0..=NODE_PORTS.1).find(|n| !ports.contains(n)));
                     if let Some(n) = free {
                         p["nodePort"] = json!(n);
                         ports.insert(n);
@@ -122,21 +146,41 @@ pub fn allocate(sim: &Sim, mut svc: Value, old: Option<&Value>) -> Result<Value,
                         NODE_PORTS.0, NODE_PORTS.1
                     )));
                 } else if !was && !ports.insert(given) {
-                    errs.push(FieldError::invalid(format!("spec.ports[{i}].nodePort"), given, "provided port is already allocated"));
+                    errs.push(FieldError::invalid(
+                        format!("spec.ports[{i}].nodePort"),
+                        given,
+                        "provided port is already allocated",
+                    ));
                 }
             }
         }
     }
     let local_lb = ty == "LoadBalancer" && str_at(&svc, "spec/externalTrafficPolicy") == "Local";
-    if local_lb && svc.pointer("/spec/healthCheckNodePort").and_then(Value::as_i64).unwrap_or(0) == 0 {
-        let kept = old.and_then(|o| o.pointer("/spec/healthCheckNodePort")).and_then(Value::as_i64);
+    if local_lb
+        && svc
+            .pointer("/spec/healthCheckNodePort")
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+            == 0
+    {
+        let kept = old
+            .and_then(|o| o.pointer("/spec/healthCheckNodePort"))
+            .and_then(Value::as_i64);
         let mut rng = rand::rng();
-        let free = kept.or_else(|| (0..256).map(|_| rng.random_range(NODE_PORTS.0 + 128..=NODE_PORTS.1)).find(|n| !ports.contains(n)));
+        let free = kept.or_else(|| {
+            (0..256)
+                .map(|_| rng.random_range(NODE_PORTS.0 + 128..=NODE_PORTS.1))
+                .find(|n| !ports.contains(n))
+        });
         if let Some(n) = free {
             svc["spec"]["healthCheckNodePort"] = json!(n);
         }
     }
-    if errs.is_empty() { Ok(svc) } else { Err(invalid(&name, errs)) }
+    if errs.is_empty() {
+        Ok(svc)
+    } else {
+        Err(invalid(&name, errs))
+    }
 }
 
 #[cfg(test)]

@@ -28,7 +28,9 @@ struct Backend<'a> {
 }
 
 fn pod_ready(pod: &Value) -> bool {
-    arr_at(pod, "status/conditions").iter().any(|c| str_at(c, "type") == "Ready" && str_at(c, "status") == "True")
+    arr_at(pod, "status/conditions")
+        .iter()
+        .any(|c| str_at(c, "type") == "Ready" && str_at(c, "status") == "True")
 }
 
 /// The container port a service port targets on a pod (`None`: the pod does not expose it).
@@ -45,15 +47,21 @@ fn target_port(svc_port: &Value, pod: &Value) -> Option<i64> {
 }
 
 fn backends<'a>(svc: &Value, pods: &[&'a Value]) -> Vec<Backend<'a>> {
-    let Some(sel) = obj_at(svc, "spec/selector").filter(|s| !s.is_empty()) else { return Vec::new() };
+    let Some(sel) = obj_at(svc, "spec/selector").filter(|s| !s.is_empty()) else {
+        return Vec::new();
+    };
     let publish = svc.pointer("/spec/publishNotReadyAddresses") == Some(&json!(true));
     let mut out: Vec<Backend> = pods
         .iter()
         .filter(|p| {
             let labels = obj_at(p, "metadata/labels");
-            sel.iter().all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+            sel.iter()
+                .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
         })
-        .filter(|p| !matches!(str_at(p, "status/phase"), "Succeeded" | "Failed") && !str_at(p, "status/podIP").is_empty())
+        .filter(|p| {
+            !matches!(str_at(p, "status/phase"), "Succeeded" | "Failed")
+                && !str_at(p, "status/podIP").is_empty()
+        })
         .map(|p| Backend {
             pod: p,
             ip: str_at(p, "status/podIP").to_string(),
@@ -61,7 +69,13 @@ fn backends<'a>(svc: &Value, pods: &[&'a Value]) -> Vec<Backend<'a>> {
             terminating: is_deleting(p),
             ports: arr_at(svc, "spec/ports")
                 .iter()
-                .filter_map(|sp| Some((str_at(sp, "name").to_string(), target_port(sp, p)?, str_at(sp, "protocol").to_string())))
+                .filter_map(|sp| {
+                    Some((
+                        str_at(sp, "name").to_string(),
+                        target_port(sp, p)?,
+                        str_at(sp, "protocol").to_string(),
+                    ))
+                })
                 .collect(),
         })
         .collect();
@@ -82,7 +96,10 @@ fn hostname(pod: &Value, svc: &str) -> Option<String> {
 fn subsets(svc: &Value, backends: &[Backend]) -> Vec<Value> {
     let name = str_at(svc, "metadata/name");
     let mut groups: BTreeMap<Vec<PortRef>, (Vec<Value>, Vec<Value>)> = BTreeMap::new();
-    for b in backends.iter().filter(|b| !b.terminating && !b.ports.is_empty()) {
+    for b in backends
+        .iter()
+        .filter(|b| !b.terminating && !b.ports.is_empty())
+    {
         let mut addr = json!({"ip": b.ip});
         if let Some(h) = hostname(b.pod, name) {
             addr["hostname"] = json!(h);
@@ -90,7 +107,11 @@ fn subsets(svc: &Value, backends: &[Backend]) -> Vec<Value> {
         addr["nodeName"] = json!(str_at(b.pod, "spec/nodeName"));
         addr["targetRef"] = pod_target(b.pod);
         let g = groups.entry(b.ports.clone()).or_default();
-        if b.ready { g.0.push(addr) } else { g.1.push(addr) }
+        if b.ready {
+            g.0.push(addr)
+        } else {
+            g.1.push(addr)
+        }
     }
     groups
         .into_iter()
@@ -104,7 +125,13 @@ fn subsets(svc: &Value, backends: &[Backend]) -> Vec<Value> {
             }
             let ports: Vec<Value> = ports
                 .iter()
-                .map(|(n, p, proto)| if n.is_empty() { json!({"port": p, "protocol": proto}) } else { json!({"name": n, "port": p, "protocol": proto}) })
+                .map(|(n, p, proto)| {
+                    if n.is_empty() {
+                        json!({"port": p, "protocol": proto})
+                    } else {
+                        json!({"name": n, "port": p, "protocol": proto})
+                    }
+                })
                 .collect();
             s.insert("ports".into(), Value::Array(ports));
             Value::Object(s)
@@ -131,7 +158,12 @@ fn write(sim: &Sim, key: Key, existing: Option<&Value>, mut desired: Value, bump
             meta["labels"] = desired["metadata"]["labels"].clone();
             meta["annotations"] = json!({TRIGGER: now});
             if bump_generation {
-                meta["generation"] = json!(old.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1) + 1);
+                meta["generation"] = json!(
+                    old.pointer("/metadata/generation")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(1)
+                        + 1
+                );
             }
             desired["metadata"] = meta;
             let _ = sim.store.update(&key, desired, Some(object_rv(old)));
@@ -151,11 +183,15 @@ fn write(sim: &Sim, key: Key, existing: Option<&Value>, mut desired: Value, bump
 
 fn differs(existing: Option<&Value>, desired: &Value, fields: &[&str]) -> bool {
     let Some(old) = existing else { return true };
-    old.pointer("/metadata/labels") != desired.pointer("/metadata/labels") || fields.iter().any(|f| old.get(*f) != desired.get(*f))
+    old.pointer("/metadata/labels") != desired.pointer("/metadata/labels")
+        || fields.iter().any(|f| old.get(*f) != desired.get(*f))
 }
 
 fn sync_endpoints(sim: &Sim, svc: &Value, backends: &[Backend]) {
-    let (ns, name) = (str_at(svc, "metadata/namespace"), str_at(svc, "metadata/name"));
+    let (ns, name) = (
+        str_at(svc, "metadata/namespace"),
+        str_at(svc, "metadata/name"),
+    );
     let key = Key::new("endpoints", ns, name);
     let existing = sim.store.get(&key);
     let subsets = subsets(svc, backends);
@@ -172,8 +208,17 @@ fn sync_endpoints(sim: &Sim, svc: &Value, backends: &[Backend]) {
     }
 }
 
-fn sync_slice(sim: &Sim, svc: &Value, backends: &[Backend], slices: &[&Value], zones: &HashMap<String, String>) {
-    let (ns, name) = (str_at(svc, "metadata/namespace"), str_at(svc, "metadata/name"));
+fn sync_slice(
+    sim: &Sim,
+    svc: &Value,
+    backends: &[Backend],
+    slices: &[&Value],
+    zones: &HashMap<String, String>,
+) {
+    let (ns, name) = (
+        str_at(svc, "metadata/namespace"),
+        str_at(svc, "metadata/name"),
+    );
     let endpoints: Vec<Value> = backends
         .iter()
         .map(|b| {
@@ -193,11 +238,24 @@ fn sync_slice(sim: &Sim, svc: &Value, backends: &[Backend], slices: &[&Value], z
         })
         .collect();
     let ports = backends.first().map(|b| {
-        Value::Array(b.ports.iter().map(|(n, p, proto)| json!({"name": n, "protocol": proto, "port": p})).collect())
+        Value::Array(
+            b.ports
+                .iter()
+                .map(|(n, p, proto)| json!({"name": n, "protocol": proto, "port": p}))
+                .collect(),
+        )
     });
     let existing = slices.first().copied();
-    let slice_name = existing.map(|s| str_at(s, "metadata/name").to_string()).unwrap_or_else(|| format!("{name}-{}", crate::resources::random_suffix(5)));
-    let labels = labels_for(svc, &[("endpointslice.kubernetes.io/managed-by", SLICE_MANAGER), ("kubernetes.io/service-name", name)]);
+    let slice_name = existing
+        .map(|s| str_at(s, "metadata/name").to_string())
+        .unwrap_or_else(|| format!("{name}-{}", crate::resources::random_suffix(5)));
+    let labels = labels_for(
+        svc,
+        &[
+            ("endpointslice.kubernetes.io/managed-by", SLICE_MANAGER),
+            ("kubernetes.io/service-name", name),
+        ],
+    );
     let desired = json!({
         "kind": "EndpointSlice",
         "apiVersion": "discovery.k8s.io/v1",
@@ -213,7 +271,13 @@ fn sync_slice(sim: &Sim, svc: &Value, backends: &[Backend], slices: &[&Value], z
         "ports": ports.unwrap_or(Value::Null),
     });
     if differs(existing, &desired, &["endpoints", "ports", "addressType"]) {
-        write(sim, Key::new("discovery.k8s.io/endpointslices", ns, &slice_name), existing, desired, true);
+        write(
+            sim,
+            Key::new("discovery.k8s.io/endpointslices", ns, &slice_name),
+            existing,
+            desired,
+            true,
+        );
     }
 }
 
@@ -247,20 +311,38 @@ pub fn reconcile(sim: &Sim, last: &mut Option<u64>) -> Option<Duration> {
         return None;
     }
     *last = Some(print);
-    let open: HashSet<&str> = namespaces.iter().filter(|n| !is_deleting(n)).map(|n| str_at(n, "metadata/name")).collect();
+    let open: HashSet<&str> = namespaces
+        .iter()
+        .filter(|n| !is_deleting(n))
+        .map(|n| str_at(n, "metadata/name"))
+        .collect();
     let zones: HashMap<String, String> = nodes
         .iter()
-        .filter_map(|n| Some((str_at(n, "metadata/name").to_string(), n.pointer("/metadata/labels/topology.kubernetes.io~1zone")?.as_str()?.to_string())))
+        .filter_map(|n| {
+            Some((
+                str_at(n, "metadata/name").to_string(),
+                n.pointer("/metadata/labels/topology.kubernetes.io~1zone")?
+                    .as_str()?
+                    .to_string(),
+            ))
+        })
         .collect();
     let mut by_ns: HashMap<&str, Vec<&Value>> = HashMap::new();
     for p in &pods {
-        by_ns.entry(str_at(p, "metadata/namespace")).or_default().push(p);
+        by_ns
+            .entry(str_at(p, "metadata/namespace"))
+            .or_default()
+            .push(p);
     }
     let mut wanted: HashSet<(String, String)> = HashSet::new();
     for svc in &services {
         let ns = str_at(svc, "metadata/namespace");
         let has_selector = obj_at(svc, "spec/selector").is_some_and(|s| !s.is_empty());
-        if !open.contains(ns) || is_deleting(svc) || !has_selector || str_at(svc, "spec/type") == "ExternalName" {
+        if !open.contains(ns)
+            || is_deleting(svc)
+            || !has_selector
+            || str_at(svc, "spec/type") == "ExternalName"
+        {
             continue;
         }
         let name = str_at(svc, "metadata/name");
@@ -269,15 +351,30 @@ pub fn reconcile(sim: &Sim, last: &mut Option<u64>) -> Option<Duration> {
         sync_endpoints(sim, svc, &b);
         let mine: Vec<&Value> = slices
             .iter()
-            .filter(|s| str_at(s, "metadata/namespace") == ns && s.pointer("/metadata/labels/kubernetes.io~1service-name").and_then(Value::as_str) == Some(name))
-            .filter(|s| s.pointer("/metadata/labels/endpointslice.kubernetes.io~1managed-by").and_then(Value::as_str) == Some(SLICE_MANAGER))
+            .filter(|s| {
+                str_at(s, "metadata/namespace") == ns
+                    && s.pointer("/metadata/labels/kubernetes.io~1service-name")
+                        .and_then(Value::as_str)
+                        == Some(name)
+            })
+            .filter(|s| {
+                s.pointer("/metadata/labels/endpointslice.kubernetes.io~1managed-by")
+                    .and_then(Value::as_str)
+                    == Some(SLICE_MANAGER)
+            })
             .map(|s| &**s)
             .collect();
         sync_slice(sim, svc, &b, &mine, &zones);
     }
     for ep in endpoints {
-        let managed = ep.pointer("/metadata/labels/endpoints.kubernetes.io~1managed-by").and_then(Value::as_str) == Some(ENDPOINTS_MANAGER);
-        let id = (str_at(&ep, "metadata/namespace").to_string(), str_at(&ep, "metadata/name").to_string());
+        let managed = ep
+            .pointer("/metadata/labels/endpoints.kubernetes.io~1managed-by")
+            .and_then(Value::as_str)
+            == Some(ENDPOINTS_MANAGER);
+        let id = (
+            str_at(&ep, "metadata/namespace").to_string(),
+            str_at(&ep, "metadata/name").to_string(),
+        );
         if managed && !wanted.contains(&id) {
             let _ = sim.store.delete(&Key::new("endpoints", &id.0, &id.1), None);
         }

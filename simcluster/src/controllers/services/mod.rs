@@ -12,23 +12,38 @@ use crate::store::Key;
 
 /// Allocate the cluster IP and node ports of a Service being created (other objects pass).
 pub fn allocate_create(sim: &Sim, group: &str, kind: &str, obj: Value) -> Result<Value, ApiError> {
-    if group.is_empty() && kind == "Service" { allocator::allocate(sim, obj, None) } else { Ok(obj) }
+    if group.is_empty() && kind == "Service" {
+        allocator::allocate(sim, obj, None)
+    } else {
+        Ok(obj)
+    }
 }
 
 /// Keep or allocate the cluster IP and node ports of a Service being updated.
-pub fn allocate_update(sim: &Sim, group: &str, kind: &str, obj: Value, old: &Value) -> Result<Value, ApiError> {
-    if group.is_empty() && kind == "Service" { allocator::allocate(sim, obj, Some(old)) } else { Ok(obj) }
+pub fn allocate_update(
+    sim: &Sim,
+    group: &str,
+    kind: &str,
+    obj: Value,
+    old: &Value,
+) -> Result<Value, ApiError> {
+    if group.is_empty() && kind == "Service" {
+        allocator::allocate(sim, obj, Some(old))
+    } else {
+        Ok(obj)
+    }
 }
 
 /// The `kubernetes` Service in `default` (10.96.0.1:443 → the API server), its Endpoints and
 /// EndpointSlice, as kube-apiserver maintains them.
 pub fn bootstrap(sim: &Sim) {
-    let (host, port) = sim.server_address.rsplit_once(':').unwrap_or(("127.0.0.1", "443"));
+    let (host, port) = sim
+        .server_address
+        .rsplit_once(':')
+        .unwrap_or(("127.0.0.1", "443"));
     let port: i64 = port.parse().unwrap_or(443);
     let now = super::now();
-    let meta = |labels: Value| {
-        json!({"name": "kubernetes", "namespace": "default", "uid": uuid::Uuid::new_v4().to_string(), "creationTimestamp": now, "labels": labels})
-    };
+    let meta = |labels: Value| json!({"name": "kubernetes", "namespace": "default", "uid": uuid::Uuid::new_v4().to_string(), "creationTimestamp": now, "labels": labels});
     let svc = json!({
         "kind": "Service",
         "apiVersion": "v1",
@@ -45,14 +60,18 @@ pub fn bootstrap(sim: &Sim) {
         },
         "status": {"loadBalancer": {}},
     });
-    let _ = sim.store.create(Key::new("services", "default", "kubernetes"), svc);
+    let _ = sim
+        .store
+        .create(Key::new("services", "default", "kubernetes"), svc);
     let ep = json!({
         "kind": "Endpoints",
         "apiVersion": "v1",
         "metadata": meta(json!({"endpointslice.kubernetes.io/skip-mirror": "true"})),
         "subsets": [{"addresses": [{"ip": host}], "ports": [{"name": "https", "port": port, "protocol": "TCP"}]}],
     });
-    let _ = sim.store.create(Key::new("endpoints", "default", "kubernetes"), ep);
+    let _ = sim
+        .store
+        .create(Key::new("endpoints", "default", "kubernetes"), ep);
     let mut slice_meta = meta(json!({"kubernetes.io/service-name": "kubernetes"}));
     slice_meta["generation"] = json!(1);
     let slice = json!({
@@ -63,5 +82,8 @@ pub fn bootstrap(sim: &Sim) {
         "endpoints": [{"addresses": [host], "conditions": {"ready": true}}],
         "ports": [{"name": "https", "protocol": "TCP", "port": port}],
     });
-    let _ = sim.store.create(Key::new("discovery.k8s.io/endpointslices", "default", "kubernetes"), slice);
+    let _ = sim.store.create(
+        Key::new("discovery.k8s.io/endpointslices", "default", "kubernetes"),
+        slice,
+    );
 }

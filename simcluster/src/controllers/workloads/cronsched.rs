@@ -6,13 +6,24 @@ use chrono::{DateTime, Datelike, TimeZone, Utc};
 
 use super::tz::{self, Zone};
 
-const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
 const DOWS: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
 /// A parsed schedule.
 #[derive(Debug, Clone)]
 pub enum Schedule {
-    Fields { minute: u64, hour: u64, dom: u64, month: u64, dow: u64, dom_star: bool, dow_star: bool, zone: Zone },
+    Fields {
+        minute: u64,
+        hour: u64,
+        dom: u64,
+        month: u64,
+        dow: u64,
+        dom_star: bool,
+        dow_star: bool,
+        zone: Zone,
+    },
     Every(i64),
 }
 
@@ -21,14 +32,19 @@ fn field(expr: &str, min: u32, max: u32, names: &[&str], base: u32) -> Result<(u
     let mut star = false;
     for part in expr.split(',') {
         let (range, step) = match part.split_once('/') {
-            Some((r, s)) => (r, Some(s.parse::<u32>().map_err(|_| format!("bad step: {part}"))?)),
+            Some((r, s)) => (
+                r,
+                Some(s.parse::<u32>().map_err(|_| format!("bad step: {part}"))?),
+            ),
             None => (part, None),
         };
         let value = |s: &str| -> Result<u32, String> {
             let lower = s.to_lowercase();
             match names.iter().position(|n| *n == lower) {
                 Some(i) => Ok(i as u32 + base),
-                None => s.parse().map_err(|_| format!("failed to parse int from {s}")),
+                None => s
+                    .parse()
+                    .map_err(|_| format!("failed to parse int from {s}")),
             }
         };
         let (start, mut end) = if range == "*" || range == "?" {
@@ -65,7 +81,11 @@ pub fn parse(spec: &str, time_zone: Option<&str>) -> Result<Schedule, String> {
     let mut zone_name = time_zone.unwrap_or("UTC").to_string();
     if spec.starts_with("TZ=") || spec.starts_with("CRON_TZ=") {
         let (tzpart, rest) = spec.split_once(' ').unwrap_or((spec, ""));
-        zone_name = tzpart.split_once('=').map(|x| x.1).unwrap_or("UTC").to_string();
+        zone_name = tzpart
+            .split_once('=')
+            .map(|x| x.1)
+            .unwrap_or("UTC")
+            .to_string();
         spec = rest.trim();
     }
     let zone = tz::load(&zone_name).ok_or_else(|| format!("unknown time zone {zone_name}"))?;
@@ -80,14 +100,27 @@ pub fn parse(spec: &str, time_zone: Option<&str>) -> Result<Schedule, String> {
     };
     let f: Vec<&str> = expanded.split_whitespace().collect();
     if f.len() != 5 {
-        return Err(format!("expected exactly 5 fields, found {}: [{}]", f.len(), f.join(" ")));
+        return Err(format!(
+            "expected exactly 5 fields, found {}: [{}]",
+            f.len(),
+            f.join(" ")
+        ));
     }
     let (minute, _) = field(f[0], 0, 59, &[], 0)?;
     let (hour, _) = field(f[1], 0, 23, &[], 0)?;
     let (dom, dom_star) = field(f[2], 1, 31, &[], 0)?;
     let (month, _) = field(f[3], 1, 12, &MONTHS, 1)?;
     let (dow, dow_star) = field(f[4], 0, 6, &DOWS, 0)?;
-    Ok(Schedule::Fields { minute, hour, dom, month, dow, dom_star, dow_star, zone })
+    Ok(Schedule::Fields {
+        minute,
+        hour,
+        dom,
+        month,
+        dow,
+        dom_star,
+        dow_star,
+        zone,
+    })
 }
 
 /// `@every` durations (h, m, s), at least one second.
@@ -99,7 +132,9 @@ fn every(d: &str) -> Result<i64, String> {
             num.push(c);
             continue;
         }
-        let n: f64 = num.parse().map_err(|_| format!("failed to parse duration @every {d}"))?;
+        let n: f64 = num
+            .parse()
+            .map_err(|_| format!("failed to parse duration @every {d}"))?;
         num.clear();
         total += n * match c {
             'h' => 3600.0,
@@ -123,9 +158,18 @@ impl Schedule {
     pub fn next(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let (minute, hour, dom, month, dow, dom_star, dow_star, zone) = match self {
             Schedule::Every(s) => return Some(t + chrono::Duration::seconds(*s)),
-            Schedule::Fields { minute, hour, dom, month, dow, dom_star, dow_star, zone } => {
-                (*minute, *hour, *dom, *month, *dow, *dom_star, *dow_star, zone)
-            }
+            Schedule::Fields {
+                minute,
+                hour,
+                dom,
+                month,
+                dow,
+                dom_star,
+                dow_star,
+                zone,
+            } => (
+                *minute, *hour, *dom, *month, *dow, *dom_star, *dow_star, zone,
+            ),
         };
         let start = t.timestamp() - t.timestamp().rem_euclid(60) + 60;
         let local = start + i64::from(zone.offset_at(start));
@@ -164,7 +208,11 @@ impl Schedule {
     }
 
     /// The most recent activation in (`after`, `now`], and how many were missed in between.
-    pub fn most_recent(&self, after: DateTime<Utc>, now: DateTime<Utc>) -> (Option<DateTime<Utc>>, u32) {
+    pub fn most_recent(
+        &self,
+        after: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> (Option<DateTime<Utc>>, u32) {
         let mut last = None;
         let mut missed = 0;
         let mut t = after;
@@ -201,7 +249,12 @@ pub fn format_in(t: DateTime<Utc>, zone: &Zone) -> String {
     let local = t + chrono::Duration::seconds(i64::from(off));
     let sign = if off < 0 { '-' } else { '+' };
     let a = off.abs();
-    format!("{}{sign}{:02}:{:02}", local.format("%Y-%m-%dT%H:%M:%S"), a / 3600, (a % 3600) / 60)
+    format!(
+        "{}{sign}{:02}:{:02}",
+        local.format("%Y-%m-%dT%H:%M:%S"),
+        a / 3600,
+        (a % 3600) / 60
+    )
 }
 
 impl Schedule {
@@ -222,20 +275,49 @@ mod tests {
     }
 
     fn next(spec: &str, from: &str) -> String {
-        parse(spec, None).unwrap().next(at(from)).unwrap().to_rfc3339()
+        parse(spec, None)
+            .unwrap()
+            .next(at(from))
+            .unwrap()
+            .to_rfc3339()
     }
 
     #[test]
     fn next_activation_times() {
-        assert_eq!(next("*/5 * * * *", "2026-03-01T10:02:30Z"), "2026-03-01T10:05:00+00:00");
-        assert_eq!(next("0 0 1 1 *", "2026-03-01T10:02:30Z"), "2027-01-01T00:00:00+00:00");
-        assert_eq!(next("@hourly", "2026-03-01T10:00:00Z"), "2026-03-01T11:00:00+00:00");
-        assert_eq!(next("30 9 * jan-mar MON-fri", "2026-03-06T09:30:00Z"), "2026-03-09T09:30:00+00:00");
+        assert_eq!(
+            next("*/5 * * * *", "2026-03-01T10:02:30Z"),
+            "2026-03-01T10:05:00+00:00"
+        );
+        assert_eq!(
+            next("0 0 1 1 *", "2026-03-01T10:02:30Z"),
+            "2027-01-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            next("@hourly", "2026-03-01T10:00:00Z"),
+            "2026-03-01T11:00:00+00:00"
+        );
+        assert_eq!(
+            next("30 9 * jan-mar MON-fri", "2026-03-06T09:30:00Z"),
+            "2026-03-09T09:30:00+00:00"
+        );
         // Day-of-month OR day-of-week when both are restricted.
-        assert_eq!(next("0 0 13 * 5", "2026-03-01T00:00:00Z"), "2026-03-06T00:00:00+00:00");
-        assert_eq!(next("0 0 29 2 *", "2026-03-01T00:00:00Z"), "2028-02-29T00:00:00+00:00");
-        assert_eq!(next("@every 90s", "2026-03-01T00:00:00Z"), "2026-03-01T00:01:30+00:00");
-        assert!(parse("every minute", None).unwrap_err().contains("expected exactly 5 fields"));
+        assert_eq!(
+            next("0 0 13 * 5", "2026-03-01T00:00:00Z"),
+            "2026-03-06T00:00:00+00:00"
+        );
+        assert_eq!(
+            next("0 0 29 2 *", "2026-03-01T00:00:00Z"),
+            "2028-02-29T00:00:00+00:00"
+        );
+        assert_eq!(
+            next("@every 90s", "2026-03-01T00:00:00Z"),
+            "2026-03-01T00:01:30+00:00"
+        );
+        assert!(
+            parse("every minute", None)
+                .unwrap_err()
+                .contains("expected exactly 5 fields")
+        );
     }
 
     #[test]
@@ -244,11 +326,25 @@ mod tests {
             return;
         }
         let s = parse("0 9 * * *", Some("Europe/Berlin")).unwrap();
-        assert_eq!(s.next(at("2026-01-15T00:00:00Z")).unwrap().to_rfc3339(), "2026-01-15T08:00:00+00:00");
-        assert_eq!(s.next(at("2026-07-15T00:00:00Z")).unwrap().to_rfc3339(), "2026-07-15T07:00:00+00:00");
+        assert_eq!(
+            s.next(at("2026-01-15T00:00:00Z")).unwrap().to_rfc3339(),
+            "2026-01-15T08:00:00+00:00"
+        );
+        assert_eq!(
+            s.next(at("2026-07-15T00:00:00Z")).unwrap().to_rfc3339(),
+            "2026-07-15T07:00:00+00:00"
+        );
         let p = parse("CRON_TZ=Europe/Berlin 0 9 * * *", None).unwrap();
-        assert_eq!(format_in(at("2026-07-15T07:00:00Z"), &p.zone()), "2026-07-15T09:00:00+02:00");
-        let (last, missed) = parse("*/10 * * * *", None).unwrap().most_recent(at("2026-01-01T00:00:00Z"), at("2026-01-01T00:35:00Z"));
-        assert_eq!((last.unwrap().to_rfc3339().as_str(), missed), ("2026-01-01T00:30:00+00:00", 3));
+        assert_eq!(
+            format_in(at("2026-07-15T07:00:00Z"), &p.zone()),
+            "2026-07-15T09:00:00+02:00"
+        );
+        let (last, missed) = parse("*/10 * * * *", None)
+            .unwrap()
+            .most_recent(at("2026-01-01T00:00:00Z"), at("2026-01-01T00:35:00Z"));
+        assert_eq!(
+            (last.unwrap().to_rfc3339().as_str(), missed),
+            ("2026-01-01T00:30:00+00:00", 3)
+        );
     }
 }

@@ -5,18 +5,26 @@
 
 use serde_json::{Map, Value, json};
 
-use super::rollout::{
-    HASH_LABEL, REVISION, annotation, calculate_status, complete, condition, equal_ignore_hash, has_progress_deadline,
-    max_surge, new_condition, progressing, remove_condition, revision, set_condition,
-    set_deployment_revision, set_new_rs_annotations, set_replicas_annotations, spec_replicas, status_i, timed_out,
-};
 use super::deployment_scale::new_rs_new_replicas;
-use super::{Reporter, Index, by_creation, claim, controller_ref, event, labels, name, namespace, selects, write_object};
+use super::rollout::{
+    HASH_LABEL, REVISION, annotation, calculate_status, complete, condition, equal_ignore_hash,
+    has_progress_deadline, max_surge, new_condition, progressing, remove_condition, revision,
+    set_condition, set_deployment_revision, set_new_rs_annotations, set_replicas_annotations,
+    spec_replicas, status_i, timed_out,
+};
+use super::{
+    Index, Reporter, by_creation, claim, controller_ref, event, labels, name, namespace, selects,
+    write_object,
+};
 use crate::cluster::Sim;
 use crate::resources::json::{arr_at, at, i64_at, str_at};
 use crate::store::{Key, is_deleting};
 
-const WHO: Reporter = Reporter { component: "deployment-controller", kind: "Deployment", api_version: "apps/v1" };
+const WHO: Reporter = Reporter {
+    component: "deployment-controller",
+    kind: "Deployment",
+    api_version: "apps/v1",
+};
 const RS_RESOURCE: &str = "apps/replicasets";
 
 pub fn reconcile(sim: &Sim) {
@@ -34,10 +42,20 @@ pub(super) struct Pass<'a> {
 }
 
 fn sync(sim: &Sim, stored: &Value, idx: &Index) {
-    let mut p = Pass { sim, d: stored.clone() };
+    let mut p = Pass {
+        sim,
+        d: stored.clone(),
+    };
     let selector = at(stored, "spec/selector").cloned();
     if crate::resources::selector::is_empty(selector.as_ref()) {
-        event(sim, &WHO, stored, "Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
+        event(
+            sim,
+            &WHO,
+            stored,
+            "Warning",
+            "SelectingAll",
+            "This deployment is selecting all pods. A non-empty selector is required.",
+        );
         let g = i64_at(stored, "metadata/generation").unwrap_or(0);
         if status_i(stored, "observedGeneration") < g {
             p.d["status"]["observedGeneration"] = json!(g);
@@ -46,14 +64,26 @@ fn sync(sim: &Sim, stored: &Value, idx: &Index) {
         return;
     }
     let owner = controller_ref("Deployment", "apps/v1", stored);
-    let rss: Vec<Value> =
-        claim(sim, RS_RESOURCE, stored, &owner, idx, |_| true, |rs| selects(selector.as_ref(), labels(rs))).iter().map(|r| (**r).clone()).collect();
+    let rss: Vec<Value> = claim(
+        sim,
+        RS_RESOURCE,
+        stored,
+        &owner,
+        idx,
+        |_| true,
+        |rs| selects(selector.as_ref(), labels(rs)),
+    )
+    .iter()
+    .map(|r| (**r).clone())
+    .collect();
     if is_deleting(stored) {
         let (new_rs, old) = p.all_rss(&rss, false);
         p.sync_status(new_rs.as_ref(), &old);
     } else {
         p.check_paused_conditions();
-        if p.d.pointer("/spec/paused").and_then(Value::as_bool) == Some(true) || p.is_scaling_event(&rss) {
+        if p.d.pointer("/spec/paused").and_then(Value::as_bool) == Some(true)
+            || p.is_scaling_event(&rss)
+        {
             p.sync_scale(&rss);
         } else if str_at(stored, "spec/strategy/type") == "Recreate" {
             p.rollout_recreate(&rss);
@@ -78,7 +108,9 @@ impl Pass<'_> {
         let mut sorted = rss.to_vec();
         sorted.sort_by(by_creation);
         let template = at(&self.d, "spec/template").cloned();
-        let idx = sorted.iter().position(|rs| equal_ignore_hash(at(rs, "spec/template"), template.as_ref()));
+        let idx = sorted
+            .iter()
+            .position(|rs| equal_ignore_hash(at(rs, "spec/template"), template.as_ref()));
         let existing = idx.map(|i| sorted.remove(i));
         let old = sorted;
         let new_revision = old.iter().map(revision).max().unwrap_or(0) + 1;
@@ -90,20 +122,28 @@ impl Pass<'_> {
                 match min_ready {
                     Some(v) => copy["spec"]["minReadySeconds"] = v,
                     None => {
-                        copy["spec"].as_object_mut().map(|m| m.remove("minReadySeconds"));
+                        copy["spec"]
+                            .as_object_mut()
+                            .map(|m| m.remove("minReadySeconds"));
                     }
                 }
             }
             if copy != rs {
-                let updated = write_object(self.sim, RS_RESOURCE, &rs, copy.clone()).unwrap_or(copy);
+                let updated =
+                    write_object(self.sim, RS_RESOURCE, &rs, copy.clone()).unwrap_or(copy);
                 return (Some(updated), old);
             }
             let _ = changed;
             let rev = annotation(&copy, REVISION).unwrap_or("").to_string();
             set_deployment_revision(&mut self.d, &rev);
-            if has_progress_deadline(&self.d) && condition(&self.d["status"], "Progressing").is_none() {
+            if has_progress_deadline(&self.d)
+                && condition(&self.d["status"], "Progressing").is_none()
+            {
                 let msg = format!("Found new replica set {:?}", name(&copy));
-                set_condition(&mut self.d["status"], new_condition("Progressing", "True", "FoundNewReplicaSet", &msg));
+                set_condition(
+                    &mut self.d["status"],
+                    new_condition("Progressing", "True", "FoundNewReplicaSet", &msg),
+                );
             }
             return (Some(copy), old);
         }
@@ -121,7 +161,11 @@ impl Pass<'_> {
         let collision = i64_at(d, "status/collisionCount");
         let mut template = at(d, "spec/template").cloned().unwrap_or(json!({}));
         let hash = super::hash::compute_hash(&template, collision);
-        let mut tlabels = super::labels(&json!({"metadata": template.get("metadata").cloned().unwrap_or(json!({}))})).cloned().unwrap_or_default();
+        let mut tlabels = super::labels(
+            &json!({"metadata": template.get("metadata").cloned().unwrap_or(json!({}))}),
+        )
+        .cloned()
+        .unwrap_or_default();
         tlabels.insert(HASH_LABEL.into(), json!(hash));
         template["metadata"]["labels"] = Value::Object(tlabels.clone());
         let mut selector = at(d, "spec/selector").cloned().unwrap_or(json!({}));
@@ -147,14 +191,24 @@ impl Pass<'_> {
         let replicas = new_rs_new_replicas(d, &all, &rs);
         rs["spec"]["replicas"] = json!(replicas);
         set_new_rs_annotations(d, &mut rs, new_revision, false);
-        crate::patch::track_update(None, &mut rs, "kube-controller-manager", "Update", "apps/v1", &super::super::now());
+        crate::patch::track_update(
+            None,
+            &mut rs,
+            "kube-controller-manager",
+            "Update",
+            "apps/v1",
+            &super::super::now(),
+        );
         let key = Key::new(RS_RESOURCE, namespace(d), &rs_name);
         let created = match self.sim.store.create(key.clone(), rs) {
             Ok(c) => (*c).clone(),
             Err(_) => {
                 let existing = self.sim.store.get(&key)?;
                 if super::controller_uid(&existing) == Some(super::uid(&self.d))
-                    && equal_ignore_hash(at(&existing, "spec/template"), at(&self.d, "spec/template"))
+                    && equal_ignore_hash(
+                        at(&existing, "spec/template"),
+                        at(&self.d, "spec/template"),
+                    )
                 {
                     return Some((*existing).clone());
                 }
@@ -171,7 +225,10 @@ impl Pass<'_> {
         set_deployment_revision(&mut self.d, &new_revision.to_string());
         if has_progress_deadline(&self.d) {
             let msg = format!("Created new replica set {rs_name:?}");
-            set_condition(&mut self.d["status"], new_condition("Progressing", "True", "NewReplicaSetCreated", &msg));
+            set_condition(
+                &mut self.d["status"],
+                new_condition("Progressing", "True", "NewReplicaSetCreated", &msg),
+            );
         }
         Some(created)
     }
@@ -181,12 +238,15 @@ impl Pass<'_> {
         let d = &self.d;
         let mut copy = rs.clone();
         let old = spec_replicas(rs);
-        let annotations_changed = set_replicas_annotations(&mut copy, spec_replicas(d), spec_replicas(d) + max_surge(d));
+        let annotations_changed =
+            set_replicas_annotations(&mut copy, spec_replicas(d), spec_replicas(d) + max_surge(d));
         if old == size && !annotations_changed {
             return rs.clone();
         }
         copy["spec"]["replicas"] = json!(size);
-        let Some(updated) = write_object(self.sim, RS_RESOURCE, rs, copy) else { return rs.clone() };
+        let Some(updated) = write_object(self.sim, RS_RESOURCE, rs, copy) else {
+            return rs.clone();
+        };
         if old != size {
             let op = op.unwrap_or(if old < size { "up" } else { "down" });
             let msg = format!("Scaled {op} replica set {} from {old} to {size}", name(rs));
@@ -206,16 +266,36 @@ impl Pass<'_> {
         let paused_cond = cond.is_some_and(|c| str_at(c, "reason") == "DeploymentPaused");
         let paused = self.d.pointer("/spec/paused").and_then(Value::as_bool) == Some(true);
         if paused && !paused_cond {
-            set_condition(&mut self.d["status"], new_condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused"));
+            set_condition(
+                &mut self.d["status"],
+                new_condition(
+                    "Progressing",
+                    "Unknown",
+                    "DeploymentPaused",
+                    "Deployment is paused",
+                ),
+            );
         } else if !paused && paused_cond {
-            set_condition(&mut self.d["status"], new_condition("Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed"));
+            set_condition(
+                &mut self.d["status"],
+                new_condition(
+                    "Progressing",
+                    "Unknown",
+                    "DeploymentResumed",
+                    "Deployment is resumed",
+                ),
+            );
         }
     }
 
     fn is_scaling_event(&mut self, rss: &[Value]) -> bool {
         let (new_rs, old) = self.all_rss(rss, false);
         let want = spec_replicas(&self.d).to_string();
-        new_rs.iter().chain(old.iter()).filter(|r| spec_replicas(r) > 0).any(|r| annotation(r, super::rollout::DESIRED_REPLICAS).is_some_and(|a| a != want))
+        new_rs
+            .iter()
+            .chain(old.iter())
+            .filter(|r| spec_replicas(r) > 0)
+            .any(|r| annotation(r, super::rollout::DESIRED_REPLICAS).is_some_and(|a| a != want))
     }
 
     /// `sync`: scale, clean up when paused, status.
@@ -240,7 +320,11 @@ impl Pass<'_> {
         if cur != want {
             let mut all: Vec<&Value> = old.iter().collect();
             all.push(&new_rs);
-            let size = if cur > want { want } else { new_rs_new_replicas(&self.d, &all, &new_rs) };
+            let size = if cur > want {
+                want
+            } else {
+                new_rs_new_replicas(&self.d, &all, &new_rs)
+            };
             if size != cur {
                 new_rs = self.scale_rs(&new_rs, size, None);
                 self.sync_rollout_status(Some(&new_rs), &old);
@@ -266,7 +350,9 @@ impl Pass<'_> {
             *o = self.scale_rs(o, 0, None);
             scaled = true;
         }
-        let old_running = old.iter().any(|o| status_i(o, "replicas") > 0 || status_i(o, "terminatingReplicas") > 0);
+        let old_running = old
+            .iter()
+            .any(|o| status_i(o, "replicas") > 0 || status_i(o, "terminatingReplicas") > 0);
         if scaled || old_running {
             self.sync_rollout_status(new_rs.as_ref(), &old);
             return;
@@ -275,7 +361,13 @@ impl Pass<'_> {
             Some(n) => Some(n),
             None => self.all_rss(rss, true).0,
         };
-        let new_rs = new_rs.map(|n| if spec_replicas(&n) != spec_replicas(&self.d) { self.scale_rs(&n, spec_replicas(&self.d), None) } else { n });
+        let new_rs = new_rs.map(|n| {
+            if spec_replicas(&n) != spec_replicas(&self.d) {
+                self.scale_rs(&n, spec_replicas(&self.d), None)
+            } else {
+                n
+            }
+        });
         if complete(&self.d, &self.d["status"]) {
             self.cleanup(&old);
         }
@@ -299,16 +391,31 @@ impl Pass<'_> {
         }
         let current = condition(&d["status"], "Progressing").cloned();
         let done = i64_at(&status, "replicas") == i64_at(&status, "updatedReplicas")
-            && current.as_ref().is_some_and(|c| str_at(c, "reason") == "NewReplicaSetAvailable");
+            && current
+                .as_ref()
+                .is_some_and(|c| str_at(c, "reason") == "NewReplicaSetAvailable");
         if has_progress_deadline(d) && !done {
             let what = match new_rs {
                 Some(rs) => format!("ReplicaSet {:?}", name(rs)),
                 None => format!("Deployment {:?}", name(d)),
             };
             if complete(d, &status) {
-                set_condition(&mut status, new_condition("Progressing", "True", "NewReplicaSetAvailable", &format!("{what} has successfully progressed.")));
+                set_condition(
+                    &mut status,
+                    new_condition(
+                        "Progressing",
+                        "True",
+                        "NewReplicaSetAvailable",
+                        &format!("{what} has successfully progressed."),
+                    ),
+                );
             } else if progressing(d, &status) {
-                let mut c = new_condition("Progressing", "True", "ReplicaSetUpdated", &format!("{what} is progressing."));
+                let mut c = new_condition(
+                    "Progressing",
+                    "True",
+                    "ReplicaSetUpdated",
+                    &format!("{what} is progressing."),
+                );
                 if let Some(cur) = &current {
                     if str_at(cur, "status") == "True" {
                         c["lastTransitionTime"] = cur["lastTransitionTime"].clone();
@@ -317,11 +424,23 @@ impl Pass<'_> {
                 }
                 set_condition(&mut status, c);
             } else if timed_out(d, &status) {
-                set_condition(&mut status, new_condition("Progressing", "False", "ProgressDeadlineExceeded", &format!("{what} has timed out progressing.")));
+                set_condition(
+                    &mut status,
+                    new_condition(
+                        "Progressing",
+                        "False",
+                        "ProgressDeadlineExceeded",
+                        &format!("{what} has timed out progressing."),
+                    ),
+                );
             }
         }
         // Pod creation failures of the ReplicaSets (the new one's first) show on the deployment.
-        let failure = new_rs.into_iter().chain(old.iter()).flat_map(|r| arr_at(r, "status/conditions")).find(|c| str_at(c, "type") == "ReplicaFailure");
+        let failure = new_rs
+            .into_iter()
+            .chain(old.iter())
+            .flat_map(|r| arr_at(r, "status/conditions"))
+            .find(|c| str_at(c, "type") == "ReplicaFailure");
         match failure {
             Some(c) => {
                 let at_time = c.get("lastTransitionTime").cloned().unwrap_or(Value::Null);

@@ -15,12 +15,18 @@ const RS_RESOURCE: &str = "apps/replicasets";
 impl Pass<'_> {
     /// `scale`: the only active set takes the full count; a saturated new set scales the old ones
     /// down; otherwise the extra replicas are spread proportionally.
-    pub(super) fn scale(&self, new_rs: Option<Value>, mut old: Vec<Value>) -> (Option<Value>, Vec<Value>) {
+    pub(super) fn scale(
+        &self,
+        new_rs: Option<Value>,
+        mut old: Vec<Value>,
+    ) -> (Option<Value>, Vec<Value>) {
         let d = &self.d;
         let want = spec_replicas(d);
         let mut all: Vec<Value> = old.clone();
         all.extend(new_rs.iter().cloned());
-        let active: Vec<usize> = (0..all.len()).filter(|i| spec_replicas(&all[*i]) > 0).collect();
+        let active: Vec<usize> = (0..all.len())
+            .filter(|i| spec_replicas(&all[*i]) > 0)
+            .collect();
         let target = match active.len() {
             0 => new_rs.clone().or_else(|| {
                 let mut o = old.clone();
@@ -46,7 +52,9 @@ impl Pass<'_> {
             return (new_rs, old);
         }
         let saturated = new_rs.as_ref().is_some_and(|n| {
-            spec_replicas(n) == want && annotation(n, super::rollout::DESIRED_REPLICAS) == Some(&want.to_string()) && status_i(n, "availableReplicas") == want
+            spec_replicas(n) == want
+                && annotation(n, super::rollout::DESIRED_REPLICAS) == Some(&want.to_string())
+                && status_i(n, "availableReplicas") == want
         });
         if saturated {
             for o in old.iter_mut().filter(|o| spec_replicas(o) > 0) {
@@ -64,12 +72,22 @@ impl Pass<'_> {
         let op = if to_add > 0 { "up" } else { "down" };
         // Larger first; newer first when scaling up, older first when scaling down.
         sets.sort_by(|a, b| {
-            spec_replicas(b).cmp(&spec_replicas(a)).then_with(|| if to_add > 0 { by_creation(b, a) } else { by_creation(a, b) })
+            spec_replicas(b).cmp(&spec_replicas(a)).then_with(|| {
+                if to_add > 0 {
+                    by_creation(b, a)
+                } else {
+                    by_creation(a, b)
+                }
+            })
         });
         let mut added = 0;
         let mut sizes: Vec<i64> = Vec::new();
         for rs in &sets {
-            let p = if to_add != 0 { proportion(d, rs, to_add, added) } else { 0 };
+            let p = if to_add != 0 {
+                proportion(d, rs, to_add, added)
+            } else {
+                0
+            };
             sizes.push(spec_replicas(rs) + p);
             added += p;
         }
@@ -112,7 +130,11 @@ impl Pass<'_> {
             *o = self.scale_rs(o, r - down, None);
             total += down;
         }
-        let available: i64 = old.iter().chain(std::iter::once(new_rs)).map(|r| status_i(r, "availableReplicas")).sum();
+        let available: i64 = old
+            .iter()
+            .chain(std::iter::once(new_rs))
+            .map(|r| status_i(r, "availableReplicas"))
+            .sum();
         if available > min_available {
             let budget = available - min_available;
             let mut done = 0;
@@ -135,7 +157,9 @@ impl Pass<'_> {
 
     /// `cleanupDeployment`: old, empty ReplicaSets beyond revisionHistoryLimit are deleted.
     pub(super) fn cleanup(&self, old: &[Value]) {
-        let Some(limit) = i64_at(&self.d, "spec/revisionHistoryLimit") else { return };
+        let Some(limit) = i64_at(&self.d, "spec/revisionHistoryLimit") else {
+            return;
+        };
         let mut alive: Vec<&Value> = old.iter().filter(|r| !is_deleting(r)).collect();
         let diff = alive.len() as i64 - limit;
         if diff <= 0 {
@@ -143,11 +167,15 @@ impl Pass<'_> {
         }
         alive.sort_by_key(|r| revision(r));
         for rs in alive.into_iter().take(diff as usize) {
-            let stale = status_i(rs, "observedGeneration") < i64_at(rs, "metadata/generation").unwrap_or(0);
+            let stale =
+                status_i(rs, "observedGeneration") < i64_at(rs, "metadata/generation").unwrap_or(0);
             if status_i(rs, "replicas") != 0 || spec_replicas(rs) != 0 || stale {
                 continue;
             }
-            let _ = self.sim.store.delete(&Key::new(RS_RESOURCE, namespace(rs), name(rs)), None);
+            let _ = self
+                .sim
+                .store
+                .delete(&Key::new(RS_RESOURCE, namespace(rs), name(rs)), None);
         }
     }
 }
@@ -175,14 +203,23 @@ fn proportion(d: &Value, rs: &Value, to_add: i64, added: i64) -> i64 {
         -spec_replicas(rs)
     } else {
         let max = spec_replicas(d) + max_surge(d);
-        let before = annotation(rs, super::rollout::MAX_REPLICAS).and_then(|s| s.parse::<i64>().ok()).filter(|v| *v != 0);
+        let before = annotation(rs, super::rollout::MAX_REPLICAS)
+            .and_then(|s| s.parse::<i64>().ok())
+            .filter(|v| *v != 0);
         match before.or(Some(status_i(d, "replicas")).filter(|v| *v != 0)) {
             None => spec_replicas(rs),
-            Some(before) => ((spec_replicas(rs) * max) as f64 / before as f64).round() as i64 - spec_replicas(rs),
+            Some(before) => {
+                ((spec_replicas(rs) * max) as f64 / before as f64).round() as i64
+                    - spec_replicas(rs)
+            }
         }
     };
     let allowed = to_add - added;
-    if to_add > 0 { fraction.min(allowed) } else { fraction.max(allowed) }
+    if to_add > 0 {
+        fraction.min(allowed)
+    } else {
+        fraction.max(allowed)
+    }
 }
 
 #[cfg(test)]

@@ -49,7 +49,9 @@ fn canonical(v: &Value, out: &mut String) {
 
 /// `rand.SafeEncodeString`.
 pub fn safe_encode(s: &str) -> String {
-    s.bytes().map(|b| ALPHANUMS[usize::from(b) % ALPHANUMS.len()] as char).collect()
+    s.bytes()
+        .map(|b| ALPHANUMS[usize::from(b) % ALPHANUMS.len()] as char)
+        .collect()
 }
 
 /// The hash of a pod template with an optional collision count.
@@ -77,7 +79,10 @@ mod tests {
         let b = json!({"spec": {"containers": [{"image": "nginx:1.27", "name": "app"}]}, "metadata": {"labels": {"app": "web"}}});
         let h = compute_hash(&a, None);
         assert_eq!(h, compute_hash(&b, None), "key order does not matter");
-        assert!((6..=10).contains(&h.len()) && h.bytes().all(|c| ALPHANUMS.contains(&c)), "{h}");
+        assert!(
+            (6..=10).contains(&h.len()) && h.bytes().all(|c| ALPHANUMS.contains(&c)),
+            "{h}"
+        );
         assert_ne!(h, compute_hash(&a, Some(1)));
         let c = json!({"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "app", "image": "nginx:1.28"}]}});
         assert_ne!(h, compute_hash(&c, None));

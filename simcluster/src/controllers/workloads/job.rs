@@ -9,22 +9,30 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use super::{Reporter, 
-    controller_ref, controller_uid, create_pod, delete_pod, event, labels, name, namespace, parse_time, pod_ready,
-    selects, uid, Index,
+use super::{
+    Index, Reporter, controller_ref, controller_uid, create_pod, delete_pod, event, labels, name,
+    namespace, parse_time, pod_ready, selects, uid,
 };
 use crate::cluster::Sim;
 use crate::resources::json::{arr_at, at, i64_at, str_at};
 use crate::store::{Key, is_deleting, object_rv};
 
-const WHO: Reporter = Reporter { component: "job-controller", kind: "Job", api_version: "batch/v1" };
+const WHO: Reporter = Reporter {
+    component: "job-controller",
+    kind: "Job",
+    api_version: "batch/v1",
+};
 pub const TRACKING_FINALIZER: &str = "batch.kubernetes.io/job-tracking";
 const INDEX_ANNOTATION: &str = "batch.kubernetes.io/job-completion-index";
 
 pub fn reconcile(sim: &Sim) {
     let all_pods = sim.store.list("pods", None).0;
     let jobs = sim.store.list("batch/jobs", None).0;
-    let live: HashMap<&str, &Arc<Value>> = jobs.iter().filter(|j| !is_deleting(j)).map(|j| (uid(j), j)).collect();
+    let live: HashMap<&str, &Arc<Value>> = jobs
+        .iter()
+        .filter(|j| !is_deleting(j))
+        .map(|j| (uid(j), j))
+        .collect();
     // Pods whose Job is gone (or being deleted) keep no tracking finalizer.
     for p in all_pods.iter().filter(|p| has_finalizer(p)) {
         if controller_uid(p).is_none_or(|u| !live.contains_key(u)) {
@@ -43,22 +51,37 @@ pub fn reconcile(sim: &Sim) {
 }
 
 fn has_finalizer(p: &Value) -> bool {
-    arr_at(p, "metadata/finalizers").iter().any(|f| f == TRACKING_FINALIZER)
+    arr_at(p, "metadata/finalizers")
+        .iter()
+        .any(|f| f == TRACKING_FINALIZER)
 }
 
 fn remove_finalizer(sim: &Sim, p: &Value) -> bool {
     let mut next = p.clone();
-    if let Some(a) = next.pointer_mut("/metadata/finalizers").and_then(Value::as_array_mut) {
+    if let Some(a) = next
+        .pointer_mut("/metadata/finalizers")
+        .and_then(Value::as_array_mut)
+    {
         a.retain(|f| f != TRACKING_FINALIZER);
         if a.is_empty() {
-            next["metadata"].as_object_mut().map(|m| m.remove("finalizers"));
+            next["metadata"]
+                .as_object_mut()
+                .map(|m| m.remove("finalizers"));
         }
     }
-    sim.store.update(&Key::new("pods", namespace(p), name(p)), next, Some(object_rv(p))).is_ok()
+    sim.store
+        .update(
+            &Key::new("pods", namespace(p), name(p)),
+            next,
+            Some(object_rv(p)),
+        )
+        .is_ok()
 }
 
 fn condition<'a>(job: &'a Value, t: &str) -> Option<&'a Value> {
-    arr_at(job, "status/conditions").iter().find(|c| str_at(c, "type") == t && str_at(c, "status") == "True")
+    arr_at(job, "status/conditions")
+        .iter()
+        .find(|c| str_at(c, "type") == t && str_at(c, "status") == "True")
 }
 
 fn new_condition(t: &str, status: &str, reason: &str, message: &str) -> Value {
@@ -78,12 +101,18 @@ pub fn finished(job: &Value) -> Option<&'static str> {
 }
 
 fn completion_index(p: &Value) -> Option<i64> {
-    at(p, "metadata/annotations").and_then(|a| a.get(INDEX_ANNOTATION)).and_then(Value::as_str).and_then(|s| s.parse().ok())
+    at(p, "metadata/annotations")
+        .and_then(|a| a.get(INDEX_ANNOTATION))
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok())
 }
 
 fn sync(sim: &Sim, job: &Value, owned: &[Arc<Value>]) {
     let selector = at(job, "spec/selector");
-    let mine: Vec<&Arc<Value>> = owned.iter().filter(|p| selects(selector, labels(p))).collect();
+    let mine: Vec<&Arc<Value>> = owned
+        .iter()
+        .filter(|p| selects(selector, labels(p)))
+        .collect();
     let mut status = job.get("status").cloned().unwrap_or(json!({}));
     let mut conds: Vec<Value> = arr_at(job, "status/conditions").to_vec();
     let get = |s: &Value, k: &str| i64_at(s, k).unwrap_or(0);
@@ -118,21 +147,39 @@ fn sync(sim: &Sim, job: &Value, owned: &[Arc<Value>]) {
     let now = chrono::Utc::now();
     let mut active_n = active.len() as i64;
     let already = finished(job);
-    let done_count = if indexed { completed.len() as i64 } else { succeeded };
+    let done_count = if indexed {
+        completed.len() as i64
+    } else {
+        succeeded
+    };
     let mut finish: Option<(&str, &str, &str)> = None;
     if already.is_none() {
         let backoff = i64_at(job, "spec/backoffLimit").unwrap_or(6);
         let deadline = i64_at(job, "spec/activeDeadlineSeconds");
         let started = parse_time(str_at(&status, "startTime"));
         if failed > backoff {
-            finish = Some(("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit"));
+            finish = Some((
+                "Failed",
+                "BackoffLimitExceeded",
+                "Job has reached the specified backoff limit",
+            ));
         } else if let (Some(dl), Some(st)) = (deadline, started)
             && !suspended
             && st + chrono::Duration::seconds(dl) <= now
         {
-            finish = Some(("Failed", "DeadlineExceeded", "Job was active longer than specified deadline"));
-        } else if completions.is_some_and(|c| done_count >= c) || (completions.is_none() && succeeded > 0 && active_n == 0) {
-            finish = Some(("Complete", "CompletionsReached", "Reached expected number of succeeded pods"));
+            finish = Some((
+                "Failed",
+                "DeadlineExceeded",
+                "Job was active longer than specified deadline",
+            ));
+        } else if completions.is_some_and(|c| done_count >= c)
+            || (completions.is_none() && succeeded > 0 && active_n == 0)
+        {
+            finish = Some((
+                "Complete",
+                "CompletionsReached",
+                "Reached expected number of succeeded pods",
+            ));
         }
     }
     if let Some((kind, _, _)) = finish {
@@ -152,11 +199,19 @@ fn sync(sim: &Sim, job: &Value, owned: &[Arc<Value>]) {
         } else {
             let want = match completions {
                 Some(c) => (c - done_count).clamp(0, parallelism),
-                None => if succeeded > 0 { 0 } else { parallelism },
+                None => {
+                    if succeeded > 0 {
+                        0
+                    } else {
+                        parallelism
+                    }
+                }
             };
             if active_n < want && !backing_off(&mine, failed, now) {
-                let taken: BTreeSet<i64> = active.iter().filter_map(|p| completion_index(p)).collect();
-                let mut free = (0..completions.unwrap_or(0)).filter(|i| !completed.contains(i) && !taken.contains(i));
+                let taken: BTreeSet<i64> =
+                    active.iter().filter_map(|p| completion_index(p)).collect();
+                let mut free = (0..completions.unwrap_or(0))
+                    .filter(|i| !completed.contains(i) && !taken.contains(i));
                 let mut missing = want - active_n;
                 while missing > 0 {
                     missing -= 1;
@@ -167,10 +222,24 @@ fn sync(sim: &Sim, job: &Value, owned: &[Arc<Value>]) {
                     match create_job_pod(sim, job, index) {
                         Ok(p) => {
                             active_n += 1;
-                            event(sim, &WHO, job, "Normal", "SuccessfulCreate", &format!("Created pod: {}", name(&p)));
+                            event(
+                                sim,
+                                &WHO,
+                                job,
+                                "Normal",
+                                "SuccessfulCreate",
+                                &format!("Created pod: {}", name(&p)),
+                            );
                         }
                         Err(e) => {
-                            event(sim, &WHO, job, "Warning", "FailedCreate", &format!("Error creating: {e}"));
+                            event(
+                                sim,
+                                &WHO,
+                                job,
+                                "Warning",
+                                "FailedCreate",
+                                &format!("Error creating: {e}"),
+                            );
                             break;
                         }
                     }
@@ -178,7 +247,14 @@ fn sync(sim: &Sim, job: &Value, owned: &[Arc<Value>]) {
             } else if active_n > want {
                 for p in active.iter().rev().take((active_n - want) as usize) {
                     delete_pod(sim, p);
-                    event(sim, &WHO, job, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", name(p)));
+                    event(
+                        sim,
+                        &WHO,
+                        job,
+                        "Normal",
+                        "SuccessfulDelete",
+                        &format!("Deleted pod: {}", name(p)),
+                    );
                 }
                 active_n = want;
             }
@@ -189,7 +265,11 @@ fn sync(sim: &Sim, job: &Value, owned: &[Arc<Value>]) {
         status["startTime"] = json!(super::super::now());
     }
     if let Some((kind, reason, message)) = finish {
-        let interim = if kind == "Complete" { "SuccessCriteriaMet" } else { "FailureTarget" };
+        let interim = if kind == "Complete" {
+            "SuccessCriteriaMet"
+        } else {
+            "FailureTarget"
+        };
         if !conds.iter().any(|c| str_at(c, "type") == interim) {
             conds.push(new_condition(interim, "True", reason, message));
         }
@@ -213,7 +293,11 @@ fn sync(sim: &Sim, job: &Value, owned: &[Arc<Value>]) {
             s.insert(k.into(), v.clone());
         }
     }
-    for (k, v) in [("active", active_n), ("succeeded", succeeded), ("failed", failed)] {
+    for (k, v) in [
+        ("active", active_n),
+        ("succeeded", succeeded),
+        ("failed", failed),
+    ] {
         if v > 0 {
             s.insert(k.into(), json!(v));
         }
@@ -235,24 +319,50 @@ fn backing_off(pods: &[&Arc<Value>], failed: i64, now: chrono::DateTime<chrono::
         return false;
     }
     let finished_at = |p: &Value| {
-        let ends = arr_at(p, "status/containerStatuses").iter().map(|c| str_at(c, "state/terminated/finishedAt")).max().unwrap_or("");
-        parse_time(ends).or_else(|| parse_time(str_at(p, "metadata/deletionTimestamp"))).or_else(|| parse_time(str_at(p, "metadata/creationTimestamp")))
+        let ends = arr_at(p, "status/containerStatuses")
+            .iter()
+            .map(|c| str_at(c, "state/terminated/finishedAt"))
+            .max()
+            .unwrap_or("");
+        parse_time(ends)
+            .or_else(|| parse_time(str_at(p, "metadata/deletionTimestamp")))
+            .or_else(|| parse_time(str_at(p, "metadata/creationTimestamp")))
     };
-    let last = pods.iter().filter(|p| super::phase(p) == "Failed" || is_deleting(p)).filter_map(|p| finished_at(p)).max();
+    let last = pods
+        .iter()
+        .filter(|p| super::phase(p) == "Failed" || is_deleting(p))
+        .filter_map(|p| finished_at(p))
+        .max();
     let delay = (10i64 << (failed - 1).clamp(0, 6)).min(360);
     last.is_some_and(|t| t + chrono::Duration::seconds(delay) > now)
 }
 
-fn update_suspend_condition(sim: &Sim, job: &Value, conds: &mut Vec<Value>, suspended: bool, status: &mut Value) {
+fn update_suspend_condition(
+    sim: &Sim,
+    job: &Value,
+    conds: &mut Vec<Value>,
+    suspended: bool,
+    status: &mut Value,
+) {
     let cur = conds.iter().position(|c| str_at(c, "type") == "Suspended");
     let is_suspended = cur.is_some_and(|i| str_at(&conds[i], "status") == "True");
     if suspended && !is_suspended {
         conds.retain(|c| str_at(c, "type") != "Suspended");
-        conds.push(new_condition("Suspended", "True", "JobSuspended", "Job suspended"));
+        conds.push(new_condition(
+            "Suspended",
+            "True",
+            "JobSuspended",
+            "Job suspended",
+        ));
         event(sim, &WHO, job, "Normal", "Suspended", "Job suspended");
     } else if !suspended && is_suspended {
         conds.retain(|c| str_at(c, "type") != "Suspended");
-        conds.push(new_condition("Suspended", "False", "JobResumed", "Job resumed"));
+        conds.push(new_condition(
+            "Suspended",
+            "False",
+            "JobResumed",
+            "Job resumed",
+        ));
         status.as_object_mut().map(|m| m.remove("startTime"));
         event(sim, &WHO, job, "Normal", "Resumed", "Job resumed");
     }
@@ -263,11 +373,20 @@ fn create_job_pod(sim: &Sim, job: &Value, index: Option<i64>) -> Result<Value, S
     let mut prefix = format!("{}-", name(job));
     if let Some(i) = index {
         prefix = format!("{}-{i}-", name(job));
-        let m = crate::resources::json::child(crate::resources::json::as_obj(&mut template), "metadata");
-        crate::resources::json::child(m, "annotations").insert(INDEX_ANNOTATION.into(), json!(i.to_string()));
-        crate::resources::json::child(m, "labels").insert("batch.kubernetes.io/job-completion-index".into(), json!(i.to_string()));
-        let spec = crate::resources::json::child(crate::resources::json::as_obj(&mut template), "spec");
-        spec.entry("hostname").or_insert(json!(format!("{}-{i}", name(job))));
+        let m = crate::resources::json::child(
+            crate::resources::json::as_obj(&mut template),
+            "metadata",
+        );
+        crate::resources::json::child(m, "annotations")
+            .insert(INDEX_ANNOTATION.into(), json!(i.to_string()));
+        crate::resources::json::child(m, "labels").insert(
+            "batch.kubernetes.io/job-completion-index".into(),
+            json!(i.to_string()),
+        );
+        let spec =
+            crate::resources::json::child(crate::resources::json::as_obj(&mut template), "spec");
+        spec.entry("hostname")
+            .or_insert(json!(format!("{}-{i}", name(job))));
     }
     let owner = controller_ref("Job", "batch/v1", job);
     create_pod(sim, namespace(job), &template, None, &prefix, owner, |m| {
@@ -281,13 +400,21 @@ fn create_job_pod(sim: &Sim, job: &Value, index: Option<i64>) -> Result<Value, S
 /// The TTL-after-finished controller: a finished Job with `ttlSecondsAfterFinished` is deleted
 /// (background propagation) once the time has passed.
 fn ttl_cleanup(sim: &Sim, job: &Value) {
-    let Some(ttl) = i64_at(job, "spec/ttlSecondsAfterFinished") else { return };
-    let fresh = sim.store.get(&Key::new("batch/jobs", namespace(job), name(job)));
+    let Some(ttl) = i64_at(job, "spec/ttlSecondsAfterFinished") else {
+        return;
+    };
+    let fresh = sim
+        .store
+        .get(&Key::new("batch/jobs", namespace(job), name(job)));
     let Some(job) = fresh else { return };
     let Some(kind) = finished(&job) else { return };
-    let at_time = condition(&job, kind).map(|c| str_at(c, "lastTransitionTime")).and_then(parse_time);
+    let at_time = condition(&job, kind)
+        .map(|c| str_at(c, "lastTransitionTime"))
+        .and_then(parse_time);
     if at_time.is_some_and(|t| t + chrono::Duration::seconds(ttl) <= chrono::Utc::now()) {
-        let _ = sim.store.delete(&Key::new("batch/jobs", namespace(&job), name(&job)), None);
+        let _ = sim
+            .store
+            .delete(&Key::new("batch/jobs", namespace(&job), name(&job)), None);
     }
 }
 
@@ -316,7 +443,11 @@ fn format_indexes(set: &BTreeSet<i64>) -> String {
         while j + 1 < v.len() && v[j + 1] == v[j] + 1 {
             j += 1;
         }
-        parts.push(if j == i { v[i].to_string() } else { format!("{}-{}", v[i], v[j]) });
+        parts.push(if j == i {
+            v[i].to_string()
+        } else {
+            format!("{}-{}", v[i], v[j])
+        });
         i = j + 1;
     }
     parts.join(",")
@@ -340,26 +471,41 @@ mod tests {
                 "template": {"metadata": {"labels": {"batch.kubernetes.io/controller-uid": "job-uid", "batch.kubernetes.io/job-name": "pi"}},
                     "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}},
             "status": {}});
-        crate::patch::merge_patch(&j.clone(), &extra).map(|v| j = v).ok();
+        crate::patch::merge_patch(&j.clone(), &extra)
+            .map(|v| j = v)
+            .ok();
         j
     }
 
     fn finish_pods(sim: &Sim, phase: &str, n: usize) {
-        for p in sim.store.list("pods", Some("default")).0.iter().filter(|p| super::super::pod_active(p)).take(n) {
+        for p in sim
+            .store
+            .list("pods", Some("default"))
+            .0
+            .iter()
+            .filter(|p| super::super::pod_active(p))
+            .take(n)
+        {
             let mut next = (**p).clone();
             next["status"]["phase"] = json!(phase);
-            sim.store.update(&Key::new("pods", "default", name(p)), next, None).unwrap();
+            sim.store
+                .update(&Key::new("pods", "default", name(p)), next, None)
+                .unwrap();
         }
     }
 
     fn stored(sim: &Sim) -> Arc<Value> {
-        sim.store.get(&Key::new("batch/jobs", "default", "pi")).unwrap()
+        sim.store
+            .get(&Key::new("batch/jobs", "default", "pi"))
+            .unwrap()
     }
 
     #[test]
     fn runs_pods_to_completion() {
         let sim = setup();
-        sim.store.create(Key::new("batch/jobs", "default", "pi"), job(json!({}))).unwrap();
+        sim.store
+            .create(Key::new("batch/jobs", "default", "pi"), job(json!({})))
+            .unwrap();
         reconcile(&sim);
         let j = stored(&sim);
         assert_eq!(j["status"]["active"], 2);
@@ -368,7 +514,10 @@ mod tests {
         assert!(j["status"]["startTime"].is_string());
         let pods = sim.store.list("pods", Some("default")).0;
         assert_eq!(pods.len(), 2);
-        assert_eq!(pods[0]["metadata"]["finalizers"], json!([TRACKING_FINALIZER]));
+        assert_eq!(
+            pods[0]["metadata"]["finalizers"],
+            json!([TRACKING_FINALIZER])
+        );
         finish_pods(&sim, "Succeeded", 2);
         reconcile(&sim);
         assert_eq!(stored(&sim)["status"]["succeeded"], 2);
@@ -377,49 +526,81 @@ mod tests {
         reconcile(&sim);
         let j = stored(&sim);
         assert_eq!(j["status"]["succeeded"], 3);
-        let types: Vec<&str> = arr_at(&j, "status/conditions").iter().map(|c| str_at(c, "type")).collect();
+        let types: Vec<&str> = arr_at(&j, "status/conditions")
+            .iter()
+            .map(|c| str_at(c, "type"))
+            .collect();
         assert_eq!(types, ["SuccessCriteriaMet", "Complete"]);
         assert!(j["status"]["completionTime"].is_string());
-        assert!(sim.store.list("pods", Some("default")).0.iter().all(|p| !has_finalizer(p)));
+        assert!(
+            sim.store
+                .list("pods", Some("default"))
+                .0
+                .iter()
+                .all(|p| !has_finalizer(p))
+        );
     }
 
     #[test]
     fn fails_after_the_backoff_limit() {
         let sim = setup();
-        sim.store.create(Key::new("batch/jobs", "default", "pi"), job(json!({}))).unwrap();
+        sim.store
+            .create(Key::new("batch/jobs", "default", "pi"), job(json!({})))
+            .unwrap();
         reconcile(&sim);
         finish_pods(&sim, "Failed", 2);
         reconcile(&sim);
         reconcile(&sim);
         let j = stored(&sim);
         assert_eq!(j["status"]["failed"], 2);
-        let failed = arr_at(&j, "status/conditions").iter().find(|c| str_at(c, "type") == "Failed").expect("Failed condition");
+        let failed = arr_at(&j, "status/conditions")
+            .iter()
+            .find(|c| str_at(c, "type") == "Failed")
+            .expect("Failed condition");
         assert_eq!(failed["reason"], "BackoffLimitExceeded");
     }
 
     #[test]
     fn failed_pods_are_replaced_after_a_backoff() {
         let sim = setup();
-        sim.store.create(Key::new("batch/jobs", "default", "pi"), job(json!({"spec": {"backoffLimit": 3}}))).unwrap();
+        sim.store
+            .create(
+                Key::new("batch/jobs", "default", "pi"),
+                job(json!({"spec": {"backoffLimit": 3}})),
+            )
+            .unwrap();
         reconcile(&sim);
         finish_pods(&sim, "Failed", 1);
         reconcile(&sim);
         let j = stored(&sim);
-        assert_eq!((j["status"]["failed"].clone(), j["status"]["active"].clone()), (json!(1), json!(1)), "no new pod within 10 s");
+        assert_eq!(
+            (j["status"]["failed"].clone(), j["status"]["active"].clone()),
+            (json!(1), json!(1)),
+            "no new pod within 10 s"
+        );
         assert!(j["status"].get("conditions").is_none());
     }
 
     #[test]
     fn pods_of_a_deleted_job_lose_the_tracking_finalizer() {
         let sim = setup();
-        sim.store.create(Key::new("batch/jobs", "default", "pi"), job(json!({}))).unwrap();
+        sim.store
+            .create(Key::new("batch/jobs", "default", "pi"), job(json!({})))
+            .unwrap();
         reconcile(&sim);
         // Deleted with propagationPolicy=Orphan: the garbage collector drops the owner reference.
-        sim.store.delete(&Key::new("batch/jobs", "default", "pi"), None).unwrap();
+        sim.store
+            .delete(&Key::new("batch/jobs", "default", "pi"), None)
+            .unwrap();
         for p in sim.store.list("pods", Some("default")).0 {
             let mut next = (*p).clone();
-            next["metadata"].as_object_mut().unwrap().remove("ownerReferences");
-            sim.store.update(&Key::new("pods", "default", name(&p)), next, None).unwrap();
+            next["metadata"]
+                .as_object_mut()
+                .unwrap()
+                .remove("ownerReferences");
+            sim.store
+                .update(&Key::new("pods", "default", name(&p)), next, None)
+                .unwrap();
         }
         reconcile(&sim);
         let pods = sim.store.list("pods", Some("default")).0;
@@ -430,11 +611,25 @@ mod tests {
     #[test]
     fn indexed_jobs_name_pods_by_index() {
         let sim = setup();
-        sim.store.create(Key::new("batch/jobs", "default", "pi"), job(json!({"spec": {"completionMode": "Indexed"}}))).unwrap();
+        sim.store
+            .create(
+                Key::new("batch/jobs", "default", "pi"),
+                job(json!({"spec": {"completionMode": "Indexed"}})),
+            )
+            .unwrap();
         reconcile(&sim);
-        let mut names: Vec<String> = sim.store.list("pods", Some("default")).0.iter().map(|p| name(p).to_string()).collect();
+        let mut names: Vec<String> = sim
+            .store
+            .list("pods", Some("default"))
+            .0
+            .iter()
+            .map(|p| name(p).to_string())
+            .collect();
         names.sort();
-        assert!(names[0].starts_with("pi-0-") && names[1].starts_with("pi-1-"), "{names:?}");
+        assert!(
+            names[0].starts_with("pi-0-") && names[1].starts_with("pi-1-"),
+            "{names:?}"
+        );
         assert_eq!(format_indexes(&parse_indexes("0,2-4,7")), "0,2-4,7");
     }
 }

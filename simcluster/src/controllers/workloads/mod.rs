@@ -77,8 +77,15 @@ pub(crate) fn selects(selector: Option<&Value>, labels: Option<&Map<String, Valu
 }
 
 /// Whether a ReplicationController-style selector (a plain map) selects these labels.
-pub(crate) fn map_selects(selector: Option<&Map<String, Value>>, labels: Option<&Map<String, Value>>) -> bool {
-    selector.is_some_and(|s| !s.is_empty() && s.iter().all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v)))
+pub(crate) fn map_selects(
+    selector: Option<&Map<String, Value>>,
+    labels: Option<&Map<String, Value>>,
+) -> bool {
+    selector.is_some_and(|s| {
+        !s.is_empty()
+            && s.iter()
+                .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+    })
 }
 
 pub(crate) fn replicas(obj: &Value) -> i64 {
@@ -91,7 +98,9 @@ pub(crate) fn generation(obj: &Value) -> i64 {
 
 /// Parse an RFC 3339 timestamp.
 pub(crate) fn parse_time(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    chrono::DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&chrono::Utc))
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
 }
 
 /// Objects of one resource indexed for claiming (one store scan per reconcile pass): by the uid
@@ -108,7 +117,11 @@ impl Index {
         for o in sim.store.list(resource, None).0 {
             match controller_uid(&o) {
                 Some(u) => idx.by_owner.entry(u.to_string()).or_default().push(o),
-                None => idx.orphans.entry(namespace(&o).to_string()).or_default().push(o),
+                None => idx
+                    .orphans
+                    .entry(namespace(&o).to_string())
+                    .or_default()
+                    .push(o),
             }
         }
         idx
@@ -141,7 +154,9 @@ pub(crate) fn pod_terminating(pod: &Value) -> bool {
 }
 
 fn ready_condition(pod: &Value) -> Option<&Value> {
-    arr_at(pod, "status/conditions").iter().find(|c| str_at(c, "type") == "Ready")
+    arr_at(pod, "status/conditions")
+        .iter()
+        .find(|c| str_at(c, "type") == "Ready")
 }
 
 /// `podutil.IsPodReady`.
@@ -150,20 +165,28 @@ pub(crate) fn pod_ready(pod: &Value) -> bool {
 }
 
 /// `podutil.IsPodAvailable`: ready for at least `min_ready` seconds.
-pub(crate) fn pod_available(pod: &Value, min_ready: i64, now: chrono::DateTime<chrono::Utc>) -> bool {
+pub(crate) fn pod_available(
+    pod: &Value,
+    min_ready: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
     if !pod_ready(pod) {
         return false;
     }
     if min_ready <= 0 {
         return true;
     }
-    let since = ready_condition(pod).map(|c| str_at(c, "lastTransitionTime")).and_then(parse_time);
+    let since = ready_condition(pod)
+        .map(|c| str_at(c, "lastTransitionTime"))
+        .and_then(parse_time);
     since.is_some_and(|t| t + chrono::Duration::seconds(min_ready) <= now)
 }
 
 /// Whether objects may be created in a namespace (it exists and is not terminating).
 pub(crate) fn namespace_open(sim: &Sim, ns: &str) -> bool {
-    sim.store.get(&Key::new("namespaces", "", ns)).is_some_and(|n| !is_deleting(&n))
+    sim.store
+        .get(&Key::new("namespaces", "", ns))
+        .is_some_and(|n| !is_deleting(&n))
 }
 
 /// Why a pod could not be created (the text after `Error creating: `).
@@ -186,14 +209,27 @@ pub(crate) fn create_pod(
     match sim.store.get(&Key::new("namespaces", "", ns)) {
         None => return Err(format!("namespaces {ns:?} not found")),
         Some(n) if is_deleting(&n) => {
-            return Err(forbidden(format!("unable to create new content in namespace {ns} because it is being terminated")));
+            return Err(forbidden(format!(
+                "unable to create new content in namespace {ns} because it is being terminated"
+            )));
         }
         _ => {}
     }
     let spec = at(template, "spec").cloned().unwrap_or(json!({}));
-    let sa = spec.get("serviceAccountName").and_then(Value::as_str).filter(|s| !s.is_empty()).unwrap_or("default").to_string();
-    if sim.store.get(&Key::new("serviceaccounts", ns, &sa)).is_none() {
-        return Err(forbidden(format!("error looking up service account {ns}/{sa}: serviceaccount {sa:?} not found")));
+    let sa = spec
+        .get("serviceAccountName")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("default")
+        .to_string();
+    if sim
+        .store
+        .get(&Key::new("serviceaccounts", ns, &sa))
+        .is_none()
+    {
+        return Err(forbidden(format!(
+            "error looking up service account {ns}/{sa}: serviceaccount {sa:?} not found"
+        )));
     }
     let mut meta = Map::new();
     meta.insert("name".into(), json!(name.unwrap_or("")));
@@ -211,7 +247,9 @@ pub(crate) fn create_pod(
         }
     }
     meta.insert("ownerReferences".into(), json!([owner]));
-    if let Some(f) = at(template, "metadata/finalizers").filter(|f| f.as_array().is_some_and(|a| !a.is_empty())) {
+    if let Some(f) =
+        at(template, "metadata/finalizers").filter(|f| f.as_array().is_some_and(|a| !a.is_empty()))
+    {
         meta.insert("finalizers".into(), f.clone());
     }
     extra(&mut meta);
@@ -222,7 +260,14 @@ pub(crate) fn create_pod(
     crate::resources::admit_pod_create(&mut pod);
     crate::resources::prepare_create("", "Pod", &mut pod);
     let now = super::now();
-    crate::patch::track_update(None, &mut pod, "kube-controller-manager", "Update", "v1", &now);
+    crate::patch::track_update(
+        None,
+        &mut pod,
+        "kube-controller-manager",
+        "Update",
+        "v1",
+        &now,
+    );
     // Stored through the validating LimitRanger and ResourceQuota checks; a refusal is what the
     // FailedCreate event reports.
     for _ in 0..5 {
@@ -237,7 +282,9 @@ pub(crate) fn create_pod(
             Err(e) => return Err(e.message),
         }
     }
-    Err(format!("pods {shown:?} already exists, the server was not able to generate a unique name for the object"))
+    Err(format!(
+        "pods {shown:?} already exists, the server was not able to generate a unique name for the object"
+    ))
 }
 
 /// Delete a pod as a controller's DELETE with default options does: a pod that never ran goes
@@ -249,7 +296,11 @@ pub(crate) fn delete_pod(sim: &Sim, pod: &Value) {
     }
     let key = Key::new("pods", namespace(pod), name(pod));
     let scheduled = !str_at(pod, "spec/nodeName").is_empty();
-    let grace = if scheduled { i64_at(pod, "spec/terminationGracePeriodSeconds").unwrap_or(30) } else { 0 };
+    let grace = if scheduled {
+        i64_at(pod, "spec/terminationGracePeriodSeconds").unwrap_or(30)
+    } else {
+        0
+    };
     let no_finalizers = arr_at(pod, "metadata/finalizers").is_empty();
     if no_finalizers && (grace == 0 || !scheduled) {
         let _ = sim.store.delete(&key, None);
@@ -270,12 +321,20 @@ pub(crate) fn write_status(sim: &Sim, resource: &str, obj: &Value, status: Value
     let mut next = obj.clone();
     next["status"] = status;
     let key = Key::new(resource, namespace(obj), name(obj));
-    sim.store.update(&key, next, Some(object_rv(obj))).ok().map(|v| (*v).clone())
+    sim.store
+        .update(&key, next, Some(object_rv(obj)))
+        .ok()
+        .map(|v| (*v).clone())
 }
 
 /// Write a changed object back (spec or metadata changes by a controller), bumping the
 /// generation when the spec changed, as the API's update strategy would.
-pub(crate) fn write_object(sim: &Sim, resource: &str, old: &Value, mut next: Value) -> Option<Value> {
+pub(crate) fn write_object(
+    sim: &Sim,
+    resource: &str,
+    old: &Value,
+    mut next: Value,
+) -> Option<Value> {
     if &next == old {
         return Some(old.clone());
     }
@@ -283,12 +342,20 @@ pub(crate) fn write_object(sim: &Sim, resource: &str, old: &Value, mut next: Val
         next["metadata"]["generation"] = json!(generation(old) + 1);
     }
     let key = Key::new(resource, namespace(old), name(old));
-    sim.store.update(&key, next, Some(object_rv(old))).ok().map(|v| (*v).clone())
+    sim.store
+        .update(&key, next, Some(object_rv(old)))
+        .ok()
+        .map(|v| (*v).clone())
 }
 
 /// Adopt an orphan (add the controller reference) or release a dependent (remove it): the
 /// ControllerRefManager's patches.
-pub(crate) fn set_controller(sim: &Sim, resource: &str, obj: &Value, owner_ref: Option<Value>) -> Option<Value> {
+pub(crate) fn set_controller(
+    sim: &Sim,
+    resource: &str,
+    obj: &Value,
+    owner_ref: Option<Value>,
+) -> Option<Value> {
     let mut next = obj.clone();
     let mut refs: Vec<Value> = arr_at(obj, "metadata/ownerReferences").to_vec();
     match &owner_ref {
@@ -302,7 +369,10 @@ pub(crate) fn set_controller(sim: &Sim, resource: &str, obj: &Value, owner_ref: 
         m.insert("ownerReferences".into(), Value::Array(refs));
     }
     let key = Key::new(resource, namespace(obj), name(obj));
-    sim.store.update(&key, next, Some(object_rv(obj))).ok().map(|v| (*v).clone())
+    sim.store
+        .update(&key, next, Some(object_rv(obj)))
+        .ok()
+        .map(|v| (*v).clone())
 }
 
 /// Claim objects for an owner like `ClaimObjects`: owned ones that still match stay, owned ones
@@ -352,7 +422,10 @@ pub(crate) use events::{Reporter, record_for as event};
 /// A Sim without a server, for unit tests of the controllers.
 #[cfg(test)]
 pub(crate) fn test_sim(kubelet: bool) -> std::sync::Arc<Sim> {
-    let config = crate::SimConfig { kubelet, ..Default::default() };
+    let config = crate::SimConfig {
+        kubelet,
+        ..Default::default()
+    };
     std::sync::Arc::new(Sim {
         store: crate::store::Store::new(),
         registry: crate::discovery::Registry::new(false),

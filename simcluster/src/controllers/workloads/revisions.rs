@@ -12,7 +12,10 @@ const RESOURCE: &str = "apps/controllerrevisions";
 
 /// The revision data of a template: `{"spec": {"template": {..., "$patch": "replace"}}}`.
 pub fn data_of(owner: &Value) -> Value {
-    let mut t = owner.pointer("/spec/template").cloned().unwrap_or(json!({}));
+    let mut t = owner
+        .pointer("/spec/template")
+        .cloned()
+        .unwrap_or(json!({}));
     t["$patch"] = json!("replace");
     json!({"spec": {"template": t}})
 }
@@ -21,21 +24,38 @@ pub fn data_of(owner: &Value) -> Value {
 /// the newest like a rollback does); returns its name.
 pub fn ensure(sim: &Sim, owner: &Value, kind: &str) -> String {
     let data = data_of(owner);
-    let hash = super::hash::compute_hash(&data, Some(i64_at(owner, "status/collisionCount").unwrap_or(0)));
+    let hash = super::hash::compute_hash(
+        &data,
+        Some(i64_at(owner, "status/collisionCount").unwrap_or(0)),
+    );
     let rev_name = format!("{}-{hash}", name(owner));
     let ns = namespace(owner);
-    let mine: Vec<_> = sim.store.list(RESOURCE, Some(ns)).0.into_iter().filter(|r| controller_uid(r) == Some(uid(owner))).collect();
-    let max = mine.iter().filter_map(|r| i64_at(r, "revision")).max().unwrap_or(0);
+    let mine: Vec<_> = sim
+        .store
+        .list(RESOURCE, Some(ns))
+        .0
+        .into_iter()
+        .filter(|r| controller_uid(r) == Some(uid(owner)))
+        .collect();
+    let max = mine
+        .iter()
+        .filter_map(|r| i64_at(r, "revision"))
+        .max()
+        .unwrap_or(0);
     if let Some(existing) = mine.iter().find(|r| name(r) == rev_name) {
         let rev = i64_at(existing, "revision").unwrap_or(0);
         if rev < max {
             let mut next = (**existing).clone();
             next["revision"] = json!(max + 1);
-            let _ = sim.store.update(&Key::new(RESOURCE, ns, &rev_name), next, None);
+            let _ = sim
+                .store
+                .update(&Key::new(RESOURCE, ns, &rev_name), next, None);
         }
         return rev_name;
     }
-    let mut labels = obj_at(owner, "spec/template/metadata/labels").cloned().unwrap_or_default();
+    let mut labels = obj_at(owner, "spec/template/metadata/labels")
+        .cloned()
+        .unwrap_or_default();
     labels.insert("controller.kubernetes.io/hash".into(), json!(hash));
     let rev = json!({
         "kind": "ControllerRevision", "apiVersion": "apps/v1",

@@ -33,7 +33,11 @@ pub fn scaled(v: Option<&Value>, total: i64, round_up: bool) -> i64 {
         Some(Value::String(s)) => {
             let pct: i64 = s.trim_end_matches('%').parse().unwrap_or(0);
             let x = total * pct;
-            if round_up { (x + 99).div_euclid(100) } else { x.div_euclid(100) }
+            if round_up {
+                (x + 99).div_euclid(100)
+            } else {
+                x.div_euclid(100)
+            }
         }
         _ => 0,
     }
@@ -43,8 +47,16 @@ pub fn scaled(v: Option<&Value>, total: i64, round_up: bool) -> i64 {
 fn fenceposts(d: &Value) -> (i64, i64) {
     let desired = spec_replicas(d);
     let surge = scaled(at(d, "spec/strategy/rollingUpdate/maxSurge"), desired, true);
-    let unavailable = scaled(at(d, "spec/strategy/rollingUpdate/maxUnavailable"), desired, false);
-    if surge == 0 && unavailable == 0 { (0, 1) } else { (surge, unavailable) }
+    let unavailable = scaled(
+        at(d, "spec/strategy/rollingUpdate/maxUnavailable"),
+        desired,
+        false,
+    );
+    if surge == 0 && unavailable == 0 {
+        (0, 1)
+    } else {
+        (surge, unavailable)
+    }
 }
 
 pub fn max_surge(d: &Value) -> i64 {
@@ -64,7 +76,9 @@ pub fn has_progress_deadline(d: &Value) -> bool {
 }
 
 pub fn annotation<'a>(o: &'a Value, k: &str) -> Option<&'a str> {
-    obj_at(o, "metadata/annotations").and_then(|a| a.get(k)).and_then(Value::as_str)
+    obj_at(o, "metadata/annotations")
+        .and_then(|a| a.get(k))
+        .and_then(Value::as_str)
 }
 
 fn annotations_mut(o: &mut Value) -> &mut Map<String, Value> {
@@ -73,7 +87,9 @@ fn annotations_mut(o: &mut Value) -> &mut Map<String, Value> {
 }
 
 pub fn revision(rs: &Value) -> i64 {
-    annotation(rs, REVISION).and_then(|r| r.parse().ok()).unwrap_or(0)
+    annotation(rs, REVISION)
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0)
 }
 
 /// `SetDeploymentRevision`.
@@ -88,7 +104,9 @@ pub fn set_deployment_revision(d: &mut Value, revision: &str) -> bool {
 /// `SetReplicasAnnotations`: desired-replicas and max-replicas.
 pub fn set_replicas_annotations(rs: &mut Value, desired: i64, max: i64) -> bool {
     let (d, m) = (desired.to_string(), max.to_string());
-    if annotation(rs, DESIRED_REPLICAS) == Some(d.as_str()) && annotation(rs, MAX_REPLICAS) == Some(m.as_str()) {
+    if annotation(rs, DESIRED_REPLICAS) == Some(d.as_str())
+        && annotation(rs, MAX_REPLICAS) == Some(m.as_str())
+    {
         return false;
     }
     let a = annotations_mut(rs);
@@ -101,8 +119,20 @@ pub fn set_replicas_annotations(rs: &mut Value, desired: i64, max: i64) -> bool 
 /// previous one in revision-history on a rollback) and, for a new set, the replica annotations.
 pub fn set_new_rs_annotations(d: &Value, rs: &mut Value, new_revision: i64, exists: bool) -> bool {
     let mut changed = false;
-    for (k, v) in obj_at(d, "metadata/annotations").cloned().unwrap_or_default() {
-        if [LAST_APPLIED, REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, ROLLBACK_TO].contains(&k.as_str()) {
+    for (k, v) in obj_at(d, "metadata/annotations")
+        .cloned()
+        .unwrap_or_default()
+    {
+        if [
+            LAST_APPLIED,
+            REVISION,
+            REVISION_HISTORY,
+            DESIRED_REPLICAS,
+            MAX_REPLICAS,
+            ROLLBACK_TO,
+        ]
+        .contains(&k.as_str())
+        {
             continue;
         }
         if obj_at(rs, "metadata/annotations").and_then(|a| a.get(&k)) != Some(&v) {
@@ -146,7 +176,10 @@ pub fn set_new_rs_annotations(d: &Value, rs: &mut Value, new_revision: i64, exis
 /// A template without the pod-template-hash label, for `EqualIgnoreHash`.
 pub fn template_without_hash(t: Option<&Value>) -> Value {
     let mut t = t.cloned().unwrap_or(json!({}));
-    if let Some(l) = t.pointer_mut("/metadata/labels").and_then(Value::as_object_mut) {
+    if let Some(l) = t
+        .pointer_mut("/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
         l.remove(HASH_LABEL);
     }
     t
@@ -158,7 +191,9 @@ pub fn equal_ignore_hash(a: Option<&Value>, b: Option<&Value>) -> bool {
 }
 
 pub fn condition<'a>(status: &'a Value, t: &str) -> Option<&'a Value> {
-    arr_at(status, "conditions").iter().find(|c| str_at(c, "type") == t)
+    arr_at(status, "conditions")
+        .iter()
+        .find(|c| str_at(c, "type") == t)
 }
 
 pub fn new_condition(t: &str, status: &str, reason: &str, message: &str) -> Value {
@@ -180,7 +215,9 @@ pub fn remove_condition(status: &mut Value, t: &str) {
 pub fn set_condition(status: &mut Value, mut cond: Value) {
     let t = str_at(&cond, "type").to_string();
     if let Some(cur) = condition(status, &t) {
-        if str_at(cur, "status") == str_at(&cond, "status") && str_at(cur, "reason") == str_at(&cond, "reason") {
+        if str_at(cur, "status") == str_at(&cond, "status")
+            && str_at(cur, "reason") == str_at(&cond, "reason")
+        {
             return;
         }
         if str_at(cur, "status") == str_at(&cond, "status") {
@@ -191,7 +228,11 @@ pub fn set_condition(status: &mut Value, mut cond: Value) {
     if !status.is_object() {
         *status = json!({});
     }
-    let conds = status.as_object_mut().expect("object").entry("conditions").or_insert(json!([]));
+    let conds = status
+        .as_object_mut()
+        .expect("object")
+        .entry("conditions")
+        .or_insert(json!([]));
     if let Some(a) = conds.as_array_mut() {
         a.push(cond);
     }
@@ -211,14 +252,26 @@ pub fn calculate_status(d: &Value, all: &[&Value], new_rs: Option<&Value>) -> Va
             s.insert(k.into(), json!(v));
         }
     };
-    put("observedGeneration", i64_at(d, "metadata/generation").unwrap_or(0));
+    put(
+        "observedGeneration",
+        i64_at(d, "metadata/generation").unwrap_or(0),
+    );
     put("replicas", total);
-    put("updatedReplicas", new_rs.map_or(0, |r| status_i(r, "replicas")));
+    put(
+        "updatedReplicas",
+        new_rs.map_or(0, |r| status_i(r, "replicas")),
+    );
     put("readyReplicas", sum(all, "readyReplicas"));
     put("availableReplicas", available);
     put("unavailableReplicas", (total - available).max(0));
-    if all.iter().all(|r| at(r, "status/terminatingReplicas").is_some()) {
-        s.insert("terminatingReplicas".into(), json!(sum(all, "terminatingReplicas")));
+    if all
+        .iter()
+        .all(|r| at(r, "status/terminatingReplicas").is_some())
+    {
+        s.insert(
+            "terminatingReplicas".into(),
+            json!(sum(all, "terminatingReplicas")),
+        );
     }
     if let Some(c) = at(d, "status/conditions") {
         s.insert("conditions".into(), c.clone());
@@ -228,9 +281,25 @@ pub fn calculate_status(d: &Value, all: &[&Value], new_rs: Option<&Value>) -> Va
     }
     let mut status = Value::Object(s);
     if available >= spec_replicas(d) - max_unavailable(d) {
-        set_condition(&mut status, new_condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability."));
+        set_condition(
+            &mut status,
+            new_condition(
+                "Available",
+                "True",
+                "MinimumReplicasAvailable",
+                "Deployment has minimum availability.",
+            ),
+        );
     } else {
-        set_condition(&mut status, new_condition("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability."));
+        set_condition(
+            &mut status,
+            new_condition(
+                "Available",
+                "False",
+                "MinimumReplicasUnavailable",
+                "Deployment does not have minimum availability.",
+            ),
+        );
     }
     status
 }
@@ -239,7 +308,10 @@ pub fn calculate_status(d: &Value, all: &[&Value], new_rs: Option<&Value>) -> Va
 pub fn complete(d: &Value, status: &Value) -> bool {
     let r = spec_replicas(d);
     let g = |k: &str| i64_at(status, k).unwrap_or(0);
-    g("updatedReplicas") == r && g("replicas") == r && g("availableReplicas") == r && g("observedGeneration") >= i64_at(d, "metadata/generation").unwrap_or(0)
+    g("updatedReplicas") == r
+        && g("replicas") == r
+        && g("availableReplicas") == r
+        && g("observedGeneration") >= i64_at(d, "metadata/generation").unwrap_or(0)
 }
 
 /// `DeploymentProgressing`: more updated/ready/available replicas or fewer old ones.
@@ -259,7 +331,9 @@ pub fn timed_out(d: &Value, new: &Value) -> bool {
     if !has_progress_deadline(d) {
         return false;
     }
-    let Some(c) = condition(new, "Progressing") else { return false };
+    let Some(c) = condition(new, "Progressing") else {
+        return false;
+    };
     match str_at(c, "reason") {
         "NewReplicaSetAvailable" => false,
         "ProgressDeadlineExceeded" => true,
@@ -277,13 +351,26 @@ mod tests {
 
     #[test]
     fn fenceposts_round_like_the_real_controller() {
-        let d = |replicas: i64, surge: Value, unavail: Value| {
-            json!({"spec": {"replicas": replicas, "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": surge, "maxUnavailable": unavail}}}})
-        };
-        assert_eq!((max_surge(&d(4, json!("25%"), json!("25%"))), max_unavailable(&d(4, json!("25%"), json!("25%")))), (1, 1));
-        assert_eq!((max_surge(&d(2, json!("25%"), json!("25%"))), max_unavailable(&d(2, json!("25%"), json!("25%")))), (1, 0));
+        let d = |replicas: i64, surge: Value, unavail: Value| json!({"spec": {"replicas": replicas, "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": surge, "maxUnavailable": unavail}}}});
+        assert_eq!(
+            (
+                max_surge(&d(4, json!("25%"), json!("25%"))),
+                max_unavailable(&d(4, json!("25%"), json!("25%")))
+            ),
+            (1, 1)
+        );
+        assert_eq!(
+            (
+                max_surge(&d(2, json!("25%"), json!("25%"))),
+                max_unavailable(&d(2, json!("25%"), json!("25%")))
+            ),
+            (1, 0)
+        );
         assert_eq!(max_unavailable(&d(3, json!(0), json!(0))), 1);
-        assert_eq!(max_surge(&json!({"spec": {"replicas": 3, "strategy": {"type": "Recreate"}}})), 0);
+        assert_eq!(
+            max_surge(&json!({"spec": {"replicas": 3, "strategy": {"type": "Recreate"}}})),
+            0
+        );
     }
 
     #[test]
@@ -301,10 +388,27 @@ mod tests {
     #[test]
     fn conditions_move_to_the_end_when_they_change() {
         let mut s = json!({});
-        set_condition(&mut s, new_condition("Progressing", "True", "NewReplicaSetCreated", "Created new replica set \"a\""));
-        set_condition(&mut s, new_condition("Available", "False", "MinimumReplicasUnavailable", "m"));
-        set_condition(&mut s, new_condition("Progressing", "True", "ReplicaSetUpdated", "p"));
-        let types: Vec<&str> = arr_at(&s, "conditions").iter().map(|c| str_at(c, "type")).collect();
+        set_condition(
+            &mut s,
+            new_condition(
+                "Progressing",
+                "True",
+                "NewReplicaSetCreated",
+                "Created new replica set \"a\"",
+            ),
+        );
+        set_condition(
+            &mut s,
+            new_condition("Available", "False", "MinimumReplicasUnavailable", "m"),
+        );
+        set_condition(
+            &mut s,
+            new_condition("Progressing", "True", "ReplicaSetUpdated", "p"),
+        );
+        let types: Vec<&str> = arr_at(&s, "conditions")
+            .iter()
+            .map(|c| str_at(c, "type"))
+            .collect();
         assert_eq!(types, ["Available", "Progressing"]);
     }
 }

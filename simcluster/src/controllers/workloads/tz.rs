@@ -14,7 +14,10 @@ pub struct Zone {
 
 impl Zone {
     pub fn utc() -> Zone {
-        Zone { transitions: Vec::new(), initial: 0 }
+        Zone {
+            transitions: Vec::new(),
+            initial: 0,
+        }
     }
 
     /// Offset (seconds east of UTC) in force at a UTC instant.
@@ -33,11 +36,13 @@ impl Zone {
 }
 
 fn be32(b: &[u8], at: usize) -> Option<i64> {
-    b.get(at..at + 4).map(|s| i64::from(i32::from_be_bytes([s[0], s[1], s[2], s[3]])))
+    b.get(at..at + 4)
+        .map(|s| i64::from(i32::from_be_bytes([s[0], s[1], s[2], s[3]])))
 }
 
 fn be64(b: &[u8], at: usize) -> Option<i64> {
-    b.get(at..at + 8).map(|s| i64::from_be_bytes(s.try_into().unwrap_or([0; 8])))
+    b.get(at..at + 8)
+        .map(|s| i64::from_be_bytes(s.try_into().unwrap_or([0; 8])))
 }
 
 /// Parse a TZif file (the 64-bit block of version 2+, the 32-bit one otherwise).
@@ -54,14 +59,22 @@ pub fn parse_tzif(b: &[u8]) -> Option<Zone> {
     };
     let [isut, isstd, leap, time, types, chars] = counts(0)?;
     let v1_len = 44 + time * 5 + types * 6 + chars + leap * 8 + isstd + isut;
-    let (base, tsize, [_, _, _, time, types, _]) = if b[4] >= b'2' { (v1_len, 8, counts(v1_len)?) } else { (0, 4, [isut, isstd, leap, time, types, chars]) };
+    let (base, tsize, [_, _, _, time, types, _]) = if b[4] >= b'2' {
+        (v1_len, 8, counts(v1_len)?)
+    } else {
+        (0, 4, [isut, isstd, leap, time, types, chars])
+    };
     let times_at = base + 44;
     let idx_at = times_at + time * tsize;
     let types_at = idx_at + time;
     let utoff = |i: usize| be32(b, types_at + i * 6).map(|v| v as i32);
     let mut transitions = Vec::with_capacity(time);
     for i in 0..time {
-        let t = if tsize == 8 { be64(b, times_at + i * 8)? } else { be32(b, times_at + i * 4)? };
+        let t = if tsize == 8 {
+            be64(b, times_at + i * 8)?
+        } else {
+            be32(b, times_at + i * 4)?
+        };
         let ty = usize::from(*b.get(idx_at + i)?);
         if ty < types {
             transitions.push((t, utoff(ty)?));
@@ -69,7 +82,10 @@ pub fn parse_tzif(b: &[u8]) -> Option<Zone> {
     }
     // Before the first transition: the first standard-time type (type 0 by convention).
     let initial = utoff(0).unwrap_or(0);
-    Some(Zone { transitions, initial })
+    Some(Zone {
+        transitions,
+        initial,
+    })
 }
 
 /// Load a zone by IANA name (`None` when unknown). Cached.
@@ -87,7 +103,9 @@ pub fn load(name: &str) -> Option<Zone> {
         .entry(name.to_string())
         .or_insert_with(|| {
             let dir = std::env::var("ZONEINFO").unwrap_or_else(|_| "/usr/share/zoneinfo".into());
-            std::fs::read(std::path::Path::new(&dir).join(name)).ok().and_then(|b| parse_tzif(&b))
+            std::fs::read(std::path::Path::new(&dir).join(name))
+                .ok()
+                .and_then(|b| parse_tzif(&b))
         })
         .clone()
 }
