@@ -241,3 +241,20 @@ pub fn check_schema(
         ))),
     }
 }
+
+/// [`decode_object`] for the resource a request addresses.
+pub fn decode_request(
+    ctx: &super::Ctx,
+    body: &[u8],
+    validation: FieldValidation,
+) -> Result<(Value, Vec<String>), ApiError> {
+    decode_object(
+        &ctx.headers,
+        body,
+        &ctx.info,
+        &ctx.info.kind,
+        &ctx.info.api_version(),
+        validation,
+        &ctx.sim.registry,
+    )
+}

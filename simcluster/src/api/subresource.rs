@@ -19,15 +19,7 @@ pub async fn handle(ctx: &Ctx, verb: &str, body: Bytes) -> Result<Response<Body>
         ("status", "get") => super::read::get(ctx),
         ("status", "update") | ("finalize", "update") => {
             let opts = write_options(&ctx.query, "UpdateOptions")?;
-            let (obj, warnings) = decode::decode_object(
-                &ctx.headers,
-                &body,
-                &ctx.info,
-                &ctx.info.kind,
-                &ctx.info.api_version(),
-                opts.field_validation,
-                &ctx.sim.registry,
-            )?;
+            let (obj, warnings) = decode::decode_request(ctx, &body, opts.field_validation)?;
             let status_only = ctx.path.subresource == "status";
             let updated = if status_only {
                 update_object(ctx, obj, &opts, true)?

@@ -73,15 +73,7 @@ fn set_namespace(ctx: &Ctx, obj: &mut Value) -> Result<(), ApiError> {
 
 pub fn create(ctx: &Ctx, body: Bytes) -> Result<Response<Body>, ApiError> {
     let opts = write_options(&ctx.query, "CreateOptions")?;
-    let (obj, warnings) = decode::decode_object(
-        &ctx.headers,
-        &body,
-        &ctx.info,
-        &ctx.info.kind,
-        &ctx.info.api_version(),
-        opts.field_validation,
-        &ctx.sim.registry,
-    )?;
+    let (obj, warnings) = decode::decode_request(ctx, &body, opts.field_validation)?;
     let created = create_object(ctx, obj, &opts)?;
     let mut resp = render_object(ctx, 201, &created);
     add_warnings(&mut resp, &warnings);
@@ -192,15 +184,7 @@ pub fn order_object(obj: Value) -> Value {
 
 pub fn update(ctx: &Ctx, body: Bytes) -> Result<Response<Body>, ApiError> {
     let opts = write_options(&ctx.query, "UpdateOptions")?;
-    let (obj, warnings) = decode::decode_object(
-        &ctx.headers,
-        &body,
-        &ctx.info,
-        &ctx.info.kind,
-        &ctx.info.api_version(),
-        opts.field_validation,
-        &ctx.sim.registry,
-    )?;
+    let (obj, warnings) = decode::decode_request(ctx, &body, opts.field_validation)?;
     let body_name = meta_str(&obj, "name");
     if !body_name.is_empty() && body_name != ctx.path.name {
         return Err(ApiError::bad_request(format!(
