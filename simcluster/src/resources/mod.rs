@@ -21,8 +21,8 @@ pub mod pod_update;
 pub mod policy;
 pub mod pvc;
 pub mod qos;
-pub mod quantity;
-mod quantity_text;
+/// Quantities live in `api-types` so the portal and the browser share the parser.
+pub use api_types::quantity;
 pub mod selector;
 pub mod service;
 pub mod validation;

@@ -5,7 +5,9 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::ops::{Add, Sub};
 
-use super::quantity_text::{bin_suffix, cache_original, canonical, dec_suffix, split};
+mod text;
+
+use text::{bin_suffix, cache_original, canonical, dec_suffix, split};
 
 /// The regular-expression error of `ParseQuantity`.
 pub const ERR_FORMAT: &str =

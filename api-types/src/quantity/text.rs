@@ -1,7 +1,6 @@
-//! Text side of quantities: splitting `ParseQuantity` input into sign/number/suffix, the suffix
-//! tables, Go's "already canonical" string cache rule and the canonical formatting.
+//! Text side of quantities: suffixes, splitting, canonical formatting (as the apiserver does).
 
-use super::quantity::{ERR_FORMAT, Format};
+use super::{ERR_FORMAT, Format};
 
 const NANO: i128 = 1_000_000_000;
 
