@@ -1,0 +1,3 @@
+//! The reconciler: makes the cluster match the desired state kept in PostgreSQL.
+
+pub mod cluster;
