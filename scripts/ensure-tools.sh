@@ -24,3 +24,23 @@ esac
 v=$(kubectl_version)
 say "${v%%$'\n'*}"
 
+# PostgreSQL server binaries: the tests start private servers from them (server/src/db/embedded.rs).
+pg_bindir() {
+    local dir
+    dir=$(pg_config --bindir 2>/dev/null || true)
+    if [[ ! -x $dir/postgres || ! -x $dir/initdb ]]; then
+        dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+    fi
+    if [[ -x $dir/postgres && -x $dir/initdb ]]; then echo "$dir"; fi
+}
+if [[ -z $(pg_bindir) ]]; then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+        say "installing PostgreSQL (apt-get install postgresql)"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    else
+        echo "PostgreSQL server binaries not found: install them (apt-get install postgresql)" >&2
+        exit 1
+    fi
+fi
+say "$("$(pg_bindir)/postgres" --version)"
