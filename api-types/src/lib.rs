@@ -1,7 +1,7 @@
 //! Types shared by the ku8portal server and the browser frontend (serde only, builds for wasm32).
 
-pub mod quantity;
 pub mod portal;
+pub mod quantity;
 pub mod quota;
 
 use serde::{Deserialize, Serialize};

@@ -152,7 +152,7 @@ pub struct CreateTenant {
 pub struct UpdateTenant {
     pub display_name: Option<String>,
     pub description: Option<String>,
-    /// The whole new budget (resources left out are removed from it).
+    /// Budget resources to set (merged into the budget; the others keep their values).
     pub budget: Option<ResourceList>,
     pub pod_security: Option<String>,
     pub disabled: Option<bool>,

@@ -114,8 +114,13 @@ pub struct SimCluster {
     /// `https://127.0.0.1:PORT`
     pub url: String,
     pub addr: SocketAddr,
+    /// Stops the controllers.
     stop: watch::Sender<bool>,
+    /// Stops the API server (listener and open connections) but not the controllers.
+    serve_stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
+    acceptor: TlsAcceptor,
+    app: axum::Router,
 }
 
 fn random_token() -> String {
@@ -156,13 +161,23 @@ impl SimCluster {
         crate::controllers::spawn_all(sim.clone(), stop_rx.clone());
         let app = crate::api::router(sim.clone());
         let acceptor = TlsAcceptor::from(pki.server_config.clone());
-        let task = tokio::spawn(serve(listener, acceptor, app, stop_rx));
+        let (serve_stop, serve_stop_rx) = watch::channel(false);
+        let task = tokio::spawn(serve(
+            listener,
+            acceptor.clone(),
+            app.clone(),
+            serve_stop_rx,
+        ));
+        drop(stop_rx);
         Ok(SimCluster {
             url: format!("https://{host}:{}", addr.port()),
             addr,
             sim,
             stop,
+            serve_stop,
             task,
+            acceptor,
+            app,
         })
     }
 
@@ -176,9 +191,28 @@ impl SimCluster {
         write_private(path, &self.kubeconfig())
     }
 
+    /// Simulate an API server outage: close the listener and every open connection; the
+    /// cluster's state and controllers stay. [`Self::resume`] serves again on the same address.
+    pub async fn pause(&mut self) {
+        let _ = self.serve_stop.send(true);
+        let _ = (&mut self.task).await;
+    }
+
+    /// Serve again after [`Self::pause`], on the same address with the same certificate.
+    pub async fn resume(&mut self) -> anyhow::Result<()> {
+        let listener = TcpListener::bind(self.addr)
+            .await
+            .with_context(|| format!("binding {}", self.addr))?;
+        let (serve_stop, rx) = watch::channel(false);
+        self.serve_stop = serve_stop;
+        self.task = tokio::spawn(serve(listener, self.acceptor.clone(), self.app.clone(), rx));
+        Ok(())
+    }
+
     /// Stop accepting connections and end the controllers.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
+        let _ = self.serve_stop.send(true);
         let _ = self.task.await;
     }
 }

@@ -1,9 +1,11 @@
 //! Command line of `ku8portal`: `serve`, `demo` and `simcluster`, configured by flags with
 //! environment-variable fallbacks.
 
+mod admin;
+mod demo;
+mod serve;
 mod simcluster;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -20,30 +22,17 @@ pub struct Cli {
 pub enum Command {
     /// Run the portal against a real cluster (production).
     Serve(ServeArgs),
-    /// Run everything on one machine: the built-in simulated cluster, ready for kubectl.
+    /// Run everything on one machine: embedded PostgreSQL, the built-in simulated cluster and
+    /// demo tenants, users and workloads.
     Demo(DemoArgs),
+    /// Operator tasks without the UI: create a user, reset a password, list tenants.
+    Admin(admin::AdminArgs),
     /// Run only the simulated Kubernetes cluster and write a kubeconfig for it.
     Simcluster(simcluster::SimclusterArgs),
 }
 
-/// Options of `ku8portal serve`.
-#[derive(Debug, clap::Args)]
-pub struct ServeArgs {
-    /// Address the portal listens on.
-    #[arg(long, env = "KU8PORTAL_LISTEN", default_value = "127.0.0.1:8080")]
-    pub listen: std::net::SocketAddr,
-}
-
-/// Options of `ku8portal demo`.
-#[derive(Debug, clap::Args)]
-pub struct DemoArgs {
-    /// Address of the simulated cluster's API server.
-    #[arg(long, env = "KU8PORTAL_SIM_LISTEN", default_value = "127.0.0.1:6443")]
-    pub sim_listen: std::net::SocketAddr,
-    /// Folder for the demo's state (the kubeconfig is written there).
-    #[arg(long, env = "KU8PORTAL_DATA_DIR", default_value = ".ku8portal-data")]
-    pub data_dir: PathBuf,
-}
+pub use demo::DemoArgs;
+pub use serve::ServeArgs;
 
 /// Parse the command line, run, and turn errors into a message and exit code 1.
 pub fn main() -> ExitCode {
@@ -61,8 +50,9 @@ pub fn main() -> ExitCode {
     };
     let result = rt.block_on(async move {
         match cli.command {
-            Command::Serve(a) => crate::web::serve(a.listen).await,
-            Command::Demo(a) => simcluster::demo(a).await,
+            Command::Serve(a) => serve::run(a).await,
+            Command::Demo(a) => demo::run(a).await,
+            Command::Admin(a) => admin::run(a).await,
             Command::Simcluster(a) => simcluster::run(a).await,
         }
     });

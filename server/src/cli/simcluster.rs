@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use simcluster::{SimCluster, SimConfig};
 
-use super::{DemoArgs, shutdown_signal};
+use super::shutdown_signal;
 
 /// Options of `ku8portal simcluster`.
 #[derive(Debug, clap::Args)]
@@ -83,26 +83,4 @@ pub async fn run(args: SimclusterArgs) -> anyhow::Result<()> {
     shutdown_signal().await;
     cluster.shutdown().await;
     Ok(())
-}
-
-/// The demo: for now the simulated cluster with its kubeconfig in the data folder.
-pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&args.data_dir)
-        .with_context(|| format!("creating {}", args.data_dir.display()))?;
-    let kubeconfig_out = args.data_dir.join("simcluster.kubeconfig");
-    println!("ku8portal demo: the portal itself is not built yet; starting the simulated cluster.");
-    run(SimclusterArgs {
-        listen: args.sim_listen,
-        kubeconfig_out,
-        token: None,
-        metrics_api: true,
-        no_kubelet: false,
-        seed: simcluster::Seed::Demo,
-        extra_nodes: 0,
-        random_seed: 42,
-        kubelet_delay_ms: 1000,
-        image_failure_fraction: 0.0,
-        job_run_seconds: 20,
-    })
-    .await
 }

@@ -48,31 +48,22 @@ pub struct DesiredNamespace {
     pub limits: ContainerLimits,
 }
 
-/// The LimitRange item of type `Container`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ContainerLimits {
-    /// Default limits.
-    pub default: BTreeMap<String, String>,
-    pub default_request: BTreeMap<String, String>,
-    /// May be empty.
-    pub max: BTreeMap<String, String>,
-}
+/// The LimitRange item of type `Container` (the portal API's type).
+pub use api_types::portal::ContainerLimits;
 
-impl ContainerLimits {
-    /// The item as the apiserver stores it after `SetDefaults_LimitRangeItem`: a missing
-    /// default limit takes the max, a missing default request takes the default limit.
-    pub fn defaulted(&self) -> ContainerLimits {
-        let mut out = self.clone();
-        for (k, v) in &self.max {
-            out.default.entry(k.clone()).or_insert_with(|| v.clone());
-        }
-        for (k, v) in &out.default.clone() {
-            out.default_request
-                .entry(k.clone())
-                .or_insert_with(|| v.clone());
-        }
-        out
+/// The item as the apiserver stores it after `SetDefaults_LimitRangeItem`: a missing default
+/// limit takes the max, a missing default request takes the default limit.
+pub fn defaulted(limits: &ContainerLimits) -> ContainerLimits {
+    let mut out = limits.clone();
+    for (k, v) in &limits.max {
+        out.default.entry(k.clone()).or_insert_with(|| v.clone());
     }
+    for (k, v) in &out.default.clone() {
+        out.default_request
+            .entry(k.clone())
+            .or_insert_with(|| v.clone());
+    }
+    out
 }
 
 impl DesiredNamespace {

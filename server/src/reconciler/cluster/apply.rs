@@ -63,7 +63,7 @@ pub async fn apply(client: &Client, d: &DesiredNamespace) -> Result<ApplyOutcome
         out.changed.push(format!("ResourceQuota {QUOTA_NAME}"));
     }
 
-    let limits = d.limits.defaulted();
+    let limits = super::defaulted(&d.limits);
     let ranges: Api<LimitRange> = Api::namespaced(client.clone(), &d.name);
     let limits_changed = ensure(&ranges, LIMITS_NAME, limits_in_sync(&limits), |observed| {
         let mut lr = observed.unwrap_or_else(|| LimitRange {
@@ -225,7 +225,7 @@ fn container_item(l: &ContainerLimits) -> LimitRangeItem {
     }
 }
 
-/// `limits` must already be [`ContainerLimits::defaulted`], as the apiserver stores it.
+/// `limits` must already be [`defaulted`](super::defaulted), as the apiserver stores it.
 fn limits_in_sync(limits: &ContainerLimits) -> impl Fn(&LimitRange) -> bool + '_ {
     move |lr| {
         let items = lr.spec.as_ref().map(|s| s.limits.as_slice()).unwrap_or(&[]);

@@ -9,7 +9,7 @@ use kube::{Client, ResourceExt};
 use serde::{Deserialize, Serialize};
 
 use super::apply::to_strings;
-use super::quantity::{format_nanos, to_nanos};
+use super::quantity::{sum_lists, to_nanos};
 use super::{ClusterError, MANAGED_BY, QUOTA_NAME};
 
 /// `spec.hard` and `status.used` of a namespace's `ku8portal-quota`.
@@ -47,8 +47,8 @@ pub struct NodeCapacity {
 /// The cluster's nodes and their allocatable resources summed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Capacity {
-    /// Allocatable summed over all nodes (cpu, memory, pods, nvidia.com/gpu, ...), as
-    /// quantities: whole numbers, or with an `m`/`u`/`n` suffix.
+    /// Allocatable summed over all nodes (cpu, memory, pods, nvidia.com/gpu, ...), as canonical
+    /// quantities (`36`, `140Gi`).
     pub allocatable: BTreeMap<String, String>,
     pub nodes: Vec<NodeCapacity>,
 }
@@ -57,17 +57,9 @@ pub struct Capacity {
 pub async fn capacity(client: &Client) -> Result<Capacity, ClusterError> {
     let api: Api<Node> = Api::all(client.clone());
     let mut nodes = Vec::new();
-    let mut sums: BTreeMap<String, i128> = BTreeMap::new();
     for node in api.list(&ListParams::default()).await?.items {
         let status = node.status.clone().unwrap_or_default();
         let allocatable = to_strings(status.allocatable.as_ref());
-        for (k, v) in &allocatable {
-            match to_nanos(v) {
-                Some(n) => *sums.entry(k.clone()).or_default() += n,
-                None => tracing::warn!(node = %node.name_any(), resource = %k, value = %v,
-                    "node allocatable is not a quantity; left out of the total"),
-            }
-        }
         nodes.push(NodeCapacity {
             name: node.name_any(),
             capacity: to_strings(status.capacity.as_ref()),
@@ -80,13 +72,11 @@ pub async fn capacity(client: &Client) -> Result<Capacity, ClusterError> {
             unschedulable: node.spec.and_then(|s| s.unschedulable).unwrap_or(false),
         });
     }
-    Ok(Capacity {
-        allocatable: sums
-            .into_iter()
-            .map(|(k, n)| (k, format_nanos(n)))
-            .collect(),
-        nodes,
-    })
+    let (allocatable, bad) = sum_lists(nodes.iter().map(|n| &n.allocatable));
+    for (resource, value) in bad {
+        tracing::warn!(%resource, %value, "node allocatable is not a quantity; left out of the total");
+    }
+    Ok(Capacity { allocatable, nodes })
 }
 
 /// A namespace that exists in the cluster.

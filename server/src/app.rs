@@ -1,0 +1,91 @@
+//! `app(state) -> Router`: every feature's router, the session layer, cross-site protection,
+//! body limits, request ids and security headers. Tests build the same router.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware;
+use axum::routing::get;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::cookie::time::Duration as CookieDuration;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::error::ApiError;
+use crate::request_id;
+use crate::state::AppState;
+use crate::{audit, auth, health, namespaces, quota_requests, tenants, usage, users};
+
+/// Largest request body the portal API accepts.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "ku8portal_session";
+
+/// The whole portal.
+pub fn app(state: AppState) -> Router {
+    let store = PostgresStore::new(state.db.clone());
+    let idle = CookieDuration::seconds(state.settings.session_idle.as_secs() as i64);
+    let sessions = SessionManagerLayer::new(store)
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.settings.secure_cookies)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle));
+    let request_id = HeaderName::from_static(request_id::HEADER);
+    let api = Router::new()
+        .merge(auth::router())
+        .merge(users::router())
+        .merge(tenants::router())
+        .merge(namespaces::router())
+        .merge(quota_requests::router())
+        .merge(usage::router())
+        .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/openapi.json", get(crate::openapi::document))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf::guard,
+        ))
+        .layer(sessions)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    Router::new()
+        .merge(api)
+        .fallback(fallback)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/", get(crate::web::placeholder))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Unknown paths: a JSON 404 under `/api`, the web app elsewhere.
+async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+        ApiError::NotFound(format!("no API endpoint {}", uri.path())).into_response()
+    } else {
+        crate::web::placeholder().await.into_response()
+    }
+}
