@@ -22,8 +22,17 @@ const NAMESPACES: usize = 20;
 
 type Http = Client<HttpConnector, Full<Bytes>>;
 
-async fn call(c: &Http, url: &str, method: Method, path: &str, cookie: &str, body: Option<Value>) -> (u16, Value, Option<String>) {
-    let mut req = Request::builder().method(method).uri(format!("{url}{path}"));
+async fn call(
+    c: &Http,
+    url: &str,
+    method: Method,
+    path: &str,
+    cookie: &str,
+    body: Option<Value>,
+) -> (u16, Value, Option<String>) {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(format!("{url}{path}"));
     if !cookie.is_empty() {
         req = req.header(header::COOKIE, cookie);
     }
@@ -34,14 +43,21 @@ async fn call(c: &Http, url: &str, method: Method, path: &str, cookie: &str, bod
         }
         None => Bytes::new(),
     };
-    let resp = c.request(req.body(Full::new(bytes)).unwrap()).await.unwrap();
+    let resp = c
+        .request(req.body(Full::new(bytes)).unwrap())
+        .await
+        .unwrap();
     let status = resp.status().as_u16();
     let set = resp
         .headers()
         .get(header::SET_COOKIE)
         .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string());
     let body = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null), set)
+    (
+        status,
+        serde_json::from_slice(&body).unwrap_or(Value::Null),
+        set,
+    )
 }
 
 fn pct(v: &mut [Duration], p: f64) -> Duration {
@@ -68,7 +84,10 @@ async fn main() -> anyhow::Result<()> {
         listen: "127.0.0.1:0".parse()?,
         database: Database::Url(pg.url("bench")),
         cluster: Cluster::KubeconfigYaml(sim.kubeconfig()),
-        settings: ku8portal::state::Settings { resync_interval: Duration::from_secs(600), ..Default::default() },
+        settings: ku8portal::state::Settings {
+            resync_interval: Duration::from_secs(600),
+            ..Default::default()
+        },
         tls: None,
         bootstrap_admin: Some(("admin".into(), "admin-password-1".into())),
         reconciler: true,
@@ -83,7 +102,15 @@ async fn main() -> anyhow::Result<()> {
     let mut cookie = String::new();
     for _ in 0..30 {
         let t = Instant::now();
-        let (s, _, set) = call(&c, &url, Method::POST, "/api/v1/auth/login", "", Some(json!({"username": "admin", "password": "admin-password-1"}))).await;
+        let (s, _, set) = call(
+            &c,
+            &url,
+            Method::POST,
+            "/api/v1/auth/login",
+            "",
+            Some(json!({"username": "admin", "password": "admin-password-1"})),
+        )
+        .await;
         logins.push(t.elapsed());
         assert_eq!(s, 200);
         cookie = set.unwrap();
@@ -103,7 +130,12 @@ async fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     loop {
         let (_, b, _) = call(&c, &url, Method::GET, "/api/v1/namespaces", &cookie, None).await;
-        let synced = b.as_array().unwrap().iter().filter(|n| n["sync_state"] == "in-sync").count();
+        let synced = b
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["sync_state"] == "in-sync")
+            .count();
         if synced == TENANTS * NAMESPACES {
             break;
         }
@@ -119,11 +151,24 @@ async fn main() -> anyhow::Result<()> {
         let cpu = format!("{}", 11 + k);
         let rq: kube::Api<ResourceQuota> = kube::Api::namespaced(kube.clone(), &ns);
         let t = Instant::now();
-        let (s, b, _) = call(&c, &url, Method::PATCH, &format!("/api/v1/tenants/t{i:02}/namespaces/{ns}"), &cookie, Some(json!({"quota": {"requests.cpu": cpu, "pods": "100"}}))).await;
+        let (s, b, _) = call(
+            &c,
+            &url,
+            Method::PATCH,
+            &format!("/api/v1/tenants/t{i:02}/namespaces/{ns}"),
+            &cookie,
+            Some(json!({"quota": {"requests.cpu": cpu, "pods": "100"}})),
+        )
+        .await;
         assert_eq!(s, 200, "{b}");
         loop {
             let q = rq.get("ku8portal-quota").await?;
-            if q.spec.and_then(|s| s.hard).and_then(|h| h.get("requests.cpu").cloned()).map(|q| q.0) == Some(cpu.clone()) {
+            if q.spec
+                .and_then(|s| s.hard)
+                .and_then(|h| h.get("requests.cpu").cloned())
+                .map(|q| q.0)
+                == Some(cpu.clone())
+            {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(2)).await;
@@ -141,7 +186,15 @@ async fn main() -> anyhow::Result<()> {
             let mut lat = Vec::new();
             while Instant::now() < deadline {
                 let t = Instant::now();
-                let (s, _, _) = call(&c, &url, Method::GET, &format!("/api/v1/tenants/t{:02}/usage", (w * 7 + n) % TENANTS), &cookie, None).await;
+                let (s, _, _) = call(
+                    &c,
+                    &url,
+                    Method::GET,
+                    &format!("/api/v1/tenants/t{:02}/usage", (w * 7 + n) % TENANTS),
+                    &cookie,
+                    None,
+                )
+                .await;
                 assert_eq!(s, 200);
                 lat.push(t.elapsed());
                 n += 1;
@@ -157,11 +210,30 @@ async fn main() -> anyhow::Result<()> {
 
     println!("| measurement | result |");
     println!("|---|---|");
-    println!("| login (30 sequential), p50 / p99 | {} / {} |", ms(pct(&mut logins, 0.5)), ms(pct(&mut logins, 0.99)));
-    println!("| create 50 tenants + 1,000 namespaces through the API | {:.1} s ({:.0} namespaces/s) |", created.as_secs_f64(), 1000.0 / created.as_secs_f64());
-    println!("| … then all 1,000 namespaces in sync in the cluster | {:.1} s later |", converged.as_secs_f64());
-    println!("| quota change → ResourceQuota updated in the cluster (200 changes), p50 / p99 | {} / {} |", ms(pct(&mut lat, 0.5)), ms(pct(&mut lat, 0.99)));
-    println!("| tenant usage summary (20 namespaces each), 8 clients, 10 s | {rps:.0} requests/s, p50 {} / p99 {} |", ms(pct(&mut usage, 0.5)), ms(pct(&mut usage, 0.99)));
+    println!(
+        "| login (30 sequential), p50 / p99 | {} / {} |",
+        ms(pct(&mut logins, 0.5)),
+        ms(pct(&mut logins, 0.99))
+    );
+    println!(
+        "| create 50 tenants + 1,000 namespaces through the API | {:.1} s ({:.0} namespaces/s) |",
+        created.as_secs_f64(),
+        1000.0 / created.as_secs_f64()
+    );
+    println!(
+        "| … then all 1,000 namespaces in sync in the cluster | {:.1} s later |",
+        converged.as_secs_f64()
+    );
+    println!(
+        "| quota change → ResourceQuota updated in the cluster (200 changes), p50 / p99 | {} / {} |",
+        ms(pct(&mut lat, 0.5)),
+        ms(pct(&mut lat, 0.99))
+    );
+    println!(
+        "| tenant usage summary (20 namespaces each), 8 clients, 10 s | {rps:.0} requests/s, p50 {} / p99 {} |",
+        ms(pct(&mut usage, 0.5)),
+        ms(pct(&mut usage, 0.99))
+    );
     portal.shutdown().await;
     sim.shutdown().await;
     pg.stop().await?;
