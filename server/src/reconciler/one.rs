@@ -90,7 +90,12 @@ pub async fn reconcile(state: &AppState, name: &str) -> Result<Outcome, sqlx::Er
             } else {
                 "failed"
             };
-            tracing::warn!(namespace = name, error = %e, "reconcile failed");
+            // An outage is logged once by the drift watches, not once per namespace and retry.
+            if e.is_unreachable() {
+                tracing::debug!(namespace = name, error = %e, "reconcile failed");
+            } else {
+                tracing::warn!(namespace = name, error = %e, "reconcile failed");
+            }
             record(state, &row, state_name, &e.to_string()).await?;
             Ok(Outcome::Retry)
         }
