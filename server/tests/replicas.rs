@@ -4,53 +4,20 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::http::Api;
 use common::portal::{ADMIN, ADMIN_PASSWORD, eventually};
+use common::process::Replica;
 use k8s_openapi::api::core::v1::ResourceQuota;
 use kube::Api as KubeApi;
 use serde_json::json;
 use simcluster::{Seed, SimCluster, SimConfig};
 
-struct Replica {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `ku8portal serve` on a free port and waits for its "listening on" line.
 fn serve(db: &str, kubeconfig: &std::path::Path, extra: &[&str]) -> Replica {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ku8portal"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--resync-seconds", "2"])
-        .args(extra)
-        .arg("--kubeconfig")
-        .arg(kubeconfig)
-        .env("DATABASE_URL", db)
-        .env("KU8PORTAL_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("KU8PORTAL_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start ku8portal serve");
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines.next().expect("serve printed its address").unwrap();
-        if let Some(u) = line.strip_prefix("ku8portal listening on ") {
-            break u.trim().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Replica { child, url }
+    let mut args = vec!["--resync-seconds", "2"];
+    args.extend_from_slice(extra);
+    common::process::serve(db, kubeconfig, &args)
 }
 
 async fn leader_pid(db: &sqlx::PgPool) -> Option<String> {

@@ -3,8 +3,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use common::portal::{ADMIN, ADMIN_PASSWORD};
 
@@ -29,25 +28,9 @@ async fn serves_https_with_secure_cookies() {
     let kc = dir.path().join("kubeconfig");
     sim.write_kubeconfig(&kc).unwrap();
     let db = common::db::fresh_database().await;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ku8portal"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--tls-cert"])
-        .arg(&cert_pem)
-        .arg("--tls-key")
-        .arg(&key_pem)
-        .arg("--kubeconfig")
-        .arg(&kc)
-        .env("DATABASE_URL", &db)
-        .env("KU8PORTAL_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().expect("serve printed its address").unwrap();
-        if let Some(u) = line.strip_prefix("ku8portal listening on ") {
-            break u.trim().to_string();
-        }
-    };
+    let (cert_arg, key_arg) = (cert_pem.to_str().unwrap(), key_pem.to_str().unwrap());
+    let replica = common::process::serve(&db, &kc, &["--tls-cert", cert_arg, "--tls-key", key_arg]);
+    let url = replica.url.clone();
     assert!(url.starts_with("https://"), "{url}");
     let login = Command::new("curl")
         .args(["-sS", "-i", "--cacert"])
@@ -71,8 +54,7 @@ async fn serves_https_with_secure_cookies() {
         .arg(format!("{url}/healthz"))
         .output()
         .unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(replica);
     sim.shutdown().await;
     assert!(
         login.status.success(),
