@@ -66,7 +66,18 @@ async fn changes_reach_the_cluster_and_drift_is_repaired() {
     assert_eq!(labels["ku8portal.io/tenant"], "acme");
     assert_eq!(labels["pod-security.kubernetes.io/enforce"], "baseline");
     let lr: Api<LimitRange> = Api::namespaced(kube.clone(), "acme-web");
-    assert!(lr.get_opt("ku8portal-limits").await.unwrap().is_some());
+    let lr1 = lr.clone();
+    eventually(10, "the LimitRange", || {
+        let lr = lr1.clone();
+        async move {
+            lr.get_opt("ku8portal-limits")
+                .await
+                .ok()
+                .flatten()
+                .is_some()
+        }
+    })
+    .await;
     let mut a = admin.clone();
     eventually(10, "in-sync", || {
         let mut a = a.clone();
@@ -324,5 +335,46 @@ async fn delete_adopt_and_usage() {
     .await;
     let t = a.get("/api/v1/tenants/acme").await.body;
     assert_eq!(t["allocated"], json!({}));
+    tp.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pod_security_level_and_new_budget_resources_reach_every_namespace() {
+    let tp = TestPortal::start().await;
+    let kube = tp.kube().await;
+    let mut admin = tp.admin().await;
+    create_tenant(&mut admin, "acme", json!({"requests.cpu": "4"})).await;
+    for n in ["acme-1", "acme-2"] {
+        admin
+            .post(
+                "/api/v1/tenants/acme/namespaces",
+                &json!({"name": n, "quota": {"requests.cpu": "1"}}),
+            )
+            .await
+            .expect(201);
+    }
+    admin
+        .patch(
+            "/api/v1/tenants/acme",
+            &json!({"pod_security": "restricted", "budget": {"count/widgets.example.com": "3"}}),
+        )
+        .await
+        .expect(200);
+    for n in ["acme-1", "acme-2"] {
+        let k = kube.clone();
+        eventually(10, "the new level and resource in the cluster", || {
+            let k = k.clone();
+            async move {
+                let ns = Api::<Namespace>::all(k.clone()).get(n).await.unwrap();
+                let restricted = ns.metadata.labels.unwrap()["pod-security.kubernetes.io/enforce"]
+                    == "restricted";
+                restricted
+                    && hard(&k, n)
+                        .await
+                        .is_some_and(|h| h["count/widgets.example.com"] == "0")
+            }
+        })
+        .await;
+    }
     tp.shutdown().await;
 }

@@ -120,6 +120,8 @@ async fn one_reconciler_at_a_time_and_takeover_after_a_kill() {
             .unwrap();
     assert_eq!(holders, 1, "exactly one replica holds the reconciler lock");
     let (mut leader, survivor) = if first == names[0] { (a, b) } else { (b, a) };
+    let mut on_leader = Api::new(&leader.url);
+    on_leader.login(ADMIN, ADMIN_PASSWORD).await;
     leader.child.kill().unwrap();
     leader.child.wait().unwrap();
     let p = pool.clone();
@@ -131,8 +133,10 @@ async fn one_reconciler_at_a_time_and_takeover_after_a_kill() {
         async move { leader_pid(&p).await.as_deref() == Some(want.as_str()) }
     })
     .await;
+    // Sessions live in the database: a login on one replica works on the other.
     let mut api = Api::new(&survivor.url);
-    api.login(ADMIN, ADMIN_PASSWORD).await;
+    api.cookie = on_leader.cookie.clone();
+    api.get("/api/v1/auth/me").await.expect(200);
     api.post(
         "/api/v1/tenants",
         &json!({"name": "acme", "budget": {"requests.cpu": "4"}}),
