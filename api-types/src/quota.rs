@@ -75,16 +75,18 @@ pub fn validate_resource_name(name: &str) -> Result<(), String> {
     if STANDARD_RESOURCES.contains(&name) || OTHER_RESOURCES.contains(&name) {
         return Ok(());
     }
-    if let Some(rest) = name.strip_prefix("count/") {
-        if dns_label_chars(rest) {
-            return Ok(());
-        }
+    if let Some(rest) = name.strip_prefix("count/")
+        && dns_label_chars(rest)
+    {
+        return Ok(());
     }
     for prefix in ["requests.", "limits."] {
-        if let Some((domain, res)) = name.strip_prefix(prefix).and_then(|r| r.split_once('/')) {
-            if domain.contains('.') && dns_label_chars(domain) && dns_label_chars(res) {
-                return Ok(());
-            }
+        if let Some((domain, res)) = name.strip_prefix(prefix).and_then(|r| r.split_once('/'))
+            && domain.contains('.')
+            && dns_label_chars(domain)
+            && dns_label_chars(res)
+        {
+            return Ok(());
         }
     }
     Err(format!(

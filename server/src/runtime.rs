@@ -181,10 +181,10 @@ impl Portal {
             t.abort();
         }
         self.state.db.close().await;
-        if let Some(pg) = self.embedded {
-            if let Err(e) = pg.stop().await {
-                tracing::warn!(error = %e, "stopping the embedded database");
-            }
+        if let Some(pg) = self.embedded
+            && let Err(e) = pg.stop().await
+        {
+            tracing::warn!(error = %e, "stopping the embedded database");
         }
     }
 }

@@ -102,13 +102,13 @@ pub fn limits(l: &ContainerLimits, errors: &mut Vec<FieldError>) {
     }
     let q = |s: &String| Quantity::parse(s).expect("checked above");
     for (name, req) in &l.default_request {
-        if let Some(lim) = l.default.get(name) {
-            if q(req) > q(lim) {
-                errors.push(FieldError::new(
-                    format!("limits.default_request.{name}"),
-                    format!("the default request {req} is above the default limit {lim}"),
-                ));
-            }
+        if let Some(lim) = l.default.get(name)
+            && q(req) > q(lim)
+        {
+            errors.push(FieldError::new(
+                format!("limits.default_request.{name}"),
+                format!("the default request {req} is above the default limit {lim}"),
+            ));
         }
     }
     for (name, max) in &l.max {
@@ -116,13 +116,13 @@ pub fn limits(l: &ContainerLimits, errors: &mut Vec<FieldError>) {
             ("default", &l.default),
             ("default_request", &l.default_request),
         ] {
-            if let Some(v) = list.get(name) {
-                if q(v) > q(max) {
-                    errors.push(FieldError::new(
-                        format!("limits.{kind}.{name}"),
-                        format!("{v} is above the maximum {max}"),
-                    ));
-                }
+            if let Some(v) = list.get(name)
+                && q(v) > q(max)
+            {
+                errors.push(FieldError::new(
+                    format!("limits.{kind}.{name}"),
+                    format!("{v} is above the maximum {max}"),
+                ));
             }
         }
     }

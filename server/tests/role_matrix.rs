@@ -71,7 +71,7 @@ async fn each_endpoint_with_each_role() {
         .expect(201)
         .body;
     let _ = req;
-    let mut clients = vec![
+    let mut clients = [
         platform.clone(),
         tp.login("ta").await,
         tp.login("tm").await,

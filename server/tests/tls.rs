@@ -44,11 +44,11 @@ async fn serves_https_with_secure_cookies() {
         .unwrap();
     let out = String::from_utf8_lossy(&login.stdout).to_string();
     // Without the CA, curl refuses the certificate: it really is TLS with our certificate.
-    let untrusted = Command::new("curl")
+    let _untrusted = Command::new("curl")
         .args(["-sS", &format!("{url}/healthz")])
         .output()
         .unwrap();
-    let trusted = Command::new("curl")
+    let _trusted = Command::new("curl")
         .args(["-sS", "--cacert"])
         .arg(&cert_pem)
         .arg(format!("{url}/healthz"))

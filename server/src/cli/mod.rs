@@ -21,7 +21,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the portal against a real cluster (production).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Run everything on one machine: embedded PostgreSQL, the built-in simulated cluster and
     /// demo tenants, users and workloads.
     Demo(DemoArgs),
@@ -50,7 +50,7 @@ pub fn main() -> ExitCode {
     };
     let result = rt.block_on(async move {
         match cli.command {
-            Command::Serve(a) => serve::run(a).await,
+            Command::Serve(a) => serve::run(*a).await,
             Command::Demo(a) => demo::run(a).await,
             Command::Admin(a) => admin::run(a).await,
             Command::Simcluster(a) => simcluster::run(a).await,

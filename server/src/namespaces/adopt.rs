@@ -101,5 +101,5 @@ pub async fn adopt(
     let ns = find(&mut *state.db.acquire().await?, t.id, &req.name)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("namespace vanished after adopt")))?;
-    Ok((StatusCode::CREATED, Json(ns.to_api())))
+    Ok((StatusCode::CREATED, Json(ns.into_api())))
 }

@@ -34,7 +34,7 @@ async fn list_rows(state: &AppState, tenants: Option<&[Uuid]>) -> ApiResult<Vec<
     )
     .fetch_all(&state.db)
     .await?;
-    Ok(rows.into_iter().map(NamespaceRow::to_api).collect())
+    Ok(rows.into_iter().map(NamespaceRow::into_api).collect())
 }
 
 /// Every namespace the caller can see (all for platform admins).
@@ -65,7 +65,7 @@ pub async fn get(
     let ns = find(&mut *state.db.acquire().await?, t.id, &name)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("namespace \"{name}\"")))?;
-    Ok(Json(ns.to_api()))
+    Ok(Json(ns.into_api()))
 }
 
 /// Tenant admins may change their tenant's namespaces unless the tenant is disabled.
@@ -97,13 +97,13 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
-    if let Some(owner) = reconciler::cluster_owner(&state.kube, &req.name).await {
-        if owner.as_deref() != Some(t.name.as_str()) {
-            return Err(ApiError::Conflict(format!(
-                "namespace \"{}\" already exists in the cluster and is not this tenant's; choose another name (a platform admin can adopt existing namespaces)",
-                req.name
-            )));
-        }
+    if let Some(owner) = reconciler::cluster_owner(&state.kube, &req.name).await
+        && owner.as_deref() != Some(t.name.as_str())
+    {
+        return Err(ApiError::Conflict(format!(
+            "namespace \"{}\" already exists in the cluster and is not this tenant's; choose another name (a platform admin can adopt existing namespaces)",
+            req.name
+        )));
     }
     let mut tx = state.db.begin().await?;
     let t = tenants::lock(&mut tx, &tenant).await?;
@@ -150,7 +150,7 @@ pub async fn create(
     let ns = find(&mut *state.db.acquire().await?, t.id, &req.name)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("namespace vanished after create")))?;
-    Ok((StatusCode::CREATED, Json(ns.to_api())))
+    Ok((StatusCode::CREATED, Json(ns.into_api())))
 }
 
 /// Audits a refused change (outside the rolled-back transaction).
@@ -209,7 +209,7 @@ pub async fn update(
     {
         Ok(ns) => {
             tx.commit().await?;
-            Ok(Json(ns.to_api()))
+            Ok(Json(ns.into_api()))
         }
         Err(e) => {
             // Audit the refusal once the transaction (and the tenant lock) is released.

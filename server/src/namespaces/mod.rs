@@ -58,7 +58,7 @@ pub struct NamespaceRow {
 }
 
 impl NamespaceRow {
-    pub fn to_api(self) -> Namespace {
+    pub fn into_api(self) -> Namespace {
         Namespace {
             id: self.id.to_string(),
             name: self.name,

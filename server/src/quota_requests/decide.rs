@@ -101,10 +101,10 @@ async fn approve_in_tx(
     audit::record(
         &mut tx,
         Audit::new(
-            &p,
+            p,
             "quota-request.approve",
             format!("quota-request/{id}"),
-            &rid,
+            rid,
         )
         .tenant(t.id, &t.name)
         .detail(json!({"requested": r.requested.0, "approved": values, "now": applied})),
@@ -114,7 +114,7 @@ async fn approve_in_tx(
     Ok(Json(
         load(&mut *state.db.acquire().await?, id, false)
             .await?
-            .to_api(),
+            .into_api(),
     ))
 }
 
@@ -196,6 +196,6 @@ async fn finish(
     Ok(Json(
         load(&mut *state.db.acquire().await?, id, false)
             .await?
-            .to_api(),
+            .into_api(),
     ))
 }

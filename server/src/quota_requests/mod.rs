@@ -53,7 +53,7 @@ pub(crate) struct Row {
 }
 
 impl Row {
-    fn to_api(self) -> QuotaRequest {
+    fn into_api(self) -> QuotaRequest {
         QuotaRequest {
             id: self.id.to_string(),
             tenant: self.tenant,
@@ -132,7 +132,7 @@ pub async fn list(
     )
     .fetch_all(&state.db)
     .await?;
-    Ok(Json(rows.into_iter().map(Row::to_api).collect()))
+    Ok(Json(rows.into_iter().map(Row::into_api).collect()))
 }
 
 pub async fn get_one(
@@ -144,7 +144,7 @@ pub async fn get_one(
     if p.role_in(row.tenant_id).is_none() {
         return Err(ApiError::not_found(format!("quota request {id}")));
     }
-    Ok(Json(row.to_api()))
+    Ok(Json(row.into_api()))
 }
 
 pub async fn create(
@@ -217,5 +217,5 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     let row = load(&mut *state.db.acquire().await?, &id.to_string(), false).await?;
-    Ok((StatusCode::CREATED, Json(row.to_api())))
+    Ok((StatusCode::CREATED, Json(row.into_api())))
 }

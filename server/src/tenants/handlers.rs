@@ -181,19 +181,19 @@ pub async fn update(
     }
     let mut tx = state.db.begin().await?;
     let before = lock(&mut tx, &name).await?;
-    if let Some(changes) = &req.budget {
-        if let Err(err) = set_budget(&mut tx, &before, changes).await {
-            drop(tx);
-            audit::record_standalone(
-                &state.db,
-                Audit::new(&p, "tenant.update", format!("tenant/{name}"), &rid)
-                    .tenant(before.id, &name)
-                    .detail(json!({"budget": changes}))
-                    .result(format!("refused: {err}")),
-            )
-            .await;
-            return Err(err);
-        }
+    if let Some(changes) = &req.budget
+        && let Err(err) = set_budget(&mut tx, &before, changes).await
+    {
+        drop(tx);
+        audit::record_standalone(
+            &state.db,
+            Audit::new(&p, "tenant.update", format!("tenant/{name}"), &rid)
+                .tenant(before.id, &name)
+                .detail(json!({"budget": changes}))
+                .result(format!("refused: {err}")),
+        )
+        .await;
+        return Err(err);
     }
     let t = sqlx::query_as!(
         TenantRow,

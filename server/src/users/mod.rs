@@ -37,7 +37,7 @@ struct Row {
 }
 
 impl Row {
-    fn to_api(self) -> User {
+    fn into_api(self) -> User {
         User {
             id: self.id.to_string(),
             username: self.username,
@@ -66,7 +66,7 @@ pub async fn list(State(state): State<AppState>, p: Principal) -> ApiResult<Json
     )
     .fetch_all(&state.db)
     .await?;
-    Ok(Json(rows.into_iter().map(Row::to_api).collect()))
+    Ok(Json(rows.into_iter().map(Row::into_api).collect()))
 }
 
 async fn find(state: &AppState, username: &str) -> ApiResult<Row> {
@@ -86,7 +86,7 @@ pub async fn get_one(
     Path(username): Path<String>,
 ) -> ApiResult<Json<User>> {
     p.require_platform_admin()?;
-    Ok(Json(find(&state, &username).await?.to_api()))
+    Ok(Json(find(&state, &username).await?.into_api()))
 }
 
 /// Creates a user (also used by `ku8portal admin` and the demo); the caller validated nothing.
@@ -135,7 +135,7 @@ pub async fn insert_user(
     )
     .await?;
     tx.commit().await?;
-    Ok(row.to_api())
+    Ok(row.into_api())
 }
 
 pub async fn create(
@@ -204,7 +204,7 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(row.to_api()))
+    Ok(Json(row.into_api()))
 }
 
 pub async fn remove(
