@@ -58,6 +58,11 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .fallback(fallback)
+        .method_not_allowed_fallback(
+            |method: axum::http::Method, uri: axum::http::Uri| async move {
+                ApiError::MethodNotAllowed(format!("{method} is not allowed on {}", uri.path()))
+            },
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/", get(crate::web::placeholder))

@@ -2,13 +2,13 @@
 
 use api_types::portal::{AuditEvent, AuditPage};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::auth::Principal;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, QueryParams};
 use crate::state::AppState;
 use crate::time::rfc3339;
 
@@ -30,7 +30,7 @@ pub struct Filter {
 pub async fn list(
     State(state): State<AppState>,
     p: Principal,
-    Query(f): Query<Filter>,
+    QueryParams(f): QueryParams<Filter>,
 ) -> ApiResult<Json<AuditPage>> {
     let limit = f.limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {

@@ -4,7 +4,7 @@
 use api_types::portal::{ContainerLimits, CreateNamespace, Namespace, Role, UpdateNamespace};
 use api_types::quota::ResourceList;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::{NamespaceRow, ensure_fits, find};
 use crate::audit::{self, Audit};
 use crate::auth::Principal;
-use crate::error::{ApiError, ApiResult, JsonBody};
+use crate::error::{ApiError, ApiResult, JsonBody, QueryParams};
 use crate::reconciler;
 use crate::request_id::RequestId;
 use crate::state::AppState;
@@ -294,7 +294,7 @@ pub async fn delete(
     p: Principal,
     rid: RequestId,
     Path((tenant, name)): Path<(String, String)>,
-    Query(c): Query<Confirm>,
+    QueryParams(c): QueryParams<Confirm>,
 ) -> ApiResult<StatusCode> {
     let t = tenants::visible(&state, &p, &tenant).await?;
     may_change(&p, &t)?;

@@ -9,7 +9,7 @@ use api_types::portal::{CreateQuotaRequest, QuotaRequest, Role};
 use api_types::quota::ResourceList;
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Audit};
 use crate::auth::Principal;
-use crate::error::{ApiError, ApiResult, JsonBody};
+use crate::error::{ApiError, ApiResult, JsonBody, QueryParams};
 use crate::request_id::RequestId;
 use crate::state::AppState;
 use crate::time::{rfc3339, rfc3339_opt};
@@ -109,7 +109,7 @@ pub struct Filter {
 pub async fn list(
     State(state): State<AppState>,
     p: Principal,
-    Query(f): Query<Filter>,
+    QueryParams(f): QueryParams<Filter>,
 ) -> ApiResult<Json<Vec<QuotaRequest>>> {
     let ids: Option<Vec<Uuid>> =
         (!p.platform_admin).then(|| p.memberships.iter().map(|m| m.tenant_id).collect());
