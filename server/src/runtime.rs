@@ -104,7 +104,10 @@ pub async fn start(cfg: PortalConfig) -> anyhow::Result<Portal> {
         Cluster::KubeconfigYaml(y) => crate::kube_client::client_from_yaml(y).await?,
         Cluster::Infer => crate::kube_client::client(None).await?,
     };
-    let state = AppState::new(db.clone(), kube, cfg.settings.clone());
+    let state = AppState::new(db.clone(), kube.clone(), cfg.settings.clone());
+    let _ = state
+        .quota_cache
+        .set(crate::usage::cache::QuotaCache::start(kube));
     if let Some((user, password)) = &cfg.bootstrap_admin {
         bootstrap_admin(&state, user, password).await?;
     }

@@ -52,6 +52,8 @@ pub struct Inner {
     pub kube: kube::Client,
     pub settings: Settings,
     pub hasher: Hasher,
+    /// Managed ResourceQuotas from a watch (set by `runtime::start`; absent in the admin CLI).
+    pub quota_cache: std::sync::OnceLock<crate::usage::cache::QuotaCache>,
 }
 
 /// Cheap to clone; handlers take it as `State<AppState>`.
@@ -65,6 +67,7 @@ impl AppState {
             kube,
             settings,
             hasher: Hasher::new(4),
+            quota_cache: std::sync::OnceLock::new(),
         }))
     }
 }

@@ -297,6 +297,17 @@ async fn delete_adopt_and_usage() {
         }
     })
     .await;
+    // The summary came from the watch-fed cache, not from a GET per namespace.
+    let cache = tp
+        .state()
+        .quota_cache
+        .get()
+        .expect("the portal keeps a quota cache");
+    let cached = cache
+        .get("legacy")
+        .expect("cache in sync")
+        .expect("quota cached");
+    assert_eq!(cached.used["pods"], "1");
     let u = a.get("/api/v1/tenants/acme/usage").await.body;
     assert_eq!(u["allocated"]["pods"], "5");
     assert_eq!(u["allocated"]["limits.memory"], "1Gi");

@@ -2,6 +2,8 @@
 //! tenant, and the cluster's allocatable capacity next to what the budgets promise. Owns
 //! `/api/v1/tenants/{tenant}/usage` and `/api/v1/cluster/capacity`.
 
+pub mod cache;
+
 use std::collections::BTreeMap;
 
 use api_types::portal::{ClusterCapacity, NamespaceUsage, NodeCapacity, TenantUsage};

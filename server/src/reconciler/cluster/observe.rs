@@ -26,10 +26,17 @@ pub async fn quota_status(
     namespace: &str,
 ) -> Result<Option<QuotaStatus>, ClusterError> {
     let api: Api<ResourceQuota> = Api::namespaced(client.clone(), namespace);
-    Ok(api.get_opt(QUOTA_NAME).await?.map(|rq| QuotaStatus {
-        hard: to_strings(rq.spec.as_ref().and_then(|s| s.hard.as_ref())),
-        used: to_strings(rq.status.as_ref().and_then(|s| s.used.as_ref())),
-    }))
+    Ok(api.get_opt(QUOTA_NAME).await?.as_ref().map(QuotaStatus::of))
+}
+
+impl QuotaStatus {
+    /// Hard and used of a ResourceQuota object.
+    pub fn of(rq: &ResourceQuota) -> QuotaStatus {
+        QuotaStatus {
+            hard: to_strings(rq.spec.as_ref().and_then(|s| s.hard.as_ref())),
+            used: to_strings(rq.status.as_ref().and_then(|s| s.used.as_ref())),
+        }
+    }
 }
 
 /// One node's resources.
