@@ -13,6 +13,7 @@ pub mod health;
 pub mod kube_client;
 pub mod namespaces;
 pub mod openapi;
+pub mod proxy;
 pub mod quota_requests;
 pub mod reconciler;
 pub mod request_id;
