@@ -157,23 +157,17 @@ pub fn reconcile(sim: &Sim) {
             })
             .collect();
         if has_finalizer(obj, "orphan") {
-            for (dk, d) in &dependents {
-                let mut next = (**d).clone();
-                if let Some(refs) = next
-                    .pointer_mut("/metadata/ownerReferences")
-                    .and_then(Value::as_array_mut)
-                {
-                    refs.retain(|r| r.get("uid").and_then(Value::as_str) != Some(my_uid));
-                    if refs.is_empty() {
-                        next["metadata"]
-                            .as_object_mut()
-                            .map(|m| m.remove("ownerReferences"));
-                    }
+            // Every dependent must lose its owner reference before the owner goes; a write
+            // that races with another (a kubelet status update) is retried on the fresh object,
+            // and the finalizer stays until all succeeded (else the next pass would collect
+            // the dependents as if their owner had been deleted in the background).
+            let all_orphaned = dependents
+                .iter()
+                .all(|(dk, _)| orphan_dependent(sim, dk, my_uid));
+            if all_orphaned {
+                if let Some(fresh) = sim.store.get(key) {
+                    remove_finalizer(sim, key, &fresh, "orphan");
                 }
-                let _ = sim.store.update(dk, next, Some(object_rv(d)));
-            }
-            if let Some(fresh) = sim.store.get(key) {
-                remove_finalizer(sim, key, &fresh, "orphan");
             }
         } else if has_finalizer(obj, "foregroundDeletion") {
             if dependents.is_empty() {
@@ -205,4 +199,34 @@ pub fn reconcile(sim: &Sim) {
             }
         }
     }
+}
+
+/// Removes the owner reference to `owner_uid` from a dependent, retrying on conflicts;
+/// true when it is gone (or the dependent is).
+fn orphan_dependent(sim: &Sim, key: &Key, owner_uid: &str) -> bool {
+    for _ in 0..5 {
+        let Some(current) = sim.store.get(key) else {
+            return true;
+        };
+        let mut next = (*current).clone();
+        if let Some(refs) = next
+            .pointer_mut("/metadata/ownerReferences")
+            .and_then(Value::as_array_mut)
+        {
+            refs.retain(|r| r.get("uid").and_then(Value::as_str) != Some(owner_uid));
+            if refs.is_empty() {
+                next["metadata"]
+                    .as_object_mut()
+                    .map(|m| m.remove("ownerReferences"));
+            }
+        }
+        if sim
+            .store
+            .update(key, next, Some(object_rv(&current)))
+            .is_ok()
+        {
+            return true;
+        }
+    }
+    false
 }
