@@ -160,18 +160,7 @@ async fn a_hundred_concurrent_increases_never_exceed_the_budget() {
         .await
         .expect(200)
         .body;
-    let total: i64 = nss
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| {
-            n["quota"]["requests.cpu"]
-                .as_str()
-                .unwrap()
-                .parse::<i64>()
-                .unwrap()
-        })
-        .sum();
+    let total = total_cpu(&nss);
     assert_eq!(
         total, 10,
         "the budget is used exactly, never exceeded: {nss}"
@@ -215,18 +204,7 @@ async fn a_hundred_concurrent_increases_never_exceed_the_budget() {
         .await
         .expect(200)
         .body;
-    let total: i64 = nss
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| {
-            n["quota"]["requests.cpu"]
-                .as_str()
-                .unwrap()
-                .parse::<i64>()
-                .unwrap()
-        })
-        .sum();
+    let total = total_cpu(&nss);
     assert!(total <= 10, "{total}");
     tp.shutdown().await;
 }
@@ -339,4 +317,19 @@ async fn bad_input_gets_field_errors_and_stores_nothing() {
     let r = admin.get("/api/v1/tenants").await.expect(200);
     assert_eq!(r.body.as_array().unwrap().len(), 1);
     tp.shutdown().await;
+}
+
+/// The sum of the namespaces' whole-core `requests.cpu` quotas.
+fn total_cpu(nss: &serde_json::Value) -> i64 {
+    nss.as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            n["quota"]["requests.cpu"]
+                .as_str()
+                .unwrap()
+                .parse::<i64>()
+                .unwrap()
+        })
+        .sum()
 }

@@ -42,9 +42,22 @@ async fn login_sets_a_fresh_httponly_cookie_and_logout_ends_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cookies_are_secure_behind_an_https_public_url() {
-    let mut s = settings();
-    s.public_url = Some("https://portal.example".parse().unwrap());
-    s.secure_cookies = true;
+    // The settings `serve --public-url https://...` derives (no explicit --secure-cookies).
+    use clap::Parser;
+    let cli = ku8portal::cli::Cli::try_parse_from([
+        "ku8portal",
+        "serve",
+        "--public-url",
+        "https://portal.example",
+    ])
+    .unwrap();
+    let ku8portal::cli::Command::Serve(args) = cli.command else {
+        panic!("not serve")
+    };
+    let s = ku8portal::state::Settings {
+        resync_interval: settings().resync_interval,
+        ..args.settings()
+    };
     let tp = TestPortal::start_with(s).await;
     let mut a = tp.api();
     a.login(ADMIN, ADMIN_PASSWORD).await;

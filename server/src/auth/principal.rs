@@ -36,6 +36,8 @@ pub struct Principal {
     pub platform_admin: bool,
     pub memberships: Vec<Membership>,
     pub via: Via,
+    /// The user's current `session_epoch` (a session from another epoch has ended).
+    pub session_epoch: i32,
 }
 
 impl Principal {
@@ -97,7 +99,7 @@ pub async fn load(
     via: Via,
 ) -> Result<Option<Principal>, ApiError> {
     let Some(u) = sqlx::query!(
-        "SELECT username, display_name, platform_admin FROM users WHERE id = $1 AND NOT disabled",
+        "SELECT username, display_name, platform_admin, session_epoch FROM users WHERE id = $1 AND NOT disabled",
         user_id
     )
     .fetch_optional(&state.db)
@@ -129,6 +131,7 @@ pub async fn load(
         platform_admin: u.platform_admin,
         memberships,
         via,
+        session_epoch: u.session_epoch,
     }))
 }
 

@@ -41,20 +41,15 @@ pub async fn authenticate(state: &AppState, session: &Session) -> ApiResult<Prin
         return Err(ApiError::Unauthenticated("log in first".into()));
     };
     let age = crate::time::now().unix_timestamp() - data.at;
-    let epoch = sqlx::query_scalar!(
-        "SELECT session_epoch FROM users WHERE id = $1 AND NOT disabled",
-        data.user_id
-    )
-    .fetch_optional(&state.db)
-    .await?;
     let too_old = age > state.settings.session_absolute.as_secs() as i64;
-    if epoch != Some(data.epoch) || too_old {
-        session.flush().await.map_err(ApiError::internal)?;
-        return Err(ended());
+    let principal = load(state, data.user_id, Via::Session).await?;
+    match principal {
+        Some(p) if p.session_epoch == data.epoch && !too_old => Ok(p),
+        _ => {
+            session.flush().await.map_err(ApiError::internal)?;
+            Err(ended())
+        }
     }
-    load(state, data.user_id, Via::Session)
-        .await?
-        .ok_or_else(ended)
 }
 
 pub async fn login(

@@ -123,14 +123,14 @@ pub async fn create(
         .await;
         return Err(e);
     }
-    let id = sqlx::query_scalar!(
-        "INSERT INTO namespaces (tenant_id, name, quota, limits) VALUES ($1, $2, $3, $4) RETURNING id",
+    sqlx::query!(
+        "INSERT INTO namespaces (tenant_id, name, quota, limits) VALUES ($1, $2, $3, $4)",
         t.id,
         req.name,
         Jsonb(&req.quota) as _,
         Jsonb(&limits) as _
     )
-    .fetch_one(&mut *tx)
+    .execute(&mut *tx)
     .await?;
     reconciler::notify(&mut tx, &req.name).await?;
     audit::record(
@@ -146,7 +146,6 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    let _ = id;
     let ns = find(&mut *state.db.acquire().await?, t.id, &req.name)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("namespace vanished after create")))?;

@@ -71,10 +71,20 @@ impl Row {
     }
 }
 
-/// Loads one request, `FOR UPDATE` when deciding.
+/// Loads one request; with `lock`, takes its row lock (`FOR UPDATE`) first, so the status read
+/// is the one a concurrent decision left.
 pub(crate) async fn load(conn: &mut sqlx::PgConnection, id: &str, lock: bool) -> ApiResult<Row> {
     let missing = || ApiError::not_found(format!("quota request {id}"));
     let uuid = Uuid::parse_str(id).map_err(|_| missing())?;
+    if lock {
+        sqlx::query!(
+            "SELECT id FROM quota_requests WHERE id = $1 FOR UPDATE",
+            uuid
+        )
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(missing)?;
+    }
     let row = sqlx::query_as!(
         Row,
         r#"SELECT r.id, r.tenant_id, t.name AS tenant, n.name AS "namespace?", r.requested_by, r.requester,
@@ -89,14 +99,6 @@ pub(crate) async fn load(conn: &mut sqlx::PgConnection, id: &str, lock: bool) ->
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(missing)?;
-    if lock {
-        sqlx::query!(
-            "SELECT id FROM quota_requests WHERE id = $1 FOR UPDATE",
-            uuid
-        )
-        .fetch_one(&mut *conn)
-        .await?;
-    }
     Ok(row)
 }
 
