@@ -89,6 +89,7 @@ async fn main() -> anyhow::Result<()> {
             ..Default::default()
         },
         tls: None,
+        plain_http_too: false,
         bootstrap_admin: Some(("admin".into(), "admin-password-1".into())),
         reconciler: true,
     })

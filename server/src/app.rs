@@ -45,18 +45,30 @@ pub fn app(state: AppState) -> Router {
         .merge(quota_requests::router())
         .merge(usage::router())
         .route("/api/v1/audit", get(audit::list))
+        .route(
+            "/api/v1/me/kubeconfig",
+            get(crate::proxy::kubeconfig::kubeconfig),
+        )
         .route("/api/v1/openapi.json", get(crate::openapi::document))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::csrf::guard,
         ))
-        .layer(sessions)
+        .layer(sessions.clone())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
+    // The cluster's answers keep their own headers (no `no-store` override).
+    let k8s = crate::proxy::router()
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf::guard,
+        ))
+        .layer(sessions);
     Router::new()
         .merge(api)
+        .merge(k8s)
         .fallback(fallback)
         .method_not_allowed_fallback(
             |method: axum::http::Method, uri: axum::http::Uri| async move {

@@ -39,6 +39,8 @@ pub struct PortalConfig {
     pub settings: Settings,
     /// Certificate and key (PEM) to serve HTTPS.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// With `tls`: also answer plain HTTP on the same port (the demo and tests).
+    pub plain_http_too: bool,
     /// The first platform admin, created when there are no users yet.
     pub bootstrap_admin: Option<(String, String)>,
     /// Run the reconciler (when this replica wins the leader lock).
@@ -104,7 +106,13 @@ pub async fn start(cfg: PortalConfig) -> anyhow::Result<Portal> {
         Cluster::KubeconfigYaml(y) => crate::kube_client::client_from_yaml(y).await?,
         Cluster::Infer => crate::kube_client::client(None).await?,
     };
-    let state = AppState::new(db.clone(), kube.clone(), cfg.settings.clone());
+    let mut settings = cfg.settings.clone();
+    if let Some((cert, _)) = &cfg.tls {
+        let pem = std::fs::read_to_string(cert)
+            .with_context(|| format!("reading the certificate {}", cert.display()))?;
+        settings.tls_trust_pem = crate::tls::last_certificate(&pem);
+    }
+    let state = AppState::new(db.clone(), kube.clone(), settings);
     let _ = state
         .quota_cache
         .set(crate::usage::cache::QuotaCache::start(kube));
@@ -126,8 +134,14 @@ pub async fn start(cfg: PortalConfig) -> anyhow::Result<Portal> {
         Some((cert, key)) => {
             let acceptor = crate::tls::acceptor(cert, key)?;
             (
-                "https",
-                tokio::spawn(crate::tls::serve(listener, acceptor, app, stop_rx)),
+                if cfg.plain_http_too { "http" } else { "https" },
+                tokio::spawn(crate::tls::serve(
+                    listener,
+                    acceptor,
+                    app,
+                    stop_rx,
+                    cfg.plain_http_too,
+                )),
             )
         }
         None => {

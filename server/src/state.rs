@@ -29,6 +29,9 @@ pub struct Settings {
     pub resync_interval: Duration,
     /// Label shown in the UI for the cluster (e.g. "simulated cluster").
     pub cluster_label: Option<String>,
+    /// When the portal serves TLS itself: the certificate clients should trust (the last one of
+    /// its chain, PEM), written into the kubeconfigs it hands out.
+    pub tls_trust_pem: Option<String>,
 }
 
 impl Default for Settings {
@@ -43,6 +46,7 @@ impl Default for Settings {
             login_window: Duration::from_secs(15 * 60),
             resync_interval: Duration::from_secs(30),
             cluster_label: None,
+            tls_trust_pem: None,
         }
     }
 }
@@ -54,6 +58,8 @@ pub struct Inner {
     pub hasher: Hasher,
     /// Managed ResourceQuotas from a watch (set by `runtime::start`; absent in the admin CLI).
     pub quota_cache: std::sync::OnceLock<crate::usage::cache::QuotaCache>,
+    /// The Kubernetes proxy's caches (callers, discovery).
+    pub proxy: crate::proxy::ProxyState,
 }
 
 /// Cheap to clone; handlers take it as `State<AppState>`.
@@ -68,6 +74,7 @@ impl AppState {
             settings,
             hasher: Hasher::new(4),
             quota_cache: std::sync::OnceLock::new(),
+            proxy: crate::proxy::ProxyState::default(),
         }))
     }
 }

@@ -60,6 +60,12 @@ impl Audit {
         Audit::anonymous("system:ku8portal", action, target, &RequestId::default())
     }
 
+    /// The actor's user id (for events built with `anonymous` from a name).
+    pub fn actor(mut self, id: Uuid) -> Audit {
+        self.actor_id = Some(id);
+        self
+    }
+
     pub fn tenant(mut self, id: Uuid, name: &str) -> Audit {
         self.tenant_id = Some(id);
         self.tenant = Some(name.to_string());

@@ -21,7 +21,7 @@ use crate::time::{rfc3339, rfc3339_opt};
 /// Every token starts with this, so leaked tokens are easy to recognise (and scan for).
 pub const PREFIX: &str = "ku8p_";
 
-fn hash(secret: &str) -> Vec<u8> {
+pub(crate) fn hash(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }
 
@@ -72,6 +72,19 @@ pub async fn create(
     rid: RequestId,
     JsonBody(req): JsonBody<CreateToken>,
 ) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(mint(&state, &p, &rid, &req).await?),
+    ))
+}
+
+/// Creates a token for `p` (validated, audited); its secret is in the answer only.
+pub async fn mint(
+    state: &AppState,
+    p: &Principal,
+    rid: &RequestId,
+    req: &CreateToken,
+) -> ApiResult<CreatedToken> {
     let name = req.name.trim();
     if name.is_empty() || name.len() > 100 {
         return Err(ApiError::field(
@@ -109,7 +122,7 @@ pub async fn create(
     .await?;
     audit::record(
         &mut tx,
-        Audit::new(&p, "token.create", format!("token/{name}"), &rid)
+        Audit::new(p, "token.create", format!("token/{name}"), rid)
             .detail(json!({"prefix": prefix, "expires_at": rfc3339_opt(expires)})),
     )
     .await?;
@@ -123,7 +136,7 @@ pub async fn create(
         revoked: false,
         created_at: rfc3339(r.created_at),
     };
-    Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
+    Ok(CreatedToken { token, secret })
 }
 
 pub async fn revoke(

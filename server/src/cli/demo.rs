@@ -41,6 +41,13 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     .context("starting the simulated cluster")?;
     let kubeconfig = args.data_dir.join("simcluster.kubeconfig");
     sim.write_kubeconfig(&kubeconfig)?;
+    // kubectl sends tokens only over HTTPS: the demo answers both on its one port.
+    let hosts = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        args.listen.ip().to_string(),
+    ];
+    let tls = crate::tls::self_signed(&args.data_dir, &hosts)?;
     let portal = crate::runtime::start(PortalConfig {
         listen: args.listen,
         database: Database::Embedded(args.data_dir.join("postgres")),
@@ -50,7 +57,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             resync_interval: std::time::Duration::from_secs(15),
             ..Settings::default()
         },
-        tls: None,
+        tls: Some(tls),
+        plain_http_too: true,
         bootstrap_admin: None,
         reconciler: true,
     })
@@ -70,6 +78,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         "  simulated cluster: {} (kubeconfig {})",
         sim.url,
         kubeconfig.display()
+    );
+    println!(
+        "  kubectl: download a kubeconfig from {}/api/v1/me/kubeconfig after logging in (it uses https:// on the same port)",
+        portal.url
     );
     println!();
     println!("Logins (user / password):");

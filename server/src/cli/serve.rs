@@ -100,6 +100,7 @@ impl ServeArgs {
             },
             settings: self.settings(),
             tls: self.tls_cert.clone().zip(self.tls_key.clone()),
+            plain_http_too: false,
             bootstrap_admin: password.map(|p| (self.admin_user.clone(), p)),
             reconciler: !self.no_reconciler,
         })

@@ -101,6 +101,12 @@ fn in_namespace(caller: &Caller, r: &ResourceRequest, ns: &str) -> Decision {
     if reads(r.verb) {
         return Decision::Forward;
     }
+    if let Some(sub @ ("status" | "binding" | "token" | "approval")) = r.subresource.as_deref() {
+        return deny(format!(
+            "{}/{sub} is written by the cluster, not through the portal",
+            r.resource
+        ));
+    }
     let portal_owned =
         r.group.is_empty() && matches!(r.resource.as_str(), "resourcequotas" | "limitranges");
     if portal_owned {
@@ -119,8 +125,9 @@ fn in_namespace(caller: &Caller, r: &ResourceRequest, ns: &str) -> Decision {
         Decision::Forward
     } else {
         deny(format!(
-            "{:?} of {} in \"{ns}\" needs the {needed} role; you are {role}",
-            r.verb, r.resource
+            "{} of {} in \"{ns}\" needs the {needed} role; you are {role}",
+            r.verb.as_str(),
+            r.resource
         ))
     }
 }

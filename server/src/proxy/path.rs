@@ -19,6 +19,26 @@ pub enum Verb {
     DeleteCollection,
 }
 
+impl Verb {
+    /// The verb's name in Kubernetes authorization (`kubectl auth can-i <verb>`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "get",
+            Verb::List => "list",
+            Verb::Watch => "watch",
+            Verb::Create => "create",
+            Verb::Update => "update",
+            Verb::Patch => "patch",
+            Verb::Delete => "delete",
+            Verb::DeleteCollection => "deletecollection",
+        }
+    }
+
+    pub fn is_write(self) -> bool {
+        !matches!(self, Verb::Get | Verb::List | Verb::Watch)
+    }
+}
+
 /// A parsed request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiRequest {
@@ -178,10 +198,10 @@ pub fn parse(method: &Method, path: &str, query: Option<&str>) -> Result<ApiRequ
     if let Some(sub) = subresource {
         token("subresource", sub)?;
     }
-    if resource == "namespaces" {
-        if let Some(n) = name {
-            namespace_name(n)?;
-        }
+    if resource == "namespaces"
+        && let Some(n) = name
+    {
+        namespace_name(n)?;
     }
     let verb = verb_of(method, name.is_some(), legacy_watch || wants_watch(query))?;
     Ok(ApiRequest::Resource(ResourceRequest {

@@ -120,10 +120,12 @@ async fn prepare() -> Result<(EmbeddedPostgres, PgPool), String> {
 }
 
 /// Backends exit shortly after their client disconnects; wait for the template's to be gone.
+/// (An autovacuum worker may be there too: `CREATE DATABASE` ends those itself.)
 async fn wait_until_unused(admin: &PgPool) -> Result<(), String> {
-    for _ in 0..500 {
-        let (n,): (i64,) =
-            sqlx::query_as("SELECT count(*) FROM pg_stat_activity WHERE datname = $1")
+    for _ in 0..3000 {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'",
+        )
                 .bind(TEMPLATE)
                 .fetch_one(admin)
                 .await
@@ -133,7 +135,7 @@ async fn wait_until_unused(admin: &PgPool) -> Result<(), String> {
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    Err(format!("{TEMPLATE} still has connections after 5 s"))
+    Err(format!("{TEMPLATE} still has connections after 30 s"))
 }
 
 /// The base folder of test servers: `$KU8PORTAL_TEST_PG_DIR`, else /dev/shm (tmpfs: creating a

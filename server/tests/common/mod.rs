@@ -4,5 +4,7 @@
 
 pub mod db;
 pub mod http;
+pub mod kubectl;
 pub mod portal;
 pub mod process;
+pub mod tenancy;

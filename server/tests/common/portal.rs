@@ -18,6 +18,9 @@ pub const PASSWORD: &str = "user-password-1";
 
 pub struct TestPortal {
     pub portal: Option<Portal>,
+    /// The portal's self-signed certificate (it answers HTTPS and plain HTTP on one port).
+    pub cert: std::path::PathBuf,
+    _certs: tempfile::TempDir,
     pub sim: SimCluster,
     pub db_url: String,
     pub url: String,
@@ -44,12 +47,16 @@ impl TestPortal {
         .await
         .expect("start simcluster");
         let db_url = fresh_database().await;
+        let certs = tempfile::tempdir().unwrap();
+        let hosts = ["127.0.0.1".to_string(), "localhost".to_string()];
+        let (cert, key) = ku8portal::tls::self_signed(certs.path(), &hosts).unwrap();
         let portal = ku8portal::runtime::start(PortalConfig {
             listen: "127.0.0.1:0".parse().unwrap(),
             database: Database::Url(db_url.clone()),
             cluster: Cluster::KubeconfigYaml(sim.kubeconfig()),
             settings,
-            tls: None,
+            tls: Some((cert.clone(), key)),
+            plain_http_too: true,
             bootstrap_admin: Some((ADMIN.into(), ADMIN_PASSWORD.into())),
             reconciler: true,
         })
@@ -58,6 +65,8 @@ impl TestPortal {
         let url = portal.url.clone();
         TestPortal {
             portal: Some(portal),
+            cert,
+            _certs: certs,
             sim,
             db_url,
             url,

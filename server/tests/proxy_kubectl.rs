@@ -1,0 +1,233 @@
+//! Real kubectl through the portal's Kubernetes proxy, with kubeconfigs the portal hands out:
+//! what a tenant member can do in its own namespaces, what it cannot do elsewhere (kubectl's
+//! usual Forbidden), what a viewer and an operator see, and `auth can-i` agreeing with it all.
+
+mod common;
+
+use common::kubectl::Kubectl;
+use common::portal::TestPortal;
+use common::tenancy::{GLOBEX_NS, two_tenants};
+
+const DEPLOYMENT: &str = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports: [{containerPort: 80}]
+"#;
+
+fn running(out: &str, n: usize) -> bool {
+    out.lines().filter(|l| l.contains("Running")).count() == n
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn member_works_in_own_namespaces_only() {
+    let tp = TestPortal::start().await;
+    let _admin = two_tenants(&tp).await;
+    let bob = Kubectl::of(&mut tp.login("bob").await).await;
+    let heidi = Kubectl::of(&mut tp.login("heidi").await).await;
+
+    // Namespaces: only the tenant's own, in kubectl's table.
+    let ns = bob.ok(&["get", "ns", "-o", "name"]);
+    assert_eq!(ns.trim(), "namespace/acme-dev\nnamespace/acme-prod");
+    assert_eq!(
+        heidi.ok(&["get", "ns", "-o", "name"]).trim(),
+        "namespace/globex-prod"
+    );
+
+    // Deploy, watch it run, scale, restart, read logs, delete — in acme-dev.
+    let r = bob.run_with(&["apply", "-n", "acme-dev", "-f", "-"], DEPLOYMENT);
+    assert!(r.ok, "{}{}", r.stderr, r.stdout);
+    assert!(
+        r.stdout.contains("deployment.apps/web created"),
+        "{}",
+        r.stdout
+    );
+    heidi.ok(&[
+        "create",
+        "deployment",
+        "web",
+        "--image=nginx",
+        "-n",
+        GLOBEX_NS,
+    ]);
+    bob.until(&["get", "pods", "-n", "acme-dev"], |o| running(o, 1));
+    bob.ok(&["scale", "deployment/web", "--replicas=3", "-n", "acme-dev"]);
+    bob.until(&["get", "pods", "-n", "acme-dev"], |o| running(o, 3));
+    let all = bob.ok(&["get", "all", "-n", "acme-dev"]);
+    assert!(
+        all.contains("deployment.apps/web") && all.contains("replicaset.apps/web-"),
+        "{all}"
+    );
+    // Every pod across namespaces is the tenant's own: heidi's pod is not listed.
+    heidi.until(&["get", "pods", "-n", GLOBEX_NS], |o| running(o, 1));
+    let everywhere = bob.ok(&["get", "pods", "-A"]);
+    assert_eq!(
+        everywhere
+            .lines()
+            .filter(|l| l.starts_with("acme-dev "))
+            .count(),
+        3,
+        "{everywhere}"
+    );
+    assert!(!everywhere.contains(GLOBEX_NS), "{everywhere}");
+    // The same list in pages of one (kubectl's --chunk-size follows the portal's continue tokens).
+    let paged = bob.ok(&["get", "pods", "-A", "--chunk-size=1", "-o", "name"]);
+    assert_eq!(paged.lines().count(), 3, "{paged}");
+    let restarted = bob.ok(&["rollout", "restart", "deployment/web", "-n", "acme-dev"]);
+    assert!(restarted.contains("restarted"), "{restarted}");
+    bob.ok(&[
+        "rollout",
+        "status",
+        "deployment/web",
+        "-n",
+        "acme-dev",
+        "--timeout=60s",
+    ]);
+    let logs = bob.ok(&["logs", "deployment/web", "-n", "acme-dev", "--tail=2"]);
+    assert!(!logs.trim().is_empty(), "no log lines");
+    // A followed log streams until kubectl is stopped (here: by --request-timeout).
+    let followed = bob.run(&[
+        "logs",
+        "-f",
+        "deployment/web",
+        "-n",
+        "acme-dev",
+        "--request-timeout=3s",
+    ]);
+    assert!(!followed.stdout.trim().is_empty(), "{}", followed.stderr);
+
+    // Another tenant's namespace: kubectl's usual Forbidden, for reads and writes.
+    let err = bob.fails(&["get", "pods", "-n", GLOBEX_NS]);
+    assert!(
+        err.contains("Error from server (Forbidden)")
+            && err.contains("User \"bob\" cannot list resource \"pods\"")
+            && err.contains("not one of your namespaces"),
+        "{err}"
+    );
+    let err = bob.fails(&["delete", "deployment", "web", "-n", GLOBEX_NS]);
+    assert!(err.contains("(Forbidden)"), "{err}");
+    let err = bob.fails(&["scale", "deployment/web", "--replicas=5", "-n", GLOBEX_NS]);
+    assert!(err.contains("(Forbidden)"), "{err}");
+    // Nodes are for platform admins (documented): a clear Forbidden.
+    let err = bob.fails(&["get", "nodes"]);
+    assert!(
+        err.contains("(Forbidden)") && err.contains("only platform admins"),
+        "{err}"
+    );
+    // Namespaces are made through the portal, which keeps the budget.
+    let err = bob.fails(&["create", "namespace", "sneaky"]);
+    assert!(
+        err.contains("(Forbidden)") && err.contains("through the portal"),
+        "{err}"
+    );
+    // The quota is the portal's.
+    let err = bob.fails(&["delete", "resourcequota", "--all", "-n", "acme-dev"]);
+    assert!(err.contains("managed by the portal"), "{err}");
+
+    // `auth can-i` says the same.
+    // "yes", or "no - <the portal's reason>".
+    let can = |k: &Kubectl, args: &[&str]| {
+        let out = k.run(&[&["auth", "can-i"], args].concat()).stdout;
+        out.split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        can(&bob, &["create", "deployments", "-n", "acme-dev"]).as_str(),
+        "yes"
+    );
+    assert_eq!(
+        can(&bob, &["create", "deployments", "-n", GLOBEX_NS]).as_str(),
+        "no"
+    );
+    assert_eq!(can(&bob, &["list", "nodes"]).as_str(), "no");
+    assert_eq!(
+        can(&bob, &["update", "resourcequotas", "-n", "acme-dev"]).as_str(),
+        "no"
+    );
+    assert_eq!(
+        can(&bob, &["create", "rolebindings", "-n", "acme-dev"]).as_str(),
+        "no"
+    );
+    let who = bob.ok(&[
+        "auth",
+        "whoami",
+        "-o",
+        "jsonpath={.status.userInfo.username}",
+    ]);
+    assert_eq!(who, "bob");
+
+    // Clean up through the proxy.
+    let deleted = bob.ok(&["delete", "deployment", "web", "-n", "acme-dev"]);
+    assert!(deleted.contains("deleted"), "{deleted}");
+    bob.until(&["get", "pods", "-n", "acme-dev", "-o", "name"], |o| {
+        o.trim().is_empty()
+    });
+    tp.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn viewer_reads_and_operator_sees_everything() {
+    let tp = TestPortal::start().await;
+    let mut admin = two_tenants(&tp).await;
+    let carol = Kubectl::of(&mut tp.login("carol").await).await;
+    let op = Kubectl::of(&mut admin).await;
+
+    assert!(carol.ok(&["get", "pods", "-n", "acme-dev"]).is_empty());
+    let err = carol.fails(&[
+        "create",
+        "configmap",
+        "x",
+        "-n",
+        "acme-dev",
+        "--from-literal=a=b",
+    ]);
+    assert!(
+        err.contains("forbidden") && err.contains("needs the tenant-member role"),
+        "{err}"
+    );
+    assert_eq!(
+        carol
+            .run(&["auth", "can-i", "get", "pods", "-n", "acme-dev"])
+            .stdout
+            .split_whitespace()
+            .next(),
+        Some("yes")
+    );
+    assert_eq!(
+        carol
+            .run(&["auth", "can-i", "delete", "pods", "-n", "acme-dev"])
+            .stdout
+            .split_whitespace()
+            .next(),
+        Some("no")
+    );
+
+    // The operator's kubeconfig has a cluster-wide context first.
+    let nodes = op.ok(&["get", "nodes", "-o", "name"]);
+    assert!(nodes.lines().count() >= 1, "{nodes}");
+    let ns = op.ok(&["get", "ns", "-o", "name"]);
+    for n in ["acme-dev", "acme-prod", GLOBEX_NS, "kube-system"] {
+        assert!(ns.contains(&format!("namespace/{n}")), "{ns}");
+    }
+    assert_eq!(
+        op.run(&["auth", "can-i", "*", "*"])
+            .stdout
+            .split_whitespace()
+            .next(),
+        Some("yes")
+    );
+    tp.shutdown().await;
+}
