@@ -154,6 +154,13 @@ pub fn parse(method: &Method, path: &str, query: Option<&str>) -> Result<ApiRequ
     let raw = path
         .strip_prefix('/')
         .ok_or_else(|| err("the path must start with '/'"))?;
+    // A pod or service proxy URL may end in '/' (`.../pods/web/proxy/`): the pod's path is "/".
+    let proxy_slash = raw.ends_with("/proxy/") || (raw.contains("/proxy/") && raw.ends_with('/'));
+    let raw = if proxy_slash {
+        &raw[..raw.len() - 1]
+    } else {
+        raw
+    };
     let segs: Vec<String> = if raw.is_empty() {
         Vec::new()
     } else {
@@ -190,8 +197,20 @@ pub fn parse(method: &Method, path: &str, query: Option<&str>) -> Result<ApiRequ
     let (resource, name, subresource, subpath) = match rest {
         [r] => (*r, None, None, None),
         [r, n] => (*r, Some(*n), None, None),
-        [r, n, sub] => (*r, Some(*n), Some(*sub), None),
-        [r, n, "proxy", tail @ ..] => (*r, Some(*n), Some("proxy"), Some(tail.join("/"))),
+        [r, n, sub] if !(proxy_slash && *sub == "proxy") => (*r, Some(*n), Some(*sub), None),
+        [r, n, "proxy", tail @ ..] => {
+            let slash = if proxy_slash && !tail.is_empty() {
+                "/"
+            } else {
+                ""
+            };
+            (
+                *r,
+                Some(*n),
+                Some("proxy"),
+                Some(format!("{}{slash}", tail.join("/"))),
+            )
+        }
         _ => return Err(err(format!("{path} is not a Kubernetes API resource path"))),
     };
     token("resource", resource)?;

@@ -59,6 +59,26 @@ fn namespaced_cluster_scoped_and_subresources() {
         (r.subresource.as_deref(), r.subpath.as_deref()),
         (Some("proxy"), Some("a/b"))
     );
+    // A trailing slash is the pod's "/", nothing more.
+    for (p, sub) in [
+        ("/api/v1/namespaces/acme/pods/web-1/proxy/", ""),
+        ("/api/v1/namespaces/acme/services/web:80/proxy/a/", "a/"),
+    ] {
+        let r = res(Method::GET, p, None);
+        assert_eq!(
+            (r.subresource.as_deref(), r.subpath.as_deref()),
+            (Some("proxy"), Some(sub))
+        );
+    }
+    assert!(parse(&Method::GET, "/api/v1/namespaces/acme/pods/web-1/", None).is_err());
+    assert!(
+        parse(
+            &Method::GET,
+            "/api/v1/namespaces/acme/pods/web-1/proxy//x",
+            None
+        )
+        .is_err()
+    );
     let r = res(
         Method::GET,
         "/api/v1/namespaces/acme/pods/web-1/log",
