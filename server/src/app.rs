@@ -45,10 +45,7 @@ pub fn app(state: AppState) -> Router {
         .merge(quota_requests::router())
         .merge(usage::router())
         .route("/api/v1/audit", get(audit::list))
-        .route(
-            "/api/v1/me/kubeconfig",
-            get(crate::proxy::kubeconfig::kubeconfig),
-        )
+
         .route("/api/v1/openapi.json", get(crate::openapi::document))
         .layer(middleware::from_fn_with_state(
             state.clone(),

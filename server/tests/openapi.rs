@@ -68,7 +68,8 @@ fn methods_in(expr: &str) -> BTreeSet<String> {
 }
 
 /// `(path, method)` of every `.route("PATH", ...)` under `src/`, except the browser app's
-/// routes (handlers in `crate::web`), which serve HTML rather than the JSON API.
+/// routes (handlers in `crate::web`), which serve HTML, and the Kubernetes proxy's (handlers in
+/// `proxy::`), which serve the Kubernetes API.
 fn source_routes() -> BTreeMap<String, BTreeSet<String>> {
     let mut files = Vec::new();
     rust_files(
@@ -91,7 +92,8 @@ fn source_routes() -> BTreeMap<String, BTreeSet<String>> {
             });
             let end = rest.find('"').expect("closing quote of the path");
             let (path, handler) = (&rest[..end], &rest[end + 1..]);
-            if handler.contains("web::") {
+            // The web app's pages and the Kubernetes API proxy are not the portal's JSON API.
+            if handler.contains("web::") || handler.contains("proxy::") {
                 continue;
             }
             let methods = methods_in(handler);

@@ -13,6 +13,7 @@ pub use principal::{Membership, Principal};
 use axum::Router;
 use axum::routing::{delete, get, post};
 
+use crate::proxy::kubeconfig;
 use crate::state::AppState;
 
 /// `/api/v1/auth/...` and `/api/v1/me/...`.
@@ -24,4 +25,5 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/me/password", post(session::change_password))
         .route("/api/v1/me/tokens", get(tokens::list).post(tokens::create))
         .route("/api/v1/me/tokens/{id}", delete(tokens::revoke))
+        .route("/api/v1/me/kubeconfig", get(kubeconfig::kubeconfig))
 }

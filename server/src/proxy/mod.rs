@@ -12,6 +12,7 @@ mod discovery;
 pub mod error;
 mod fanout;
 mod handler;
+use handler as proxy;
 pub mod kubeconfig;
 mod merge;
 mod own_ns;
@@ -35,10 +36,11 @@ pub struct ProxyState {
     pub discovery: discovery::DiscoveryCache,
 }
 
-/// `/k8s` and everything under it, any method.
+/// `/k8s` (`PREFIX`) and everything under it, any method. (The Kubernetes API is described by
+/// the cluster's own OpenAPI documents, served through the proxy at `/k8s/openapi/v2` and `/v3`.)
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(PREFIX, any(handler::handle))
-        .route(&format!("{PREFIX}/"), any(handler::handle))
-        .route(&format!("{PREFIX}/{{*rest}}"), any(handler::handle))
+        .route("/k8s", any(proxy::handle))
+        .route("/k8s/", any(proxy::handle))
+        .route("/k8s/{*rest}", any(proxy::handle))
 }

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Helpers of scripts/bench-proxy.sh (standard library only).
+
+  bench-proxy.py tenant PORTAL ADMIN_PASSWORD NAMESPACES   -> prints "ADMIN_TOKEN MEMBER_TOKEN"
+      creates tenant `bench` with NAMESPACES namespaces (bench-0..), user `member` in it, and
+      API tokens for the admin and the member; waits until every namespace is in sync.
+  bench-proxy.py rss PID                                     -> RSS in MiB
+"""
+import http.client, json, sys, time, urllib.parse
+
+
+class Portal:
+    def __init__(self, url):
+        u = urllib.parse.urlparse(url)
+        self.conn = http.client.HTTPConnection(u.hostname, u.port)
+        self.cookie = None
+
+    def call(self, method, path, body=None, expect=(200, 201, 204)):
+        headers = {"Content-Type": "application/json"}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        self.conn.request(method, path, json.dumps(body) if body is not None else None, headers)
+        r = self.conn.getresponse()
+        data = r.read()
+        sc = r.getheader("Set-Cookie")
+        if sc:
+            self.cookie = sc.split(";", 1)[0]
+        if r.status not in expect:
+            sys.exit(f"{method} {path}: HTTP {r.status} {data[:300]!r}")
+        return json.loads(data) if data else None
+
+
+def tenant(url, admin_password, n):
+    admin = Portal(url)
+    admin.call("POST", "/api/v1/auth/login", {"username": "admin", "password": admin_password})
+    admin.call("POST", "/api/v1/tenants", {"name": "bench", "budget": {"pods": str(200 * n)}})
+    for i in range(n):
+        admin.call("POST", "/api/v1/tenants/bench/namespaces", {"name": f"bench-{i}", "quota": {"pods": "200"}})
+    admin.call("POST", "/api/v1/users", {"username": "member", "password": "member-password-1"})
+    admin.call("PUT", "/api/v1/tenants/bench/members/member", {"role": "tenant-member"})
+    for _ in range(600):
+        nss = admin.call("GET", "/api/v1/tenants/bench/namespaces")
+        if len(nss) == n and all(x["sync_state"] == "in-sync" for x in nss):
+            break
+        time.sleep(0.1)
+    else:
+        sys.exit("namespaces never got in sync")
+    at = admin.call("POST", "/api/v1/me/tokens", {"name": "bench"})["secret"]
+    member = Portal(url)
+    member.call("POST", "/api/v1/auth/login", {"username": "member", "password": "member-password-1"})
+    mt = member.call("POST", "/api/v1/me/tokens", {"name": "bench"})["secret"]
+    print(at, mt)
+
+
+def rss(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            print(int(line.split()[1]) // 1024)
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    if cmd == "tenant":
+        tenant(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif cmd == "rss":
+        rss(sys.argv[2])
