@@ -45,7 +45,6 @@ pub fn app(state: AppState) -> Router {
         .merge(quota_requests::router())
         .merge(usage::router())
         .route("/api/v1/audit", get(audit::list))
-
         .route("/api/v1/openapi.json", get(crate::openapi::document))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -284,3 +284,60 @@ async fn tenant_of(state: &AppState, ns: &str) -> Option<(uuid::Uuid, String)> {
     .flatten()
     .map(|r| (r.id, r.name))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, headers: &[(&str, &str)]) -> http::Response<kube::client::Body> {
+        let mut b = http::Response::builder().status(status);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(kube::client::Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn pod_answers_are_sandboxed_and_never_redirect() {
+        let e =
+            pod_proxy_answer(answer(302, &[("location", "https://evil.example/")])).unwrap_err();
+        assert_eq!(e.status, StatusCode::BAD_GATEWAY);
+        assert!(e.message.contains("evil.example"), "{}", e.message);
+        let ok = pod_proxy_answer(answer(
+            200,
+            &[
+                ("set-cookie", "portal=stolen"),
+                ("content-type", "text/html"),
+            ],
+        ))
+        .unwrap();
+        assert!(ok.headers().get(header::SET_COOKIE).is_none());
+        assert!(
+            ok.headers()[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .starts_with("sandbox")
+        );
+        assert_eq!(ok.headers()[header::CONTENT_TYPE], "text/html");
+    }
+
+    #[test]
+    fn forbidden_messages_read_like_the_apiservers() {
+        let user = ProxyUser {
+            user_id: uuid::Uuid::nil(),
+            username: "bob".into(),
+            credential: caller::Credential::Session(uuid::Uuid::nil()),
+            namespaces: Default::default(),
+            authz: Default::default(),
+        };
+        let ApiRequest::Resource(r) =
+            path::parse(&http::Method::GET, "/api/v1/namespaces/x/pods/p/log", None).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(
+            forbidden_message(&user, &r, "why"),
+            "pods \"p\" is forbidden: User \"bob\" cannot get resource \"pods/log\" in API group \"\" in the namespace \"x\": why"
+        );
+    }
+}
