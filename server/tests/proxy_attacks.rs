@@ -484,3 +484,57 @@ async fn proxy_writes_are_audited() {
     assert_eq!(denied["tenant"], "globex");
     tp.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn own_pod_proxy_works_and_an_unreachable_cluster_is_a_503() {
+    let (mut tp, _admin, mut bob, _) = setup().await;
+    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "lab"},
+        "spec": {"containers": [{"name": "web", "image": "nginx:1.27",
+            "ports": [{"containerPort": 80}]}]}});
+    bob.raw(
+        Method::POST,
+        "/k8s/api/v1/namespaces/acme-dev/pods",
+        Some(Bytes::from(serde_json::to_vec(&pod).unwrap())),
+        Some("application/json"),
+    )
+    .await
+    .expect(201);
+    let b = bob.clone();
+    common::portal::eventually(20, "the lab pod running", || {
+        let mut b = b.clone();
+        async move {
+            let r = b.get("/k8s/api/v1/namespaces/acme-dev/pods/lab").await;
+            r.body["status"]["phase"] == "Running"
+        }
+    })
+    .await;
+    let page = bob
+        .get("/k8s/api/v1/namespaces/acme-dev/pods/lab/proxy/hello?x=1")
+        .await
+        .expect(200);
+    assert!(
+        page.text.contains("lab") && page.text.contains("/hello"),
+        "{}",
+        page.text
+    );
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.starts_with("sandbox"), "{csp}");
+
+    tp.sim.pause().await;
+    let r = bob.get("/k8s/api/v1/namespaces/acme-dev/pods").await;
+    assert_eq!(r.status, 503, "{}", r.text);
+    assert_eq!(r.body["reason"], "ServiceUnavailable");
+    assert!(
+        r.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be reached"),
+        "{}",
+        r.text
+    );
+    tp.sim.resume().await.unwrap();
+    bob.get("/k8s/api/v1/namespaces/acme-dev/pods")
+        .await
+        .expect(200);
+    tp.shutdown().await;
+}
