@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-10}
 cargo build --release -p ku8portal >/dev/null 2>&1
 work=$(mktemp -d)
+chmod 0711 "$work"   # the embedded PostgreSQL runs as the postgres user when root
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; sleep 1; rm -rf "$work"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -1,5 +1,6 @@
 //! Types shared by the ku8portal server and the browser frontend (serde only, builds for wasm32).
 
+pub mod metrics;
 pub mod portal;
 pub mod quantity;
 pub mod quota;

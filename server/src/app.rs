@@ -44,6 +44,7 @@ pub fn app(state: AppState) -> Router {
         .merge(namespaces::router())
         .merge(quota_requests::router())
         .merge(usage::router())
+        .merge(crate::metrics::router())
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/openapi.json", get(crate::openapi::document))
         .layer(middleware::from_fn_with_state(

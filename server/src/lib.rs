@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod health;
 pub mod kube_client;
+pub mod metrics;
 pub mod namespaces;
 pub mod openapi;
 pub mod proxy;

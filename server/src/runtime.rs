@@ -43,7 +43,7 @@ pub struct PortalConfig {
     pub plain_http_too: bool,
     /// The first platform admin, created when there are no users yet.
     pub bootstrap_admin: Option<(String, String)>,
-    /// Run the reconciler (when this replica wins the leader lock).
+    /// Run the reconciler and the metrics collector (each when this replica wins its leader lock).
     pub reconciler: bool,
 }
 
@@ -123,6 +123,17 @@ pub async fn start(cfg: PortalConfig) -> anyhow::Result<Portal> {
     let mut tasks = Vec::new();
     if cfg.reconciler {
         tasks.push(tokio::spawn(crate::reconciler::run(state.clone())));
+        // A zero interval turns the collector off (tests drive it themselves).
+        if !state.settings.metrics_interval.is_zero() {
+            let collector = crate::metrics::collector::CollectorConfig {
+                interval: state.settings.metrics_interval,
+                ..Default::default()
+            };
+            tasks.push(tokio::spawn(crate::metrics::collector::run(
+                state.clone(),
+                collector,
+            )));
+        }
     }
     tasks.push(tokio::spawn(clean_sessions(db)));
     let listener = TcpListener::bind(cfg.listen)

@@ -29,6 +29,8 @@ pub struct Settings {
     pub resync_interval: Duration,
     /// Label shown in the UI for the cluster (e.g. "simulated cluster").
     pub cluster_label: Option<String>,
+    /// How often the metrics collector samples the cluster.
+    pub metrics_interval: Duration,
     /// When the portal serves TLS itself: the certificate clients should trust (the last one of
     /// its chain, PEM), written into the kubeconfigs it hands out.
     pub tls_trust_pem: Option<String>,
@@ -47,6 +49,7 @@ impl Default for Settings {
             resync_interval: Duration::from_secs(30),
             cluster_label: None,
             tls_trust_pem: None,
+            metrics_interval: Duration::from_secs(15),
         }
     }
 }

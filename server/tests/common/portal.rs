@@ -39,10 +39,15 @@ impl TestPortal {
     }
 
     pub async fn start_with(settings: Settings) -> TestPortal {
+        TestPortal::start_on(settings, SimConfig::default()).await
+    }
+
+    /// With a simulated cluster configured by `sim` (listen address and seed are set here).
+    pub async fn start_on(settings: Settings, sim: SimConfig) -> TestPortal {
         let sim = SimCluster::start(SimConfig {
             listen: "127.0.0.1:0".parse().unwrap(),
             seed: Seed::Empty,
-            ..Default::default()
+            ..sim
         })
         .await
         .expect("start simcluster");

@@ -1,0 +1,211 @@
+//! The collector: on the replica holding the `COLLECTOR` lock, every interval it reads the
+//! metrics API, pods, nodes, services, the managed quotas and the tenants, turns them into
+//! samples (`sample::build`) and stores them; pods' numbers are kept in memory and written as
+//! one five-minute roll-up per bucket. It rolls up and expires history as it goes. Without a
+//! metrics API it says so once, records it, and keeps collecting requests and quotas.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use super::sample::{self, Observed};
+use super::store::{self, Acc, Retention, SeriesIds};
+use crate::reconciler::leader;
+use crate::state::AppState;
+
+/// Collector settings.
+#[derive(Debug, Clone, Copy)]
+pub struct CollectorConfig {
+    pub interval: Duration,
+    pub retention: Retention,
+}
+
+impl Default for CollectorConfig {
+    fn default() -> CollectorConfig {
+        CollectorConfig {
+            interval: Duration::from_secs(15),
+            retention: Retention::default(),
+        }
+    }
+}
+
+pub async fn run(state: AppState, cfg: CollectorConfig) {
+    let db = state.db.clone();
+    leader::run_as_leader(db, leader::COLLECTOR, "metrics collector", || {
+        lead(state.clone(), cfg)
+    })
+    .await;
+}
+
+/// What the collector keeps between cycles.
+#[derive(Default)]
+pub struct Collector {
+    ids: SeriesIds,
+    /// Pods' accumulators of the current bucket.
+    bucket: Option<OffsetDateTime>,
+    pods: HashMap<i64, Acc>,
+    metrics_api: Option<bool>,
+    last_expiry: Option<OffsetDateTime>,
+}
+
+async fn lead(state: AppState, cfg: CollectorConfig) {
+    let mut c = Collector::default();
+    let mut tick = tokio::time::interval(cfg.interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = crate::time::now();
+        if let Err(e) = c.cycle(&state, now, cfg.retention).await {
+            tracing::warn!(error = %e, "metrics collection failed");
+            let _ = sqlx::query!("UPDATE metric_collector SET last_error = $1", e.to_string())
+                .execute(&state.db)
+                .await;
+        }
+    }
+}
+
+async fn list(client: &kube::Client, path: &str) -> Result<Option<Vec<Value>>, kube::Error> {
+    let req = http::Request::get(path)
+        .body(Vec::new())
+        .map_err(kube::Error::HttpError)?;
+    match client.request::<Value>(req).await {
+        Ok(v) => Ok(Some(
+            v.get("items")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+        )),
+        Err(kube::Error::Api(e)) if e.code == 404 || e.code == 503 => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+impl Collector {
+    /// One cycle at `now`: read, store, roll up, expire.
+    pub async fn cycle(
+        &mut self,
+        state: &AppState,
+        now: OffsetDateTime,
+        keep: Retention,
+    ) -> anyhow::Result<()> {
+        let k = &state.kube;
+        let node_metrics = list(k, "/apis/metrics.k8s.io/v1beta1/nodes").await?;
+        let pod_metrics = match node_metrics {
+            Some(_) => list(k, "/apis/metrics.k8s.io/v1beta1/pods").await?,
+            None => None,
+        };
+        let available = node_metrics.is_some() && pod_metrics.is_some();
+        if self.metrics_api != Some(available) {
+            if !available {
+                tracing::info!(
+                    "metrics API not available in this cluster: collecting requests and quotas only"
+                );
+            }
+            self.metrics_api = Some(available);
+        }
+        let nodes = list(k, "/api/v1/nodes").await?.unwrap_or_default();
+        let pods = list(k, "/api/v1/pods").await?.unwrap_or_default();
+        let services = list(k, "/api/v1/services").await?.unwrap_or_default();
+        let tenants: HashMap<String, String> = sqlx::query!(
+            r#"SELECT n.name, t.name AS tenant FROM namespaces n JOIN tenants t ON t.id = n.tenant_id
+               WHERE n.sync_state NOT IN ('removed')"#
+        )
+        .fetch_all(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| (r.name, r.tenant))
+        .collect();
+        let budgets: BTreeMap<String, BTreeMap<String, String>> = sqlx::query!(
+            r#"SELECT name, budget AS "budget: sqlx::types::Json<BTreeMap<String, String>>" FROM tenants WHERE NOT disabled"#
+        )
+        .fetch_all(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| (r.name, r.budget.0))
+        .collect();
+        let quotas = self.quotas(state, &tenants).await;
+        let (node_metrics, pod_metrics) = (
+            node_metrics.unwrap_or_default(),
+            pod_metrics.unwrap_or_default(),
+        );
+        let observed = Observed {
+            node_metrics: &node_metrics,
+            pod_metrics: &pod_metrics,
+            nodes: &nodes,
+            pods: &pods,
+            services: &services,
+            tenants: &tenants,
+            quotas: &quotas,
+            budgets: &budgets,
+        };
+        let (agg, per_pod) = sample::build(&observed);
+        let bucket = store::bucket_of(now);
+        if self.bucket != Some(bucket) {
+            // The pods' bucket closed: write it; then (no open accumulators referring to
+            // series) is the time to expire old history and the series left without data.
+            self.flush(state).await?;
+            self.bucket = Some(bucket);
+            if self
+                .last_expiry
+                .is_none_or(|t| now - t > time::Duration::minutes(10))
+            {
+                store::expire(&state.db, now, keep).await?;
+                self.ids.forget();
+                self.last_expiry = Some(now);
+            }
+        }
+        let ids = self.ids.resolve(&state.db, &agg).await?;
+        store::write_samples(&state.db, &ids, &agg, now).await?;
+        let ids = self.ids.resolve(&state.db, &per_pod).await?;
+        for (s, id) in per_pod.iter().zip(ids) {
+            self.pods
+                .entry(id)
+                .and_modify(|a| a.add(s.value))
+                .or_insert(Acc::new(s.value));
+        }
+        store::roll_up(&state.db, now).await?;
+        sqlx::query!(
+            "UPDATE metric_collector SET last_cycle_at = $1, last_error = '', metrics_api = $2",
+            now,
+            available
+        )
+        .execute(&state.db)
+        .await?;
+        Ok(())
+    }
+
+    /// Writes the pods' roll-ups of the open bucket now (when it closes; tests).
+    pub async fn flush(&mut self, state: &AppState) -> anyhow::Result<()> {
+        if let Some(b) = self.bucket
+            && !self.pods.is_empty()
+        {
+            let accs: Vec<(i64, Acc)> = self.pods.drain().collect();
+            store::write_rollups(&state.db, b, &accs).await?;
+        }
+        Ok(())
+    }
+
+    /// Hard and used of every managed namespace's quota (from the watch-fed cache).
+    async fn quotas(
+        &self,
+        state: &AppState,
+        tenants: &HashMap<String, String>,
+    ) -> sample::QuotaLists {
+        let mut out = BTreeMap::new();
+        for ns in tenants.keys() {
+            let status = match state.quota_cache.get().and_then(|c| c.get(ns)) {
+                Some(s) => s,
+                None => crate::reconciler::cluster::quota_status(&state.kube, ns)
+                    .await
+                    .ok()
+                    .flatten(),
+            };
+            if let Some(s) = status {
+                out.insert(ns.clone(), (s.hard, s.used));
+            }
+        }
+        out
+    }
+}
