@@ -5,6 +5,7 @@
       creates tenant `bench` with NAMESPACES namespaces (bench-0..), user `member` in it, and
       API tokens for the admin and the member; waits until every namespace is in sync.
   bench-proxy.py rss PID                                     -> RSS in MiB
+  wrk --latency output on stdin | bench-proxy.py wrk         -> "p50 p99 requests/s" (ms)
 """
 import http.client, json, sys, time, urllib.parse
 
@@ -33,9 +34,14 @@ class Portal:
 def tenant(url, admin_password, n):
     admin = Portal(url)
     admin.call("POST", "/api/v1/auth/login", {"username": "admin", "password": admin_password})
-    admin.call("POST", "/api/v1/tenants", {"name": "bench", "budget": {"pods": str(200 * n)}})
+    # Every budget resource a namespace does not name is 0 in its quota: give pods room.
+    quota = {"pods": "200", "requests.cpu": "100", "limits.cpu": "200", "requests.memory": "100Gi",
+             "limits.memory": "200Gi", "configmaps": "10"}
+    budget = {k: str(int(v.rstrip("Gi")) * n) + ("Gi" if v.endswith("Gi") else "") for k, v in quota.items()}
+    limits = {"default": {"cpu": "100m", "memory": "64Mi"}, "default_request": {"cpu": "100m", "memory": "64Mi"}}
+    admin.call("POST", "/api/v1/tenants", {"name": "bench", "budget": budget})
     for i in range(n):
-        admin.call("POST", "/api/v1/tenants/bench/namespaces", {"name": f"bench-{i}", "quota": {"pods": "200"}})
+        admin.call("POST", "/api/v1/tenants/bench/namespaces", {"name": f"bench-{i}", "quota": quota, "limits": limits})
     admin.call("POST", "/api/v1/users", {"username": "member", "password": "member-password-1"})
     admin.call("PUT", "/api/v1/tenants/bench/members/member", {"role": "tenant-member"})
     for _ in range(600):
@@ -58,9 +64,26 @@ def rss(pid):
             print(int(line.split()[1]) // 1024)
 
 
+def wrk():
+    import re
+    t = sys.stdin.read()
+
+    def ms(label):
+        m = re.search(r"^\s*" + label + r"%\s+([\d.]+)(us|ms|s)\s*$", t, re.M)
+        v, u = float(m.group(1)), m.group(2)
+        return v / 1000 if u == "us" else v * 1000 if u == "s" else v
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+    errs = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
+    extra = f" ({errs.group(1)} errors)" if errs else ""
+    print(f"{ms('50'):.2f} {ms('99'):.2f} {rps:.0f}{extra}")
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "tenant":
         tenant(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     elif cmd == "rss":
         rss(sys.argv[2])
+    elif cmd == "wrk":
+        wrk()

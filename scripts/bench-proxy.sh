@@ -22,7 +22,7 @@ pids+=($!)
 until [ -f "$work/kc" ] && curl -skf https://127.0.0.1:$sim/readyz >/dev/null; do sleep 0.05; done
 echo "admin-password-1" >"$work/pw"
 target/release/ku8portal serve --listen 127.0.0.1:$portal --data-dir "$work/data" --kubeconfig "$work/kc" \
-    --admin-password-file "$work/pw" >"$work/portal.log" 2>&1 &
+    --admin-password-file "$work/pw" --metrics-interval-seconds 0 >"$work/portal.log" 2>&1 &
 portal_pid=$!; pids+=($portal_pid)
 until curl -sf http://127.0.0.1:$portal/readyz >/dev/null; do sleep 0.1; done
 kubectl proxy --kubeconfig "$work/kc" --port $kp >"$work/kp.log" 2>&1 &
@@ -43,16 +43,7 @@ run() { # conns url [headers...]
     local c=$1 url=$2; shift 2
     local args=()
     for h in "$@"; do args+=(-H "$h"); done
-    wrk -t1 -c"$c" -d"${secs}s" --latency "${args[@]}" "$url" | python3 -c '
-import re, sys
-t = sys.stdin.read()
-def ms(label):
-    m = re.search(r"^\s*" + label + r"%\s+([\d.]+)(us|ms|s)\s*$", t, re.M)
-    v, u = float(m.group(1)), m.group(2)
-    return v / 1000 if u == "us" else v * 1000 if u == "s" else v
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
-errs = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
-print(f"{ms(\"50\"):.2f} {ms(\"99\"):.2f} {rps:.0f}" + (f" ({errs.group(1)} errors)" if errs else ""))'
+    wrk -t1 -c"$c" -d"${secs}s" --latency "${args[@]}" "$url" | python3 scripts/bench-proxy.py wrk
 }
 direct=https://127.0.0.1:$sim; kproxy=http://127.0.0.1:$kp; viaportal=http://127.0.0.1:$portal/k8s
 auth_sim="Authorization: Bearer $sim_token"; auth_admin="Authorization: Bearer $admin_token"

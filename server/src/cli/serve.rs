@@ -48,6 +48,9 @@ pub struct ServeArgs {
     /// Seconds between full reconciliations of every namespace.
     #[arg(long, env = "KU8PORTAL_RESYNC_SECONDS", default_value_t = 30)]
     pub resync_seconds: u64,
+    /// Seconds between metrics collections (0: no collector in this replica).
+    #[arg(long, env = "KU8PORTAL_METRICS_INTERVAL_SECONDS", default_value_t = 15)]
+    pub metrics_interval_seconds: u64,
     /// User name of the first platform admin, created when there are no users yet.
     #[arg(long, env = "KU8PORTAL_ADMIN_USER", default_value = "admin")]
     pub admin_user: String,
@@ -74,6 +77,7 @@ impl ServeArgs {
             session_idle: Duration::from_secs(self.session_idle_minutes * 60),
             session_absolute: Duration::from_secs(self.session_max_hours * 3600),
             resync_interval: Duration::from_secs(self.resync_seconds.max(1)),
+            metrics_interval: Duration::from_secs(self.metrics_interval_seconds),
             ..Settings::default()
         }
     }
