@@ -261,6 +261,32 @@ struct ListBody<'a> {
     items: &'a [Arc<Value>],
 }
 
+/// An object with `kind` and `apiVersion` first, serialized from the stored object without
+/// copying it (what [`with_type`] builds, for every kind but events.k8s.io/v1 Events).
+pub(super) struct Typed<'a> {
+    pub obj: &'a Value,
+    pub kind: &'a str,
+    pub api_version: &'a str,
+}
+
+impl serde::Serialize for Typed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let Some(m) = self.obj.as_object() else {
+            return self.obj.serialize(s);
+        };
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("kind", self.kind)?;
+        map.serialize_entry("apiVersion", self.api_version)?;
+        for (k, v) in m {
+            if k != "kind" && k != "apiVersion" {
+                map.serialize_entry(k, v)?;
+            }
+        }
+        map.end()
+    }
+}
+
 /// One list item: the object without `kind` and `apiVersion`.
 struct Item<'a>(&'a Value);
 

@@ -12,7 +12,7 @@ mod quota;
 pub mod scheduler;
 mod seed;
 pub mod services;
-mod ticker;
+pub mod ticker;
 mod volumes;
 pub mod workloads;
 
@@ -56,11 +56,12 @@ pub fn spawn_all(sim: Arc<Sim>, stop: watch::Receiver<bool>) {
         "namespace",
         namespace::reconcile,
     ));
-    tokio::spawn(run_loop(
+    tokio::spawn(ticker::run(
         sim.clone(),
         stop.clone(),
         "resourcequota",
-        quota::reconcile,
+        quota::Progress::default(),
+        quota::reconcile_changed,
     ));
     for (name, reconcile) in workloads::CONTROLLERS {
         tokio::spawn(run_loop(sim.clone(), stop.clone(), name, *reconcile));

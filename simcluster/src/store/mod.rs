@@ -1,8 +1,12 @@
 //! In-memory object storage keyed like the real registry (`resource/namespace/name`), with one
 //! global resourceVersion counter, optimistic concurrency and a bounded event history for watches.
 
+mod compact;
+mod index;
+mod queries;
 mod watch;
 
+pub use compact::heap_size;
 pub use watch::{EventType, WatchEvent, WatchStart, Watcher};
 
 use std::collections::{BTreeMap, VecDeque};
@@ -13,6 +17,10 @@ use tokio::sync::broadcast;
 
 /// How many past events are kept for watches that start at an older resourceVersion.
 pub const DEFAULT_HISTORY_LEN: usize = 20_000;
+/// At most about this many heap bytes of object versions are kept alive only by the history
+/// (the versions that changes replaced, and the last states of deleted objects); the oldest
+/// events go first when more would be held.
+pub const HISTORY_BYTES: usize = 64 << 20;
 
 /// Storage key of one object. `resource` is `plural` for the core group, `group/plural` otherwise;
 /// `namespace` is empty for cluster-scoped objects.
@@ -45,11 +53,15 @@ pub enum StoreError {
 struct Inner {
     rv: u64,
     objects: BTreeMap<Key, Arc<Value>>,
-    history: VecDeque<WatchEvent>,
+    /// Past events with the bytes each keeps alive that the store does not.
+    history: VecDeque<(WatchEvent, usize)>,
+    /// The sum of those bytes.
+    history_bytes: usize,
     /// Events at or below this resourceVersion are no longer in `history`.
     compacted: u64,
     /// How many events `history` keeps.
     history_len: usize,
+    indexes: index::Indexes,
 }
 
 /// The object store. Every write gets the next resourceVersion and produces one watch event.
@@ -91,8 +103,10 @@ impl Store {
                 rv: 1,
                 objects: BTreeMap::new(),
                 history: VecDeque::new(),
+                history_bytes: 0,
                 compacted: 1,
                 history_len: history_len.max(1),
+                indexes: index::Indexes::default(),
             }),
             events,
         }
@@ -141,28 +155,29 @@ impl Store {
             .collect()
     }
 
-    /// Keys of every object in a namespace (any resource).
-    pub fn keys_in_namespace(&self, namespace: &str) -> Vec<Key> {
-        self.lock()
-            .objects
-            .keys()
-            .filter(|k| k.namespace == namespace)
-            .cloned()
-            .collect()
-    }
-
     fn emit(inner: &mut Inner, sender: &broadcast::Sender<WatchEvent>, ev: WatchEvent) {
-        inner.history.push_back(ev.clone());
-        while inner.history.len() > inner.history_len {
-            if let Some(old) = inner.history.pop_front() {
+        // What only the history keeps: the replaced version, and a deleted object's last state.
+        let held = ev.prev.as_deref().map_or(0, compact::heap_size)
+            + match ev.kind {
+                EventType::Deleted => compact::heap_size(&ev.object),
+                _ => 0,
+            };
+        inner.history_bytes += held;
+        inner.history.push_back((ev.clone(), held));
+        while inner.history.len() > inner.history_len
+            || (inner.history_bytes > HISTORY_BYTES && inner.history.len() > 1)
+        {
+            if let Some((old, bytes)) = inner.history.pop_front() {
                 inner.compacted = old.rv;
+                inner.history_bytes -= bytes;
             }
         }
         let _ = sender.send(ev);
     }
 
     /// Store a new object; sets its resourceVersion.
-    pub fn create(&self, key: Key, mut obj: Value) -> Result<Arc<Value>, StoreError> {
+    pub fn create(&self, key: Key, obj: Value) -> Result<Arc<Value>, StoreError> {
+        let mut obj = compact::compact(obj);
         let mut inner = self.lock();
         if inner.objects.contains_key(&key) {
             return Err(StoreError::AlreadyExists);
@@ -171,6 +186,7 @@ impl Store {
         let rv = inner.rv;
         set_rv(&mut obj, rv);
         let obj = Arc::new(obj);
+        inner.indexes.update(&key, None, Some(&obj), rv);
         inner.objects.insert(key.clone(), obj.clone());
         let ev = WatchEvent {
             rv,
@@ -209,10 +225,11 @@ impl Store {
     fn write(
         &self,
         key: &Key,
-        mut obj: Value,
+        obj: Value,
         expected_rv: Option<u64>,
         may_finish: bool,
     ) -> Result<Arc<Value>, StoreError> {
+        let mut obj = compact::compact(obj);
         let mut inner = self.lock();
         let old = inner
             .objects
@@ -233,6 +250,7 @@ impl Store {
             && finalizers_empty(&obj)
             && namespace_finalizers_empty(key, &obj);
         if finished {
+            inner.indexes.update(key, Some(&old), None, rv);
             inner.objects.remove(key);
             let ev = WatchEvent {
                 rv,
@@ -243,6 +261,7 @@ impl Store {
             };
             Self::emit(&mut inner, &self.events, ev);
         } else {
+            inner.indexes.update(key, Some(&old), Some(&obj), rv);
             inner.objects.insert(key.clone(), obj.clone());
             let ev = WatchEvent {
                 rv,
@@ -272,6 +291,7 @@ impl Store {
         inner.objects.remove(key);
         inner.rv += 1;
         let rv = inner.rv;
+        inner.indexes.update(key, Some(&old), None, rv);
         // The DELETED event carries the last state with the deletion's resourceVersion.
         let mut last = (*old).clone();
         set_rv(&mut last, rv);
@@ -311,6 +331,7 @@ impl Store {
                 let backlog: Vec<WatchEvent> = inner
                     .history
                     .iter()
+                    .map(|(e, _)| e)
                     .filter(|e| e.rv > rv && filter.accepts(e))
                     .cloned()
                     .collect();
