@@ -173,10 +173,11 @@ pub fn select(
     };
     let start = start.trim_end_matches('\u{0}').to_string();
     // The store iterates in key order (namespace, name), the order etcd lists in.
+    let everything = sel.is_empty();
     let mut matched: Vec<Arc<Value>> = all
         .into_iter()
         .filter(|o| start.is_empty() || sort_key(o, across) > start)
-        .filter(|o| sel.matches(o))
+        .filter(|o| everything || sel.matches(o))
         .collect();
     if limit > 0 && matched.len() > limit as usize {
         let rest = matched.len() - limit as usize;

@@ -4,6 +4,7 @@
 //! seeded world) and the event recorders they share.
 
 pub mod event_recorder;
+mod event_ttl;
 pub mod events;
 mod gc;
 pub mod kubelet;
@@ -62,6 +63,13 @@ pub fn spawn_all(sim: Arc<Sim>, stop: watch::Receiver<bool>) {
         "resourcequota",
         quota::Progress::default(),
         quota::reconcile_changed,
+    ));
+    tokio::spawn(ticker::run(
+        sim.clone(),
+        stop.clone(),
+        "event-ttl",
+        event_ttl::Expiry::default(),
+        event_ttl::reconcile,
     ));
     for (name, reconcile) in workloads::CONTROLLERS {
         tokio::spawn(run_loop(sim.clone(), stop.clone(), name, *reconcile));

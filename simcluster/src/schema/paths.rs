@@ -410,4 +410,3 @@ fn kind_paths(reg: &Registry, k: &KindInfo, root: &str) -> Vec<PathItem> {
     }
     out
 }
-

@@ -26,7 +26,11 @@ pub fn compact(v: Value) -> Value {
 
 /// Heap bytes of a string as the allocator hands them out (at least 16, in steps of 16).
 fn string_bytes(len: usize) -> usize {
-    if len == 0 { 0 } else { len.div_ceil(16).max(1) * 16 + 16 }
+    if len == 0 {
+        0
+    } else {
+        len.div_ceil(16).max(1) * 16 + 16
+    }
 }
 
 /// About how many heap bytes `v` holds: map entries (hash, key, value: 64 bytes) and their

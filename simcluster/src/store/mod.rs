@@ -4,6 +4,7 @@
 mod compact;
 mod index;
 mod queries;
+mod stored;
 mod watch;
 
 pub use compact::heap_size;
@@ -14,6 +15,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::Value;
 use tokio::sync::broadcast;
+
+use stored::Stored;
 
 /// How many past events are kept for watches that start at an older resourceVersion.
 pub const DEFAULT_HISTORY_LEN: usize = 20_000;
@@ -52,7 +55,7 @@ pub enum StoreError {
 
 struct Inner {
     rv: u64,
-    objects: BTreeMap<Key, Arc<Value>>,
+    objects: BTreeMap<Key, Stored>,
     /// Past events with the bytes each keeps alive that the store does not.
     history: VecDeque<(WatchEvent, usize)>,
     /// The sum of those bytes.
@@ -122,23 +125,31 @@ impl Store {
     }
 
     pub fn get(&self, key: &Key) -> Option<Arc<Value>> {
-        self.lock().objects.get(key).cloned()
+        let found = self.lock().objects.get(key).cloned();
+        found.map(|s| s.load())
     }
 
     /// All objects of a resource, in one namespace or (namespace `None`) everywhere, in key order,
     /// with the resourceVersion the list is consistent with.
     pub fn list(&self, resource: &str, namespace: Option<&str>) -> (Vec<Arc<Value>>, u64) {
-        let inner = self.lock();
+        let (items, rv) = {
+            let inner = self.lock();
+            (Self::items(&inner, resource, namespace), inner.rv)
+        };
+        (items.iter().map(Stored::load).collect(), rv)
+    }
+
+    /// The objects of a resource (in one namespace or everywhere), in key order.
+    fn items(inner: &Inner, resource: &str, namespace: Option<&str>) -> Vec<Stored> {
         let start = Key::new(resource, namespace.unwrap_or(""), "");
-        let items = inner
+        inner
             .objects
             .range(start..)
             .take_while(|(k, _)| {
                 k.resource == resource && namespace.is_none_or(|ns| k.namespace == ns)
             })
             .map(|(_, v)| v.clone())
-            .collect();
-        (items, inner.rv)
+            .collect()
     }
 
     /// Number of objects of a resource in a namespace (quota, namespace deletion).
@@ -146,21 +157,14 @@ impl Store {
         self.list(resource, Some(namespace)).0.len()
     }
 
-    /// Every stored object with its key (controllers' full scans).
-    pub fn all_objects(&self) -> Vec<(Key, Arc<Value>)> {
-        self.lock()
-            .objects
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
-    }
-
     fn emit(inner: &mut Inner, sender: &broadcast::Sender<WatchEvent>, ev: WatchEvent) {
         // What only the history keeps: the replaced version, and a deleted object's last state.
+        // Objects kept as text are not shared with the store at all.
         let held = ev.prev.as_deref().map_or(0, compact::heap_size)
-            + match ev.kind {
-                EventType::Deleted => compact::heap_size(&ev.object),
-                _ => 0,
+            + if ev.kind == EventType::Deleted || stored::as_text(&ev.key.resource) {
+                compact::heap_size(&ev.object)
+            } else {
+                0
             };
         inner.history_bytes += held;
         inner.history.push_back((ev.clone(), held));
@@ -175,6 +179,23 @@ impl Store {
         let _ = sender.send(ev);
     }
 
+    /// The stored object under `key`, if `expected_rv` (when given) is its resourceVersion.
+    fn current(
+        inner: &Inner,
+        key: &Key,
+        expected_rv: Option<u64>,
+    ) -> Result<Arc<Value>, StoreError> {
+        let old = inner
+            .objects
+            .get(key)
+            .map(Stored::load)
+            .ok_or(StoreError::NotFound)?;
+        match expected_rv {
+            Some(exp) if exp != object_rv(&old) => Err(StoreError::Conflict),
+            _ => Ok(old),
+        }
+    }
+
     /// Store a new object; sets its resourceVersion.
     pub fn create(&self, key: Key, obj: Value) -> Result<Arc<Value>, StoreError> {
         let mut obj = compact::compact(obj);
@@ -187,7 +208,7 @@ impl Store {
         set_rv(&mut obj, rv);
         let obj = Arc::new(obj);
         inner.indexes.update(&key, None, Some(&obj), rv);
-        inner.objects.insert(key.clone(), obj.clone());
+        inner.objects.insert(key.clone(), Stored::keep(&key, &obj));
         let ev = WatchEvent {
             rv,
             kind: EventType::Added,
@@ -231,16 +252,7 @@ impl Store {
     ) -> Result<Arc<Value>, StoreError> {
         let mut obj = compact::compact(obj);
         let mut inner = self.lock();
-        let old = inner
-            .objects
-            .get(key)
-            .cloned()
-            .ok_or(StoreError::NotFound)?;
-        if let Some(exp) = expected_rv
-            && exp != object_rv(&old)
-        {
-            return Err(StoreError::Conflict);
-        }
+        let old = Self::current(&inner, key, expected_rv)?;
         inner.rv += 1;
         let rv = inner.rv;
         set_rv(&mut obj, rv);
@@ -262,7 +274,7 @@ impl Store {
             Self::emit(&mut inner, &self.events, ev);
         } else {
             inner.indexes.update(key, Some(&old), Some(&obj), rv);
-            inner.objects.insert(key.clone(), obj.clone());
+            inner.objects.insert(key.clone(), Stored::keep(key, &obj));
             let ev = WatchEvent {
                 rv,
                 kind: EventType::Modified,
@@ -278,16 +290,7 @@ impl Store {
     /// Remove an object now (final deletion). `expected_rv` as for update.
     pub fn delete(&self, key: &Key, expected_rv: Option<u64>) -> Result<Arc<Value>, StoreError> {
         let mut inner = self.lock();
-        let old = inner
-            .objects
-            .get(key)
-            .cloned()
-            .ok_or(StoreError::NotFound)?;
-        if let Some(exp) = expected_rv
-            && exp != object_rv(&old)
-        {
-            return Err(StoreError::Conflict);
-        }
+        let old = Self::current(&inner, key, expected_rv)?;
         inner.objects.remove(key);
         inner.rv += 1;
         let rv = inner.rv;
@@ -343,20 +346,15 @@ impl Store {
                 })
             }
             _ => {
-                let start = Key::new(resource, namespace.unwrap_or(""), "");
-                let snapshot = inner
-                    .objects
-                    .range(start..)
-                    .take_while(|(k, _)| {
-                        k.resource == resource && namespace.is_none_or(|ns| k.namespace == ns)
-                    })
-                    .map(|(_, v)| v.clone())
-                    .collect();
+                // Decoded after the lock is released: Events may be kept as text.
+                let snapshot = Self::items(&inner, resource, namespace);
+                let rv = inner.rv;
+                drop(inner);
                 Ok(WatchStart {
-                    snapshot,
+                    snapshot: snapshot.iter().map(Stored::load).collect(),
                     backlog: Vec::new(),
-                    watcher: Watcher::new(receiver, filter, inner.rv),
-                    rv: inner.rv,
+                    watcher: Watcher::new(receiver, filter, rv),
+                    rv,
                 })
             }
         }

@@ -12,15 +12,15 @@ use super::{Inner, Key, Store};
 fn resolve<'a>(
     inner: &'a Inner,
     keys: impl IntoIterator<Item = &'a Key>,
-) -> impl Iterator<Item = (&'a Key, &'a Arc<Value>)> {
+) -> impl Iterator<Item = (&'a Key, Arc<Value>)> {
     keys.into_iter()
-        .filter_map(|k| inner.objects.get(k).map(|v| (k, v)))
+        .filter_map(|k| inner.objects.get(k).map(|v| (k, v.load())))
 }
 
 fn objects_of(inner: &Inner, set: Option<&BTreeSet<Key>>, resource: &str) -> Vec<Arc<Value>> {
     resolve(inner, set.into_iter().flatten())
         .filter(|(k, _)| k.resource == resource)
-        .map(|(_, v)| v.clone())
+        .map(|(_, v)| v)
         .collect()
 }
 
@@ -39,17 +39,20 @@ impl Store {
             .objects
             .range(start..)
             .take_while(|(k, _)| k.resource == resource && k.namespace == namespace)
-            .filter(|(_, v)| crate::controllers::workloads::controller_uid(v).is_none())
-            .map(|(_, v)| v.clone())
+            .map(|(_, v)| v.load())
+            .filter(|v| crate::controllers::workloads::controller_uid(v).is_none())
             .collect()
     }
 
     /// Every object (any resource) with an ownerReference to this uid.
     pub fn dependents_of(&self, owner_uid: &str) -> Vec<(Key, Arc<Value>)> {
         let inner = self.lock();
-        resolve(&inner, inner.indexes.by_owner.get(owner_uid).into_iter().flatten())
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
+        resolve(
+            &inner,
+            inner.indexes.by_owner.get(owner_uid).into_iter().flatten(),
+        )
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
     }
 
     /// Whether some object references this uid as an owner.
@@ -95,14 +98,14 @@ impl Store {
     pub fn bound_pods(&self) -> Vec<Arc<Value>> {
         let inner = self.lock();
         let keys: BTreeSet<&Key> = inner.indexes.pods_by_node.values().flatten().collect();
-        resolve(&inner, keys).map(|(_, v)| v.clone()).collect()
+        resolve(&inner, keys).map(|(_, v)| v).collect()
     }
 
     /// Pods without `spec.nodeName`, in key order.
     pub fn unscheduled_pods(&self) -> Vec<Arc<Value>> {
         let inner = self.lock();
         resolve(&inner, &inner.indexes.unscheduled)
-            .map(|(_, v)| v.clone())
+            .map(|(_, v)| v)
             .collect()
     }
 
@@ -119,7 +122,12 @@ impl Store {
     /// The resourceVersion of the last write to any object in `namespace`; 0 when none.
     pub fn last_change_in(&self, namespace: &str) -> u64 {
         let inner = self.lock();
-        inner.indexes.ns_changed.get(namespace).copied().unwrap_or(0)
+        inner
+            .indexes
+            .ns_changed
+            .get(namespace)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Keys of every object in a namespace (any resource), in key order.
@@ -152,11 +160,7 @@ impl Store {
     /// estimate, for measurements).
     pub fn history_stats(&self) -> (usize, usize) {
         let inner = self.lock();
-        let bytes = inner
-            .history
-            .iter()
-            .map(|(_, held)| held)
-            .sum();
+        let bytes = inner.history.iter().map(|(_, held)| held).sum();
         (inner.history.len(), bytes)
     }
 
@@ -171,5 +175,77 @@ impl Store {
             None => *all,
             Some(ns) => by_ns.get(ns).copied().unwrap_or(0),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pod(name: &str, node: &str, owner: Option<&str>) -> Value {
+        let mut p = json!({"metadata": {"name": name, "namespace": "ns", "uid": format!("u-{name}")},
+            "spec": {"nodeName": node}});
+        if let Some(o) = owner {
+            p["metadata"]["ownerReferences"] = json!([{"uid": o, "controller": true}]);
+        }
+        p
+    }
+
+    fn names(v: &[Arc<Value>]) -> Vec<&str> {
+        v.iter()
+            .map(|o| o["metadata"]["name"].as_str().unwrap_or(""))
+            .collect()
+    }
+
+    #[test]
+    fn indexes_follow_creates_updates_and_deletes() {
+        let s = Store::new();
+        let k = |n: &str| Key::new("pods", "ns", n);
+        s.create(k("b"), pod("b", "", Some("rs"))).unwrap();
+        s.create(k("a"), pod("a", "n1", Some("rs"))).unwrap();
+        s.create(k("c"), pod("c", "n1", None)).unwrap();
+        assert_eq!(names(&s.controlled_by("pods", "rs")), ["a", "b"]);
+        assert_eq!(names(&s.uncontrolled("pods", "ns")), ["c"]);
+        assert_eq!(names(&s.unscheduled_pods()), ["b"]);
+        assert_eq!(names(&s.pods_on_node("n1")), ["a", "c"]);
+        assert!(s.uid_exists("u-a") && !s.uid_exists("rs"));
+        assert_eq!(s.dependents_of_missing_owners().len(), 2);
+        let before = s.last_change("pods", Some("ns"));
+        // Bound, released by its owner, marked for deletion with a finalizer.
+        let mut b = pod("b", "n2", None);
+        b["metadata"]["deletionTimestamp"] = json!("t");
+        b["metadata"]["finalizers"] = json!(["f"]);
+        s.update(&k("b"), b, None).unwrap();
+        assert!(s.unscheduled_pods().is_empty());
+        assert_eq!(names(&s.pods_on_node("n2")), ["b"]);
+        assert_eq!(names(&s.controlled_by("pods", "rs")), ["a"]);
+        assert_eq!(s.deleting_keys().into_iter().collect::<Vec<_>>(), [k("b")]);
+        assert_eq!(names(&s.with_finalizer("pods", "f")), ["b"]);
+        assert!(s.last_change("pods", Some("ns")) > before);
+        assert_eq!(s.last_change_in("ns"), s.current_rv());
+        s.delete(&k("a"), None).unwrap();
+        assert!(!s.uid_exists("u-a"));
+        assert_eq!(names(&s.pods_on_node("n1")), ["c"]);
+        assert!(s.controlled_by("pods", "rs").is_empty());
+        assert_eq!(
+            s.keys_in_namespace("ns"),
+            [k("b"), k("c")],
+            "every resource's keys in the namespace, in key order"
+        );
+    }
+
+    #[test]
+    fn events_are_found_by_the_object_they_are_about() {
+        let s = Store::new();
+        for (name, uid) in [("e1", "p1"), ("e2", "p2"), ("e3", "p1")] {
+            s.create(
+                Key::new("events", "ns", name),
+                json!({"metadata": {"name": name}, "involvedObject": {"uid": uid}}),
+            )
+            .unwrap();
+        }
+        assert_eq!(names(&s.events_about("ns", "p1")), ["e1", "e3"]);
+        assert!(s.events_about("other", "p1").is_empty());
     }
 }

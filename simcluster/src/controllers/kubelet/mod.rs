@@ -19,9 +19,9 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::event_recorder::{self, Reporter, pod_ref};
+use super::ticker::Changes;
 use crate::cluster::Sim;
 use crate::resources::json::{arr_at, at, i64_at, str_at};
-use super::ticker::Changes;
 use crate::store::{EventType, Key, StoreError, finalizers_empty, is_deleting, object_rv};
 
 /// What the kubelets remember between passes.
@@ -64,7 +64,10 @@ impl Kubelet {
             set.remove(&ip);
         }
         if let Some((node, ip)) = next {
-            self.used.entry(node.clone()).or_default().insert(ip.clone());
+            self.used
+                .entry(node.clone())
+                .or_default()
+                .insert(ip.clone());
             self.ips.insert(key.clone(), (node, ip));
         }
     }

@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::event_recorder::{self, pod_ref};
+use super::ticker::Changes;
 use crate::cluster::Sim;
 use crate::resources::json::{arr_at, i64_at, str_at};
 use crate::sim_metrics::hash64;
-use super::ticker::Changes;
 use crate::store::{EventType, Key, StoreError, is_deleting, object_rv};
 use filters::{Failure, NodeInfo, Placed};
 
@@ -220,10 +220,7 @@ pub fn reconcile(sim: &Sim, st: &mut Scheduler, changes: Changes) -> Option<Dura
     super::volumes::reclaim(sim);
     let pods = sim.store.unscheduled_pods();
     let mut pending: Vec<&Arc<Value>> = pods.iter().filter(|p| needs_scheduling(p)).collect();
-    let uids: HashSet<&str> = pending
-        .iter()
-        .map(|p| str_at(p, "metadata/uid"))
-        .collect();
+    let uids: HashSet<&str> = pending.iter().map(|p| str_at(p, "metadata/uid")).collect();
     st.failed.retain(|uid, _| uids.contains(uid.as_str()));
     if pending.is_empty() {
         return None;

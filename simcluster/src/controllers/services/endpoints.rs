@@ -301,7 +301,11 @@ fn namespace_changed(sim: &Sim, ns: &str, seen: u64) -> bool {
 /// pass: the pass is skipped when no namespace, service, pod, node, Endpoints or EndpointSlice
 /// changed since, and Services whose namespace saw no change (and no node changed) are
 /// left alone.
-pub fn reconcile(sim: &Sim, seen: &mut Option<u64>, _: super::super::ticker::Changes) -> Option<Duration> {
+pub fn reconcile(
+    sim: &Sim,
+    seen: &mut Option<u64>,
+    _: super::super::ticker::Changes,
+) -> Option<Duration> {
     let start_rv = sim.store.current_rv();
     let since = seen.unwrap_or(0);
     let global = ["namespaces", "nodes"]

@@ -81,10 +81,9 @@ fn replicas_follow_the_usage_the_metrics_api_reports() {
     }
     reconcile(&sim);
     let h = hpa(&sim);
-    let utilization =
-        h["status"]["currentMetrics"][0]["resource"]["current"]["averageUtilization"]
-            .as_i64()
-            .expect("utilization reported");
+    let utilization = h["status"]["currentMetrics"][0]["resource"]["current"]["averageUtilization"]
+        .as_i64()
+        .expect("utilization reported");
     // The same usage the metrics API reports, against the 1m requests of the two pods.
     let at = crate::sim_metrics::sample_time(chrono::Utc::now());
     let used: i64 = pods

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use super::{
-    Index, Reporter, controller_ref, controller_uid, create_pod, delete_pod, event, labels, name,
-    namespace, parse_time, pod_ready, selects, uid,
+    Index, Reporter, controller_ref, controller_uid, create_pod, delete_pod, delete_reported,
+    event, labels, name, namespace, parse_time, pod_ready, report_create, selects, uid,
 };
 use crate::cluster::Sim;
 use crate::resources::json::{arr_at, at, i64_at, str_at};
@@ -219,42 +219,14 @@ fn sync(sim: &Sim, job: &Value, owned: &[Arc<Value>]) {
                     if indexed && index.is_none() {
                         break;
                     }
-                    match create_job_pod(sim, job, index) {
-                        Ok(p) => {
-                            active_n += 1;
-                            event(
-                                sim,
-                                &WHO,
-                                job,
-                                "Normal",
-                                "SuccessfulCreate",
-                                &format!("Created pod: {}", name(&p)),
-                            );
-                        }
-                        Err(e) => {
-                            event(
-                                sim,
-                                &WHO,
-                                job,
-                                "Warning",
-                                "FailedCreate",
-                                &format!("Error creating: {e}"),
-                            );
-                            break;
-                        }
+                    match report_create(sim, &WHO, job, create_job_pod(sim, job, index)) {
+                        Ok(_) => active_n += 1,
+                        Err(_) => break,
                     }
                 }
             } else if active_n > want {
                 for p in active.iter().rev().take((active_n - want) as usize) {
-                    delete_pod(sim, p);
-                    event(
-                        sim,
-                        &WHO,
-                        job,
-                        "Normal",
-                        "SuccessfulDelete",
-                        &format!("Deleted pod: {}", name(p)),
-                    );
+                    delete_reported(sim, &WHO, job, p);
                 }
                 active_n = want;
             }

@@ -301,6 +301,48 @@ pub(crate) fn delete_pod(sim: &Sim, pod: &Value) {
     let _ = sim.store.update_keep(&key, next, Some(object_rv(pod)));
 }
 
+/// Report a controller's pod create as `controller.PodControl` does: `SuccessfulCreate`
+/// (`Created pod: NAME`) or `FailedCreate` (`Error creating: ...`). Returns the result.
+pub(crate) fn report_create(
+    sim: &Sim,
+    who: &Reporter,
+    owner: &Value,
+    created: Result<Value, CreateError>,
+) -> Result<Value, CreateError> {
+    match &created {
+        Ok(p) => event(
+            sim,
+            who,
+            owner,
+            "Normal",
+            "SuccessfulCreate",
+            &format!("Created pod: {}", name(p)),
+        ),
+        Err(e) => event(
+            sim,
+            who,
+            owner,
+            "Warning",
+            "FailedCreate",
+            &format!("Error creating: {e}"),
+        ),
+    }
+    created
+}
+
+/// Delete a pod for its controller and report it (`SuccessfulDelete`, `Deleted pod: NAME`).
+pub(crate) fn delete_reported(sim: &Sim, who: &Reporter, owner: &Value, pod: &Value) {
+    delete_pod(sim, pod);
+    event(
+        sim,
+        who,
+        owner,
+        "Normal",
+        "SuccessfulDelete",
+        &format!("Deleted pod: {}", name(pod)),
+    );
+}
+
 /// Replace `status` of a stored object when it changed (a status update; no generation bump).
 pub(crate) fn write_status(sim: &Sim, resource: &str, obj: &Value, status: Value) -> Option<Value> {
     if obj.get("status") == Some(&status) {
