@@ -2,16 +2,29 @@
 # Scale benchmark of simcluster: NODES nodes, PODS pods (kubelet simulation on) — start-up time,
 # time until every pod runs, memory, LIST and WATCH throughput. Prints Markdown.
 # Usage: scripts/bench-scale.sh [nodes=300] [pods=30000]
+# SIM_EXAMPLE=1 runs simcluster's `scale_server` example instead of `ku8portal simcluster` (no
+# portal build needed; it also prints where the heap goes, after the table).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nodes=${1:-300}; pods=${2:-30000}; per_ns=1000
-cargo build --release -p ku8portal >/dev/null 2>&1
+target=${CARGO_TARGET_DIR:-target}
+if [ -n "${SIM_EXAMPLE:-}" ]; then
+    cargo build --release -p simcluster --example scale_server >/dev/null 2>&1
+else
+    cargo build --release -p ku8portal >/dev/null 2>&1
+fi
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
 t0=$(date +%s.%N)
-target/release/ku8portal simcluster --listen 127.0.0.1:$port --kubeconfig-out "$work/kc" --seed empty \
-    --extra-nodes $((nodes - 4)) --metrics-api >"$work/log" 2>&1 &
+if [ -n "${SIM_EXAMPLE:-}" ]; then
+    "$target/release/examples/scale_server" "$work/kc" $((nodes - 4)) 127.0.0.1:$port >"$work/log" 2>&1 &
+else
+    "$target/release/ku8portal" simcluster --listen 127.0.0.1:$port --kubeconfig-out "$work/kc" --seed empty \
+        --extra-nodes $((nodes - 4)) --metrics-api >"$work/log" 2>&1 &
+fi
 pid=$!
 until [ -f "$work/kc" ] && curl -skf https://127.0.0.1:$port/readyz >/dev/null; do sleep 0.05; done
 t1=$(date +%s.%N)
@@ -45,3 +58,8 @@ w=$(wrk -t2 -c4 -d10s -H "Authorization: Bearer $token" "https://127.0.0.1:$port
 echo "| LIST all pods with limit=500 (first page), wrk 4 connections | $w requests/s |"
 rss=$(ps -o rss= -p $pid)
 echo "| server memory (RSS) at the end | $((rss / 1024)) MiB |"
+echo
+echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "${SIM_EXAMPLE:-}" ]; then
+    kill -USR1 $pid; sleep 3; cat "$work/log"
+fi

@@ -9,7 +9,7 @@ cargo build --release -p ku8portal >/dev/null 2>&1
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-target/release/ku8portal simcluster --listen 127.0.0.1:$port --kubeconfig-out "$work/kc" --seed none --no-kubelet >"$work/log" 2>&1 &
+"${CARGO_TARGET_DIR:-target}"/release/ku8portal simcluster --listen 127.0.0.1:$port --kubeconfig-out "$work/kc" --seed none --no-kubelet >"$work/log" 2>&1 &
 pid=$!
 for _ in $(seq 50); do [ -f "$work/kc" ] && break; sleep 0.1; done
 token=$(sed -n 's/^ *token: //p' "$work/kc")

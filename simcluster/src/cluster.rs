@@ -48,6 +48,8 @@ pub struct SimConfig {
     pub image_failure_fraction: f64,
     /// How long the pods of Jobs run before they succeed.
     pub job_run_time: std::time::Duration,
+    /// How long an Event lives after its last write (kube-apiserver's `--event-ttl`, 1 hour).
+    pub event_ttl: std::time::Duration,
 }
 
 /// The initial content of a simulated cluster.
@@ -89,6 +91,7 @@ impl Default for SimConfig {
             kubelet_delay: std::time::Duration::from_secs(1),
             image_failure_fraction: 0.0,
             job_run_time: std::time::Duration::from_secs(5),
+            event_ttl: std::time::Duration::from_secs(3600),
         }
     }
 }

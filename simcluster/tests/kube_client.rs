@@ -224,3 +224,80 @@ async fn watch_from_a_too_old_resource_version_gets_410_gone() {
     }
     tc.cluster.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_from_a_too_new_resource_version_waits_then_gets_504() {
+    use kube::api::WatchParams;
+    use kube::core::WatchEvent;
+    let tc = common::TestCluster::start().await;
+    let client = tc.client().await;
+    namespace(&client, "ahead").await;
+    let cms: Api<ConfigMap> = Api::namespaced(client.clone(), "ahead");
+    let now: u64 = cms
+        .list(&ListParams::default())
+        .await
+        .expect("list")
+        .metadata
+        .resource_version
+        .unwrap()
+        .parse()
+        .unwrap();
+    // Far ahead: after about 3 s the watch cache gives up, as kube-apiserver's does.
+    let ahead = (now + 1_000_000).to_string();
+    let began = std::time::Instant::now();
+    let mut stream = cms
+        .watch(&WatchParams::default(), &ahead)
+        .await
+        .expect("watch")
+        .boxed();
+    match stream.try_next().await.expect("event") {
+        Some(WatchEvent::Error(e)) => {
+            assert_eq!((e.code, e.reason.as_str()), (504, "Timeout"));
+            assert!(
+                e.message.starts_with(&format!(
+                    "Timeout: Too large resource version: {ahead}, current: "
+                )),
+                "{}",
+                e.message
+            );
+        }
+        other => panic!("expected a 504 ERROR event, got {other:?}"),
+    }
+    assert!(began.elapsed() >= Duration::from_millis(2900));
+    // Just ahead: the watch waits for that version (the answer too, as on a real server) and
+    // then streams what follows it.
+    let next = (now + 1).to_string();
+    let writer = {
+        let cms = cms.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            for name in ["first", "second"] {
+                let cm: ConfigMap =
+                    serde_json::from_value(json!({"metadata": {"name": name}})).unwrap();
+                cms.create(&PostParams::default(), &cm)
+                    .await
+                    .expect("create");
+            }
+        })
+    };
+    let mut stream = cms
+        .watch(&WatchParams::default().timeout(10), &next)
+        .await
+        .expect("watch")
+        .boxed();
+    writer.await.expect("writer");
+    // Nothing at or below the requested version is sent (on a quiet cluster "first" is it).
+    loop {
+        match stream.try_next().await.expect("event") {
+            Some(WatchEvent::Added(cm)) => {
+                let rv: u64 = cm.metadata.resource_version.unwrap().parse().unwrap();
+                assert!(rv > now + 1, "an event at {rv} was sent");
+                if cm.metadata.name.as_deref() == Some("second") {
+                    break;
+                }
+            }
+            other => panic!("expected ADDED events, got {other:?}"),
+        }
+    }
+    tc.cluster.shutdown().await;
+}

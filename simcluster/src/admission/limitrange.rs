@@ -199,10 +199,17 @@ pub(super) fn validate_pvc(lr: &Value, pvc: &Value) -> Vec<String> {
     {
         let t = "PersistentVolumeClaim";
         for (k, v) in rl::parse(item.get("min")) {
-            errs.extend(min_constraint(t, &k, &v, &requests, &ResourceList::new()));
+            errs.extend(bound_constraint(
+                Bound::Min,
+                t,
+                &k,
+                &v,
+                &requests,
+                Some(&ResourceList::new()),
+            ));
         }
         for (k, v) in rl::parse(item.get("max")) {
-            errs.extend(max_request_constraint(t, &k, &v, &requests));
+            errs.extend(bound_constraint(Bound::Max, t, &k, &v, &requests, None));
         }
     }
     errs
@@ -232,10 +239,24 @@ impl Bounds {
         errs: &mut Vec<String>,
     ) {
         for (k, v) in &self.min {
-            errs.extend(min_constraint(t, k, v, requests, limits));
+            errs.extend(bound_constraint(
+                Bound::Min,
+                t,
+                k,
+                v,
+                requests,
+                Some(limits),
+            ));
         }
         for (k, v) in &self.max {
-            errs.extend(max_constraint(t, k, v, requests, limits));
+            errs.extend(bound_constraint(
+                Bound::Max,
+                t,
+                k,
+                v,
+                requests,
+                Some(limits),
+            ));
         }
         for (k, v) in &self.ratio {
             errs.extend(ratio_constraint(t, k, v, requests, limits));
@@ -259,69 +280,46 @@ fn common_precision(
     }
 }
 
-pub(super) fn min_constraint(
-    t: &str,
-    k: &str,
-    enforced: &Quantity,
-    requests: &ResourceList,
-    limits: &ResourceList,
-) -> Option<String> {
-    let (req, lim) = (requests.get(k), limits.get(k));
-    let (r, l, e) = common_precision(req, lim, enforced);
-    match (req, lim) {
-        (None, _) => Some(format!(
-            "minimum {k} usage per {t} is {enforced}.  No request is specified"
-        )),
-        (Some(req), _) if r < e => Some(format!(
-            "minimum {k} usage per {t} is {enforced}, but request is {req}"
-        )),
-        (_, Some(lim)) if l < e => Some(format!(
-            "minimum {k} usage per {t} is {enforced}, but limit is {lim}"
-        )),
-        _ => None,
-    }
+/// Which side of a LimitRange item is checked.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Bound {
+    Min,
+    Max,
 }
 
-fn max_request_constraint(
+/// One `min` or `max` check of LimitRanger: the amount that must be given (request for a
+/// minimum, limit for a maximum; `limits: None` checks only the request against a maximum),
+/// then each given amount against the bound, in the real plugin's order and words.
+pub(super) fn bound_constraint(
+    bound: Bound,
     t: &str,
     k: &str,
     enforced: &Quantity,
     requests: &ResourceList,
+    limits: Option<&ResourceList>,
 ) -> Option<String> {
-    let req = requests.get(k);
-    let (r, _, e) = common_precision(req, None, enforced);
-    match req {
-        None => Some(format!(
-            "maximum {k} usage per {t} is {enforced}.  No request is specified"
-        )),
-        Some(req) if r > e => Some(format!(
-            "maximum {k} usage per {t} is {enforced}, but request is {req}"
-        )),
-        _ => None,
-    }
-}
-
-pub(super) fn max_constraint(
-    t: &str,
-    k: &str,
-    enforced: &Quantity,
-    requests: &ResourceList,
-    limits: &ResourceList,
-) -> Option<String> {
-    let (req, lim) = (requests.get(k), limits.get(k));
+    let (req, lim) = (requests.get(k), limits.and_then(|l| l.get(k)));
     let (r, l, e) = common_precision(req, lim, enforced);
-    match (req, lim) {
-        (_, None) => Some(format!(
-            "maximum {k} usage per {t} is {enforced}.  No limit is specified"
-        )),
-        (_, Some(lim)) if l > e => Some(format!(
-            "maximum {k} usage per {t} is {enforced}, but limit is {lim}"
-        )),
-        (Some(req), _) if r > e => Some(format!(
-            "maximum {k} usage per {t} is {enforced}, but request is {req}"
-        )),
-        _ => None,
+    let (word, broken): (&str, fn(i64, i64) -> bool) = match bound {
+        Bound::Min => ("minimum", |v, e| v < e),
+        Bound::Max => ("maximum", |v, e| v > e),
+    };
+    let mut checks = vec![("request", req, r), ("limit", lim, l)];
+    if limits.is_none() {
+        checks.truncate(1);
+    } else if bound == Bound::Max {
+        checks.reverse();
     }
+    if checks[0].1.is_none() {
+        let what = checks[0].0;
+        return Some(format!(
+            "{word} {k} usage per {t} is {enforced}.  No {what} is specified"
+        ));
+    }
+    checks.into_iter().find_map(|(what, q, v)| {
+        q.filter(|_| broken(v, e))
+            .map(|q| format!("{word} {k} usage per {t} is {enforced}, but {what} is {q}"))
+    })
 }
 
 pub(super) fn ratio_constraint(

@@ -6,8 +6,7 @@ use serde_json::json;
 
 use super::evaluators::{Evaluator, Op};
 use super::limitrange::{
-    ANNOTATION, aggregate, max_constraint, merge_pod, min_constraint, ratio_constraint,
-    validate_pvc,
+    ANNOTATION, Bound, aggregate, bound_constraint, merge_pod, ratio_constraint, validate_pvc,
 };
 use super::resource_list::{self as rl, ResourceList};
 use crate::cluster::Sim;
@@ -134,16 +133,24 @@ fn constraint_messages() {
     let (req, lim) = (l(&[("cpu", "500m")]), l(&[("cpu", "2")]));
     let one = Quantity::parse("1").unwrap();
     assert_eq!(
-        max_constraint("Container", "cpu", &one, &req, &lim).unwrap(),
+        bound_constraint(Bound::Max, "Container", "cpu", &one, &req, Some(&lim)).unwrap(),
         "maximum cpu usage per Container is 1, but limit is 2"
     );
     let min = Quantity::parse("50m").unwrap();
     assert_eq!(
-        min_constraint("Container", "cpu", &min, &l(&[("cpu", "10m")]), &lim).unwrap(),
+        bound_constraint(
+            Bound::Min,
+            "Container",
+            "cpu",
+            &min,
+            &l(&[("cpu", "10m")]),
+            Some(&lim)
+        )
+        .unwrap(),
         "minimum cpu usage per Container is 50m, but request is 10m"
     );
     assert_eq!(
-        min_constraint("Container", "memory", &min, &req, &lim).unwrap(),
+        bound_constraint(Bound::Min, "Container", "memory", &min, &req, Some(&lim)).unwrap(),
         "minimum memory usage per Container is 50m.  No request is specified"
     );
     let ratio = Quantity::parse("2").unwrap();

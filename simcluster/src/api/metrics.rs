@@ -2,7 +2,7 @@
 //! NodeMetrics and PodMetrics get and list, label (and `metadata.name`) selectors, namespaced
 //! and cluster-wide pod lists, the Table form; usage from the model in `sim_metrics`.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::Response;
@@ -16,6 +16,7 @@ use super::read::Selectors;
 use crate::resources::json::{obj_at, str_at};
 use crate::sim_metrics::{Usage, format_cpu, format_memory, node_usage, pod_usage, sample_time};
 use crate::status::{ApiError, details};
+use crate::store::Key;
 
 const API_VERSION: &str = "metrics.k8s.io/v1beta1";
 const WINDOW: &str = "20.051s";
@@ -53,24 +54,40 @@ pub fn handle(ctx: &Ctx, verb: &str) -> Result<Response<Body>, ApiError> {
     let timestamp = at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let seed = ctx.sim.config.random_seed;
     let nodes_view = ctx.path.resource == "nodes";
-    let (pods, _) = ctx.sim.store.list("pods", None);
+    let one = (verb == "get").then_some(ctx.path.name.as_str());
+    let ns = (!ctx.path.namespace.is_empty()).then_some(ctx.path.namespace.as_str());
     let items: Vec<Value> = if nodes_view {
-        let (nodes, _) = ctx.sim.store.list("nodes", None);
-        let mut on: HashMap<&str, Vec<&Value>> = HashMap::new();
-        for p in &pods {
-            on.entry(str_at(p, "spec/nodeName")).or_default().push(p);
-        }
+        // Only the nodes asked for, each with the pods bound to it (the store's node index).
+        let nodes: Vec<Arc<Value>> = match one {
+            Some(n) => ctx
+                .sim
+                .store
+                .get(&Key::new("nodes", "", n))
+                .into_iter()
+                .collect(),
+            None => ctx.sim.store.list("nodes", None).0,
+        };
         nodes
             .iter()
             .filter(|n| crate::controllers::kubelet::node::simulated(n) && ctx.sim.config.kubelet)
             .map(|n| {
-                let u = node_usage(seed, n, on.get(str_at(n, "metadata/name")).map(Vec::as_slice).unwrap_or(&[]), at);
+                let pods = ctx.sim.store.pods_on_node(str_at(n, "metadata/name"));
+                let pods: Vec<&Value> = pods.iter().map(|p| &**p).collect();
+                let u = node_usage(seed, n, &pods, at);
                 json!({"metadata": meta(n, &stamp), "timestamp": timestamp, "window": WINDOW, "usage": usage(&u)})
             })
             .collect()
     } else {
+        let pods: Vec<Arc<Value>> = match (one, ns) {
+            (Some(n), Some(ns)) => ctx
+                .sim
+                .store
+                .get(&Key::new("pods", ns, n))
+                .into_iter()
+                .collect(),
+            _ => ctx.sim.store.list("pods", ns).0,
+        };
         pods.iter()
-            .filter(|p| ctx.path.namespace.is_empty() || str_at(p, "metadata/namespace") == ctx.path.namespace)
             .filter_map(|p| {
                 let containers = pod_usage(seed, p, at);
                 if containers.is_empty() {

@@ -173,10 +173,11 @@ pub fn select(
     };
     let start = start.trim_end_matches('\u{0}').to_string();
     // The store iterates in key order (namespace, name), the order etcd lists in.
+    let everything = sel.is_empty();
     let mut matched: Vec<Arc<Value>> = all
         .into_iter()
         .filter(|o| start.is_empty() || sort_key(o, across) > start)
-        .filter(|o| sel.matches(o))
+        .filter(|o| everything || sel.matches(o))
         .collect();
     if limit > 0 && matched.len() > limit as usize {
         let rest = matched.len() - limit as usize;
@@ -259,6 +260,32 @@ struct ListBody<'a> {
     api_version: String,
     meta: &'a Map<String, Value>,
     items: &'a [Arc<Value>],
+}
+
+/// An object with `kind` and `apiVersion` first, serialized from the stored object without
+/// copying it (what [`with_type`] builds, for every kind but events.k8s.io/v1 Events).
+pub(super) struct Typed<'a> {
+    pub obj: &'a Value,
+    pub kind: &'a str,
+    pub api_version: &'a str,
+}
+
+impl serde::Serialize for Typed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let Some(m) = self.obj.as_object() else {
+            return self.obj.serialize(s);
+        };
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("kind", self.kind)?;
+        map.serialize_entry("apiVersion", self.api_version)?;
+        for (k, v) in m {
+            if k != "kind" && k != "apiVersion" {
+                map.serialize_entry(k, v)?;
+            }
+        }
+        map.end()
+    }
 }
 
 /// One list item: the object without `kind` and `apiVersion`.

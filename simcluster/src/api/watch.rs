@@ -13,12 +13,16 @@ use tokio::sync::mpsc;
 use super::Ctx;
 use super::negotiate::Repr;
 use super::options::list_options;
-use super::read::{Selectors, with_type};
+use super::read::{Selectors, Typed, with_type};
 use crate::status::ApiError;
 use crate::store::{EventType, WatchEvent};
 
 /// Default lifetime of a watch without timeoutSeconds (the real server picks 30-60 minutes).
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1800);
+/// Bytes of initial events sent together in one chunk.
+const HEAD_BATCH: usize = 64 * 1024;
+/// How long a watch from a resourceVersion the store has not reached yet waits for it.
+const TOO_NEW_WAIT: Duration = Duration::from_secs(3);
 /// How often bookmarks are sent when the client allows them.
 const BOOKMARK_EVERY: Duration = Duration::from_secs(20);
 
@@ -32,8 +36,31 @@ struct Encoder {
     sent_columns: bool,
 }
 
+/// One watch event line, its object serialized from the stored one without a copy.
+#[derive(serde::Serialize)]
+struct Line<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    object: Typed<'a>,
+}
+
 impl Encoder {
     fn event(&mut self, kind: &str, obj: &Value) -> Bytes {
+        let plain = matches!(self.repr, Repr::Table(_) | Repr::Metadata)
+            || crate::api::events_v1::is_v1(&self.kind, &self.api_version);
+        if !plain {
+            let line = Line {
+                kind,
+                object: Typed {
+                    obj,
+                    kind: &self.kind,
+                    api_version: &self.api_version,
+                },
+            };
+            let mut out = serde_json::to_vec(&line).unwrap_or_default();
+            out.push(b'\n');
+            return Bytes::from(out);
+        }
         let object = match self.repr {
             Repr::Table(v) => {
                 let mut t = crate::table::object_table(
@@ -132,11 +159,15 @@ pub async fn watch(ctx: Ctx) -> Result<Response<Body>, ApiError> {
         .filter(|t| *t > 0)
         .map(|t| Duration::from_secs(t as u64))
         .unwrap_or(DEFAULT_TIMEOUT);
+    if let Some(rv) = from
+        && let Err(e) = wait_for(&ctx.sim.store, rv).await
+    {
+        return Ok(error_stream(&e));
+    }
     let started = ctx
         .sim
         .store
         .watch(&ctx.storage_resource(), ns.as_deref(), from);
-    let mut head: Vec<Bytes> = Vec::new();
     let mut start = match started {
         Ok(s) => s,
         Err(oldest) => {
@@ -145,34 +176,40 @@ pub async fn watch(ctx: Ctx) -> Result<Response<Body>, ApiError> {
                 "Expired",
                 format!("too old resource version: {} ({oldest})", from.unwrap_or(0)),
             );
-            let line = serde_json::to_vec(&json!({"type": "ERROR", "object": status.to_status()}))
-                .unwrap_or_default();
-            head.push(Bytes::from([line, b"\n".to_vec()].concat()));
-            let _ = tx.try_send(Ok(head.remove(0)));
-            drop(tx);
-            return Ok(stream_response(rx));
+            return Ok(error_stream(&status));
         }
     };
-    for obj in &start.snapshot {
-        if sel.matches(obj) {
-            head.push(enc.event("ADDED", obj));
-        }
-    }
-    if opts.send_initial_events && opts.allow_bookmarks {
-        head.push(enc.bookmark(start.rv, true));
-    }
-    for ev in &start.backlog {
-        if let Some((t, o)) = filtered(&sel, ev) {
-            head.push(enc.event(t, &o));
-        }
-    }
+    let snapshot = std::mem::take(&mut start.snapshot);
+    let backlog = std::mem::take(&mut start.backlog);
+    let initial_bookmark = opts.send_initial_events && opts.allow_bookmarks;
     let bookmarks = opts.allow_bookmarks;
     let sim = ctx.sim.clone();
     tokio::spawn(async move {
-        for chunk in head {
-            if tx.send(Ok(chunk)).await.is_err() {
+        // The initial state goes out in batches of lines (one chunk each), encoded as it is
+        // sent, so a watch of tens of thousands of objects starts at once and holds little.
+        let mut batch: Vec<u8> = Vec::new();
+        let head = snapshot
+            .iter()
+            .filter(|o| sel.matches(o))
+            .map(|o| ("ADDED", o.clone()))
+            .chain(backlog.iter().filter_map(|ev| filtered(&sel, ev)));
+        for (t, o) in head {
+            batch.extend_from_slice(&enc.event(t, &o));
+            if batch.len() >= HEAD_BATCH
+                && tx
+                    .send(Ok(Bytes::from(std::mem::take(&mut batch))))
+                    .await
+                    .is_err()
+            {
                 return;
             }
+        }
+        // A snapshot and a backlog never come together: the bookmark ends the snapshot.
+        if initial_bookmark {
+            batch.extend_from_slice(&enc.bookmark(start.rv, true));
+        }
+        if !batch.is_empty() && tx.send(Ok(Bytes::from(batch))).await.is_err() {
+            return;
         }
         let deadline = tokio::time::Instant::now() + timeout;
         let mut tick = tokio::time::interval(BOOKMARK_EVERY);
@@ -194,6 +231,44 @@ pub async fn watch(ctx: Ctx) -> Result<Response<Body>, ApiError> {
         }
     });
     Ok(stream_response(rx))
+}
+
+/// A watch answer that is one ERROR event carrying `status`.
+fn error_stream(status: &ApiError) -> Response<Body> {
+    let (tx, rx) = mpsc::channel::<Result<Bytes, Infallible>>(1);
+    let mut line = serde_json::to_vec(&json!({"type": "ERROR", "object": status.to_status()}))
+        .unwrap_or_default();
+    line.push(b'\n');
+    let _ = tx.try_send(Ok(Bytes::from(line)));
+    stream_response(rx)
+}
+
+/// A watch from a resourceVersion the store has not reached: wait for it like the watch cache
+/// does (about 3 s), then give up with the real 504 `Too large resource version` ERROR event.
+async fn wait_for(store: &crate::store::Store, rv: u64) -> Result<(), ApiError> {
+    let deadline = tokio::time::Instant::now() + TOO_NEW_WAIT;
+    while store.current_rv() < rv {
+        if tokio::time::Instant::now() >= deadline {
+            let mut details = serde_json::Map::new();
+            details.insert(
+                "causes".into(),
+                json!([{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}]),
+            );
+            details.insert("retryAfterSeconds".into(), json!(1));
+            let mut e = ApiError::new(
+                504,
+                "Timeout",
+                format!(
+                    "Timeout: Too large resource version: {rv}, current: {}",
+                    store.current_rv()
+                ),
+            );
+            e.details = Some(details);
+            return Err(e);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(())
 }
 
 fn stream_response(rx: mpsc::Receiver<Result<Bytes, Infallible>>) -> Response<Body> {

@@ -43,6 +43,15 @@ fn namespace_open(sim: &Sim, namespace: &str) -> bool {
         .is_some_and(|ns| !is_deleting(&ns))
 }
 
+/// The events in `namespace` that may be about `involved` (the store's index by involved uid;
+/// every event of the namespace when the reference has no uid).
+fn candidates(sim: &Sim, namespace: &str, involved: &Value) -> Vec<std::sync::Arc<Value>> {
+    match involved.get("uid").and_then(Value::as_str) {
+        Some(u) if !u.is_empty() => sim.store.events_about(namespace, u),
+        _ => sim.store.list("events", Some(namespace)).0,
+    }
+}
+
 fn same_object(a: &Value, b: &Value) -> bool {
     a.get("uid") == b.get("uid")
         && a.get("fieldPath") == b.get("fieldPath")
@@ -77,7 +86,7 @@ pub fn record(
     } else {
         json!({"component": component, "host": host})
     };
-    let (existing, _) = sim.store.list("events", Some(namespace));
+    let existing = candidates(sim, namespace, &involved);
     for ev in existing {
         if same_object(&ev["involvedObject"], &involved)
             && ev["reason"] == reason
@@ -134,7 +143,7 @@ pub fn record_scheduler(
     if !namespace_open(sim, namespace) {
         return;
     }
-    let (existing, _) = sim.store.list("events", Some(namespace));
+    let existing = candidates(sim, namespace, &involved);
     for ev in existing {
         if same_object(&ev["involvedObject"], &involved)
             && ev["reason"] == reason

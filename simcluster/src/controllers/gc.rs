@@ -1,8 +1,6 @@
 //! Garbage collector: dependents of deleted owners are deleted (background), kept with their
 //! owner reference removed (`orphan` finalizer), or deleted first (`foregroundDeletion`).
 
-use std::collections::HashSet;
-
 use serde_json::{Value, json};
 
 use crate::cluster::Sim;
@@ -132,31 +130,36 @@ fn release_protection(sim: &Sim, key: &Key, obj: &Value) {
     }
 }
 
+/// One pass over the objects the collector may act on — the dependents of owners that are gone
+/// and the objects marked for deletion — in key order, found through the store's indexes.
 pub fn reconcile(sim: &Sim) {
-    let all = sim.store.all_objects();
-    let live: HashSet<&str> = all.iter().map(|(_, o)| uid(o)).collect();
-    for (key, obj) in &all {
-        let owners = owner_uids(obj);
+    let mut candidates = sim.store.dependents_of_missing_owners();
+    candidates.extend(sim.store.deleting_keys());
+    for key in &candidates {
+        let Some(obj) = sim.store.get(key) else {
+            continue;
+        };
+        let owners = owner_uids(&obj);
         // Background: every owner is gone.
-        if !owners.is_empty() && owners.iter().all(|u| !live.contains(u.as_str())) {
-            delete_dependent(sim, key, obj);
+        if !owners.is_empty() && owners.iter().all(|u| !sim.store.uid_exists(u)) {
+            delete_dependent(sim, key, &obj);
             continue;
         }
-        if !is_deleting(obj) {
+        if !is_deleting(&obj) {
             continue;
         }
         if key.resource == "persistentvolumeclaims" || key.resource == "persistentvolumes" {
-            release_protection(sim, key, obj);
+            release_protection(sim, key, &obj);
             continue;
         }
-        let my_uid = uid(obj);
-        let dependents: Vec<&(Key, std::sync::Arc<Value>)> = all
-            .iter()
-            .filter(|(k, o)| {
-                k.namespace == key.namespace && owner_uids(o).iter().any(|u| u == my_uid)
-            })
+        let my_uid = uid(&obj);
+        let dependents: Vec<(Key, std::sync::Arc<Value>)> = sim
+            .store
+            .dependents_of(my_uid)
+            .into_iter()
+            .filter(|(k, _)| k.namespace == key.namespace)
             .collect();
-        if has_finalizer(obj, "orphan") {
+        if has_finalizer(&obj, "orphan") {
             // Every dependent must lose its owner reference before the owner goes; a write
             // that races with another (a kubelet status update) is retried on the fresh object,
             // and the finalizer stays until all succeeded (else the next pass would collect
@@ -169,17 +172,14 @@ pub fn reconcile(sim: &Sim) {
                     remove_finalizer(sim, key, &fresh, "orphan");
                 }
             }
-        } else if has_finalizer(obj, "foregroundDeletion") {
+        } else if has_finalizer(&obj, "foregroundDeletion") {
             if dependents.is_empty() {
-                remove_finalizer(sim, key, obj, "foregroundDeletion");
+                remove_finalizer(sim, key, &obj, "foregroundDeletion");
             } else {
-                for (dk, d) in dependents {
+                for (dk, d) in &dependents {
                     if !is_deleting(d) {
                         // Dependents that own others are deleted in the foreground as well.
-                        let owns_others = all
-                            .iter()
-                            .any(|(_, o)| owner_uids(o).iter().any(|u| u == uid(d)));
-                        if owns_others {
+                        if sim.store.has_dependents(uid(d)) {
                             let mut next = (**d).clone();
                             let meta = next["metadata"]
                                 .as_object_mut()

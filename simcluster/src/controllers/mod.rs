@@ -4,6 +4,7 @@
 //! seeded world) and the event recorders they share.
 
 pub mod event_recorder;
+mod event_ttl;
 pub mod events;
 mod gc;
 pub mod kubelet;
@@ -12,7 +13,7 @@ mod quota;
 pub mod scheduler;
 mod seed;
 pub mod services;
-mod ticker;
+pub mod ticker;
 mod volumes;
 pub mod workloads;
 
@@ -56,11 +57,19 @@ pub fn spawn_all(sim: Arc<Sim>, stop: watch::Receiver<bool>) {
         "namespace",
         namespace::reconcile,
     ));
-    tokio::spawn(run_loop(
+    tokio::spawn(ticker::run(
         sim.clone(),
         stop.clone(),
         "resourcequota",
-        quota::reconcile,
+        quota::Progress::default(),
+        quota::reconcile_changed,
+    ));
+    tokio::spawn(ticker::run(
+        sim.clone(),
+        stop.clone(),
+        "event-ttl",
+        event_ttl::Expiry::default(),
+        event_ttl::reconcile,
     ));
     for (name, reconcile) in workloads::CONTROLLERS {
         tokio::spawn(run_loop(sim.clone(), stop.clone(), name, *reconcile));

@@ -10,7 +10,46 @@ use crate::admission::resource_list::{self as rl};
 use crate::cluster::Sim;
 use crate::store::{Key, is_deleting, object_rv};
 
+/// How often every quota is measured again even without a change in its namespace (usage can
+/// depend on the clock: a deleted pod stops counting when its grace period is over).
+const FULL_PASS_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// What the controller remembers between passes.
+#[derive(Default)]
+pub struct Progress {
+    /// The store's resourceVersion at the last pass.
+    seen: Option<u64>,
+    /// When every quota was last measured.
+    full_at: Option<std::time::Instant>,
+}
+
+/// A pass over the quotas of the namespaces where something changed since the last pass, and
+/// over all of them once a second.
+pub fn reconcile_changed(
+    sim: &Sim,
+    st: &mut Progress,
+    _: super::ticker::Changes,
+) -> Option<std::time::Duration> {
+    let start = sim.store.current_rv();
+    let full = st.full_at.is_none_or(|t| t.elapsed() >= FULL_PASS_EVERY);
+    let since = st.seen.filter(|_| !full);
+    st.seen = Some(start);
+    if full {
+        st.full_at = Some(std::time::Instant::now());
+    }
+    sync_quotas(sim, |ns| {
+        since.is_none_or(|rv| sim.store.last_change_in(ns) > rv)
+    });
+    Some(FULL_PASS_EVERY)
+}
+
+/// A pass over every quota.
+#[cfg(test)]
 pub fn reconcile(sim: &Sim) {
+    sync_quotas(sim, |_| true);
+}
+
+fn sync_quotas(sim: &Sim, changed: impl Fn(&str) -> bool) {
     let (quotas, _) = sim.store.list("resourcequotas", None);
     for q in quotas {
         if is_deleting(&q) {
@@ -21,6 +60,9 @@ pub fn reconcile(sim: &Sim) {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
+        if !changed(&ns) {
+            continue;
+        }
         let name = q
             .pointer("/metadata/name")
             .and_then(Value::as_str)

@@ -1,8 +1,13 @@
 //! In-memory object storage keyed like the real registry (`resource/namespace/name`), with one
 //! global resourceVersion counter, optimistic concurrency and a bounded event history for watches.
 
+mod compact;
+mod index;
+mod queries;
+mod stored;
 mod watch;
 
+pub use compact::heap_size;
 pub use watch::{EventType, WatchEvent, WatchStart, Watcher};
 
 use std::collections::{BTreeMap, VecDeque};
@@ -11,8 +16,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde_json::Value;
 use tokio::sync::broadcast;
 
+use stored::Stored;
+
 /// How many past events are kept for watches that start at an older resourceVersion.
 pub const DEFAULT_HISTORY_LEN: usize = 20_000;
+/// At most about this many heap bytes of object versions are kept alive only by the history
+/// (the versions that changes replaced, and the last states of deleted objects); the oldest
+/// events go first when more would be held.
+pub const HISTORY_BYTES: usize = 64 << 20;
 
 /// Storage key of one object. `resource` is `plural` for the core group, `group/plural` otherwise;
 /// `namespace` is empty for cluster-scoped objects.
@@ -44,12 +55,16 @@ pub enum StoreError {
 
 struct Inner {
     rv: u64,
-    objects: BTreeMap<Key, Arc<Value>>,
-    history: VecDeque<WatchEvent>,
+    objects: BTreeMap<Key, Stored>,
+    /// Past events with the bytes each keeps alive that the store does not.
+    history: VecDeque<(WatchEvent, usize)>,
+    /// The sum of those bytes.
+    history_bytes: usize,
     /// Events at or below this resourceVersion are no longer in `history`.
     compacted: u64,
     /// How many events `history` keeps.
     history_len: usize,
+    indexes: index::Indexes,
 }
 
 /// The object store. Every write gets the next resourceVersion and produces one watch event.
@@ -91,8 +106,10 @@ impl Store {
                 rv: 1,
                 objects: BTreeMap::new(),
                 history: VecDeque::new(),
+                history_bytes: 0,
                 compacted: 1,
                 history_len: history_len.max(1),
+                indexes: index::Indexes::default(),
             }),
             events,
         }
@@ -108,23 +125,31 @@ impl Store {
     }
 
     pub fn get(&self, key: &Key) -> Option<Arc<Value>> {
-        self.lock().objects.get(key).cloned()
+        let found = self.lock().objects.get(key).cloned();
+        found.map(|s| s.load())
     }
 
     /// All objects of a resource, in one namespace or (namespace `None`) everywhere, in key order,
     /// with the resourceVersion the list is consistent with.
     pub fn list(&self, resource: &str, namespace: Option<&str>) -> (Vec<Arc<Value>>, u64) {
-        let inner = self.lock();
+        let (items, rv) = {
+            let inner = self.lock();
+            (Self::items(&inner, resource, namespace), inner.rv)
+        };
+        (items.iter().map(Stored::load).collect(), rv)
+    }
+
+    /// The objects of a resource (in one namespace or everywhere), in key order.
+    fn items(inner: &Inner, resource: &str, namespace: Option<&str>) -> Vec<Stored> {
         let start = Key::new(resource, namespace.unwrap_or(""), "");
-        let items = inner
+        inner
             .objects
             .range(start..)
             .take_while(|(k, _)| {
                 k.resource == resource && namespace.is_none_or(|ns| k.namespace == ns)
             })
             .map(|(_, v)| v.clone())
-            .collect();
-        (items, inner.rv)
+            .collect()
     }
 
     /// Number of objects of a resource in a namespace (quota, namespace deletion).
@@ -132,37 +157,48 @@ impl Store {
         self.list(resource, Some(namespace)).0.len()
     }
 
-    /// Every stored object with its key (controllers' full scans).
-    pub fn all_objects(&self) -> Vec<(Key, Arc<Value>)> {
-        self.lock()
-            .objects
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
-    }
-
-    /// Keys of every object in a namespace (any resource).
-    pub fn keys_in_namespace(&self, namespace: &str) -> Vec<Key> {
-        self.lock()
-            .objects
-            .keys()
-            .filter(|k| k.namespace == namespace)
-            .cloned()
-            .collect()
-    }
-
     fn emit(inner: &mut Inner, sender: &broadcast::Sender<WatchEvent>, ev: WatchEvent) {
-        inner.history.push_back(ev.clone());
-        while inner.history.len() > inner.history_len {
-            if let Some(old) = inner.history.pop_front() {
+        // What only the history keeps: the replaced version, and a deleted object's last state.
+        // Objects kept as text are not shared with the store at all.
+        let held = ev.prev.as_deref().map_or(0, compact::heap_size)
+            + if ev.kind == EventType::Deleted || stored::as_text(&ev.key.resource) {
+                compact::heap_size(&ev.object)
+            } else {
+                0
+            };
+        inner.history_bytes += held;
+        inner.history.push_back((ev.clone(), held));
+        while inner.history.len() > inner.history_len
+            || (inner.history_bytes > HISTORY_BYTES && inner.history.len() > 1)
+        {
+            if let Some((old, bytes)) = inner.history.pop_front() {
                 inner.compacted = old.rv;
+                inner.history_bytes -= bytes;
             }
         }
         let _ = sender.send(ev);
     }
 
+    /// The stored object under `key`, if `expected_rv` (when given) is its resourceVersion.
+    fn current(
+        inner: &Inner,
+        key: &Key,
+        expected_rv: Option<u64>,
+    ) -> Result<Arc<Value>, StoreError> {
+        let old = inner
+            .objects
+            .get(key)
+            .map(Stored::load)
+            .ok_or(StoreError::NotFound)?;
+        match expected_rv {
+            Some(exp) if exp != object_rv(&old) => Err(StoreError::Conflict),
+            _ => Ok(old),
+        }
+    }
+
     /// Store a new object; sets its resourceVersion.
-    pub fn create(&self, key: Key, mut obj: Value) -> Result<Arc<Value>, StoreError> {
+    pub fn create(&self, key: Key, obj: Value) -> Result<Arc<Value>, StoreError> {
+        let mut obj = compact::compact(obj);
         let mut inner = self.lock();
         if inner.objects.contains_key(&key) {
             return Err(StoreError::AlreadyExists);
@@ -171,7 +207,8 @@ impl Store {
         let rv = inner.rv;
         set_rv(&mut obj, rv);
         let obj = Arc::new(obj);
-        inner.objects.insert(key.clone(), obj.clone());
+        inner.indexes.update(&key, None, Some(&obj), rv);
+        inner.objects.insert(key.clone(), Stored::keep(&key, &obj));
         let ev = WatchEvent {
             rv,
             kind: EventType::Added,
@@ -209,21 +246,13 @@ impl Store {
     fn write(
         &self,
         key: &Key,
-        mut obj: Value,
+        obj: Value,
         expected_rv: Option<u64>,
         may_finish: bool,
     ) -> Result<Arc<Value>, StoreError> {
+        let mut obj = compact::compact(obj);
         let mut inner = self.lock();
-        let old = inner
-            .objects
-            .get(key)
-            .cloned()
-            .ok_or(StoreError::NotFound)?;
-        if let Some(exp) = expected_rv
-            && exp != object_rv(&old)
-        {
-            return Err(StoreError::Conflict);
-        }
+        let old = Self::current(&inner, key, expected_rv)?;
         inner.rv += 1;
         let rv = inner.rv;
         set_rv(&mut obj, rv);
@@ -233,6 +262,7 @@ impl Store {
             && finalizers_empty(&obj)
             && namespace_finalizers_empty(key, &obj);
         if finished {
+            inner.indexes.update(key, Some(&old), None, rv);
             inner.objects.remove(key);
             let ev = WatchEvent {
                 rv,
@@ -243,7 +273,8 @@ impl Store {
             };
             Self::emit(&mut inner, &self.events, ev);
         } else {
-            inner.objects.insert(key.clone(), obj.clone());
+            inner.indexes.update(key, Some(&old), Some(&obj), rv);
+            inner.objects.insert(key.clone(), Stored::keep(key, &obj));
             let ev = WatchEvent {
                 rv,
                 kind: EventType::Modified,
@@ -259,19 +290,11 @@ impl Store {
     /// Remove an object now (final deletion). `expected_rv` as for update.
     pub fn delete(&self, key: &Key, expected_rv: Option<u64>) -> Result<Arc<Value>, StoreError> {
         let mut inner = self.lock();
-        let old = inner
-            .objects
-            .get(key)
-            .cloned()
-            .ok_or(StoreError::NotFound)?;
-        if let Some(exp) = expected_rv
-            && exp != object_rv(&old)
-        {
-            return Err(StoreError::Conflict);
-        }
+        let old = Self::current(&inner, key, expected_rv)?;
         inner.objects.remove(key);
         inner.rv += 1;
         let rv = inner.rv;
+        inner.indexes.update(key, Some(&old), None, rv);
         // The DELETED event carries the last state with the deletion's resourceVersion.
         let mut last = (*old).clone();
         set_rv(&mut last, rv);
@@ -311,6 +334,7 @@ impl Store {
                 let backlog: Vec<WatchEvent> = inner
                     .history
                     .iter()
+                    .map(|(e, _)| e)
                     .filter(|e| e.rv > rv && filter.accepts(e))
                     .cloned()
                     .collect();
@@ -322,20 +346,15 @@ impl Store {
                 })
             }
             _ => {
-                let start = Key::new(resource, namespace.unwrap_or(""), "");
-                let snapshot = inner
-                    .objects
-                    .range(start..)
-                    .take_while(|(k, _)| {
-                        k.resource == resource && namespace.is_none_or(|ns| k.namespace == ns)
-                    })
-                    .map(|(_, v)| v.clone())
-                    .collect();
+                // Decoded after the lock is released: Events may be kept as text.
+                let snapshot = Self::items(&inner, resource, namespace);
+                let rv = inner.rv;
+                drop(inner);
                 Ok(WatchStart {
-                    snapshot,
+                    snapshot: snapshot.iter().map(Stored::load).collect(),
                     backlog: Vec::new(),
-                    watcher: Watcher::new(receiver, filter, inner.rv),
-                    rv: inner.rv,
+                    watcher: Watcher::new(receiver, filter, rv),
+                    rv,
                 })
             }
         }

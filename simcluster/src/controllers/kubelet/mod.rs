@@ -11,7 +11,7 @@ mod status;
 
 pub use images::{image_id, normalize as normalize_image, sleep_seconds};
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,9 +19,10 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::event_recorder::{self, Reporter, pod_ref};
+use super::ticker::Changes;
 use crate::cluster::Sim;
 use crate::resources::json::{arr_at, at, i64_at, str_at};
-use crate::store::{Key, StoreError, finalizers_empty, is_deleting, object_rv};
+use crate::store::{EventType, Key, StoreError, finalizers_empty, is_deleting, object_rv};
 
 /// What the kubelets remember between passes.
 #[derive(Default)]
@@ -36,65 +37,150 @@ pub struct Kubelet {
     /// Pods (uid) whose last step changed nothing: their resourceVersion then and when they
     /// need a look again — unchanged pods are skipped until then.
     idle: HashMap<String, (u64, Option<DateTime<Utc>>)>,
+    /// The work queue: bound pods that changed (from the store's events) or whose time came.
+    dirty: BTreeSet<Key>,
+    /// When pods asked to be looked at again.
+    timers: BTreeSet<(DateTime<Utc>, Key)>,
+    /// The pod IP each running pod holds, and on which node.
+    ips: HashMap<Key, (String, String)>,
+    /// Pod IPs in use per node.
+    used: HashMap<String, HashSet<String>>,
+}
+
+impl Kubelet {
+    /// Account the pod IP a stored pod holds (`None`: the pod is gone).
+    fn set_ip(&mut self, key: &Key, pod: Option<&Value>) {
+        let next = pod.and_then(|p| {
+            let ip = str_at(p, "status/podIP");
+            (!ip.is_empty() && !matches!(str_at(p, "status/phase"), "Succeeded" | "Failed"))
+                .then(|| (str_at(p, "spec/nodeName").to_string(), ip.to_string()))
+        });
+        if self.ips.get(key) == next.as_ref() {
+            return;
+        }
+        if let Some((node, ip)) = self.ips.remove(key)
+            && let Some(set) = self.used.get_mut(&node)
+        {
+            set.remove(&ip);
+        }
+        if let Some((node, ip)) = next {
+            self.used
+                .entry(node.clone())
+                .or_default()
+                .insert(ip.clone());
+            self.ips.insert(key.clone(), (node, ip));
+        }
+    }
+
+    /// Forget a pod that is gone (or whose node is).
+    fn forget(&mut self, pod: &Value) {
+        let id = uid(pod);
+        self.accepted.remove(&id);
+        self.deleting.remove(&id);
+        self.idle.remove(&id);
+    }
+
+    /// Take in the store's events: bound pods that changed, pods of nodes that came or went.
+    fn apply(&mut self, sim: &Sim, changes: Changes) {
+        if changes.resync {
+            self.ips.clear();
+            self.used.clear();
+            for p in sim.store.bound_pods() {
+                let key = pod_key(&p);
+                self.set_ip(&key, Some(&p));
+                self.dirty.insert(key);
+            }
+            return;
+        }
+        for ev in changes.events {
+            let gone = ev.kind == EventType::Deleted;
+            match ev.key.resource.as_str() {
+                "pods" => {
+                    self.set_ip(&ev.key, (!gone).then_some(&*ev.object));
+                    if gone {
+                        self.forget(&ev.object);
+                    } else if !str_at(&ev.object, "spec/nodeName").is_empty() {
+                        self.dirty.insert(ev.key);
+                    }
+                }
+                "nodes" if ev.kind != EventType::Modified => {
+                    for p in sim.store.pods_on_node(&ev.key.name) {
+                        self.dirty.insert(pod_key(&p));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn wake_at(&mut self, key: &Key, at: DateTime<Utc>) {
+        self.timers.insert((at, key.clone()));
+    }
+}
+
+fn pod_key(pod: &Value) -> Key {
+    Key::new(
+        "pods",
+        str_at(pod, "metadata/namespace"),
+        str_at(pod, "metadata/name"),
+    )
 }
 
 fn uid(v: &Value) -> String {
     str_at(v, "metadata/uid").to_string()
 }
 
-/// One pass over every pod bound to an existing node; returns when to run again.
-pub fn reconcile(sim: &Sim, st: &mut Kubelet) -> Option<Duration> {
+/// One pass over the bound pods that changed or whose time came (the work queue); returns
+/// when to run again.
+pub fn reconcile(sim: &Sim, st: &mut Kubelet, changes: Changes) -> Option<Duration> {
     let now = Utc::now();
+    st.apply(sim, changes);
     let (nodes, _) = sim.store.list("nodes", None);
     let nodes: HashMap<String, Arc<Value>> = nodes
         .into_iter()
         .map(|n| (str_at(&n, "metadata/name").to_string(), n))
         .collect();
-    let (pods, _) = sim.store.list("pods", None);
-    let mut used: HashMap<&str, HashSet<String>> = HashMap::new();
-    for p in &pods {
-        let ip = str_at(p, "status/podIP");
-        if !ip.is_empty() && !matches!(str_at(p, "status/phase"), "Succeeded" | "Failed") {
-            used.entry(str_at(p, "spec/nodeName"))
-                .or_default()
-                .insert(ip.to_string());
-        }
+    while let Some(first) = st.timers.first()
+        && first.0 <= now
+    {
+        let (_, key) = st.timers.pop_first().expect("first exists");
+        st.dirty.insert(key);
     }
-    let mut wake: Option<DateTime<Utc>> = None;
-    let mut live = HashSet::new();
     let cfg = &sim.config;
-    for pod in &pods {
-        let node_name = str_at(pod, "spec/nodeName");
-        let Some(node) = nodes.get(node_name) else {
+    for key in std::mem::take(&mut st.dirty) {
+        let Some(pod) = sim.store.get(&key) else {
             continue;
         };
-        live.insert(uid(pod));
-        if is_deleting(pod) {
-            if let Some(w) = terminate(sim, st, pod, node, now) {
-                wake = Some(wake.map_or(w, |x| x.min(w)));
+        let node_name = str_at(&pod, "spec/nodeName");
+        let Some(node) = nodes.get(node_name) else {
+            st.forget(&pod);
+            continue;
+        };
+        if is_deleting(&pod) {
+            if let Some(w) = terminate(sim, st, &pod, node, now) {
+                st.wake_at(&key, w);
             }
             continue;
         }
-        if matches!(str_at(pod, "status/phase"), "Succeeded" | "Failed") {
+        if matches!(str_at(&pod, "status/phase"), "Succeeded" | "Failed") {
             continue;
         }
-        let rv = object_rv(pod);
-        if let Some((seen, due)) = st.idle.get(&uid(pod))
-            && *seen == rv
+        let rv = object_rv(&pod);
+        if let Some((seen, due)) = st.idle.get(&uid(&pod)).copied()
+            && seen == rv
             && due.is_none_or(|d| now < d)
         {
-            if let Some(w) = *due {
-                wake = Some(wake.map_or(w, |x| x.min(w)));
+            if let Some(w) = due {
+                st.wake_at(&key, w);
             }
             continue;
         }
-        let ips = used.entry(node_name).or_default();
-        let candidate = match at(pod, "status/podIP") {
+        let candidate = match at(&pod, "status/podIP") {
             Some(_) => None,
             None if pod.pointer("/spec/hostNetwork") == Some(&json!(true)) => {
                 node::internal_ip(node)
             }
-            None => node::free_ip(node, ips),
+            None => node::free_ip(node, st.used.entry(node_name.to_string()).or_default()),
         };
         let mut env = lifecycle::Env {
             seed: cfg.random_seed,
@@ -103,36 +189,36 @@ pub fn reconcile(sim: &Sim, st: &mut Kubelet) -> Option<Duration> {
             failure_fraction: cfg.image_failure_fraction,
             node,
             now,
-            accepted_at: st.accepted.get(&uid(pod)).copied(),
+            accepted_at: st.accepted.get(&uid(&pod)).copied(),
             free_ip: candidate.clone(),
             pulled: &mut st.pulled,
         };
-        let out = lifecycle::step(pod, &mut env);
+        let out = lifecycle::step(&pod, &mut env);
         if let Some(w) = out.wake {
-            wake = Some(wake.map_or(w, |x| x.min(w)));
+            st.wake_at(&key, w);
         }
         let Some(status) = out.status else {
-            st.idle.insert(uid(pod), (rv, out.wake));
+            st.idle.insert(uid(&pod), (rv, out.wake));
             continue;
         };
-        let newly_accepted = at(pod, "status/startTime").is_none();
+        let newly_accepted = at(&pod, "status/startTime").is_none();
         let took_ip = candidate.is_some()
             && status.get("podIP").and_then(Value::as_str) == candidate.as_deref();
-        match write_status(sim, pod, status) {
-            Ok(()) => {
+        match write_status(sim, &pod, status) {
+            Ok(written) => {
                 if newly_accepted {
-                    st.accepted.insert(uid(pod), now);
+                    st.accepted.insert(uid(&pod), now);
                 }
-                if took_ip && let Some(ip) = candidate {
-                    ips.insert(ip);
+                if took_ip {
+                    st.set_ip(&key, Some(&written));
                 }
-                let ns = str_at(pod, "metadata/namespace");
+                let ns = str_at(&pod, "metadata/namespace");
                 for e in out.events {
                     let kind = if e.warning { "Warning" } else { "Normal" };
                     event_recorder::record(
                         sim,
                         ns,
-                        pod_ref(pod, e.field_path.as_deref()),
+                        pod_ref(&pod, e.field_path.as_deref()),
                         kind,
                         e.reason,
                         &e.message,
@@ -143,20 +229,19 @@ pub fn reconcile(sim: &Sim, st: &mut Kubelet) -> Option<Duration> {
                     );
                 }
             }
-            Err(_) => wake = Some(now + chrono::Duration::milliseconds(50)),
+            Err(_) => st.wake_at(&key, now + chrono::Duration::milliseconds(50)),
         }
     }
-    st.accepted.retain(|k, _| live.contains(k));
-    st.deleting.retain(|k, _| live.contains(k));
-    st.idle.retain(|k, _| live.contains(k));
     for n in nodes.values() {
         node::heartbeat(sim, n, &mut st.beats);
     }
-    wake.map(|w| (w - Utc::now()).to_std().unwrap_or(Duration::ZERO))
+    st.timers
+        .first()
+        .map(|(w, _)| (*w - Utc::now()).to_std().unwrap_or(Duration::ZERO))
 }
 
 /// Replace the status of a pod unless it changed meanwhile.
-fn write_status(sim: &Sim, pod: &Value, status: Value) -> Result<(), StoreError> {
+fn write_status(sim: &Sim, pod: &Value, status: Value) -> Result<Arc<Value>, StoreError> {
     let key = Key::new(
         "pods",
         str_at(pod, "metadata/namespace"),
@@ -164,9 +249,7 @@ fn write_status(sim: &Sim, pod: &Value, status: Value) -> Result<(), StoreError>
     );
     let mut next = pod.clone();
     next["status"] = status;
-    sim.store
-        .update(&key, next, Some(object_rv(pod)))
-        .map(|_| ())
+    sim.store.update(&key, next, Some(object_rv(pod)))
 }
 
 /// A pod marked for deletion: stop its containers (Killing), then remove it once they are

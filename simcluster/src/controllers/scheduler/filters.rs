@@ -48,6 +48,18 @@ impl Resources {
             *self.scalar.entry(k.clone()).or_default() += v;
         }
     }
+    fn sub(&mut self, o: &Resources) {
+        self.cpu -= o.cpu;
+        self.memory -= o.memory;
+        self.ephemeral -= o.ephemeral;
+        for (k, v) in &o.scalar {
+            let e = self.scalar.entry(k.clone()).or_default();
+            *e -= v;
+            if *e == 0 {
+                self.scalar.remove(k);
+            }
+        }
+    }
     fn max(&mut self, o: &Resources) {
         self.cpu = self.cpu.max(o.cpu);
         self.memory = self.memory.max(o.memory);
@@ -83,7 +95,9 @@ pub fn pod_requests(pod: &Value) -> Resources {
 /// A node with what is already running on it.
 pub struct NodeInfo {
     pub name: String,
-    node: Value,
+    node: std::sync::Arc<Value>,
+    /// `(key, value, effect)` of the node's taints, `not-ready` included when it is not Ready.
+    taints: Vec<(String, String, String)>,
     allocatable: Resources,
     max_pods: i64,
     pub requested: Resources,
@@ -101,34 +115,98 @@ fn controller_uid(pod: &Value) -> Option<&str> {
 
 impl NodeInfo {
     pub fn new(node: &Value) -> NodeInfo {
-        let alloc = obj_at(node, "status/allocatable");
+        Self::of(std::sync::Arc::new(node.clone()))
+    }
+    /// The node as stored, with nothing on it yet.
+    pub fn of(node: std::sync::Arc<Value>) -> NodeInfo {
+        let alloc = obj_at(&node, "status/allocatable");
         let max_pods = alloc
             .and_then(|a| a.get("pods"))
             .and_then(Value::as_str)
             .and_then(|s| Quantity::parse(s).ok())
             .map_or(0, |q| q.value());
-        NodeInfo {
-            name: str_at(node, "metadata/name").to_string(),
-            node: node.clone(),
+        let mut info = NodeInfo {
+            name: str_at(&node, "metadata/name").to_string(),
+            taints: Vec::new(),
             allocatable: Resources::from_list(alloc),
             max_pods,
+            node,
             requested: Resources::default(),
             pods: 0,
             owners: HashMap::new(),
+        };
+        info.taints = arr_at(&info.node, "spec/taints")
+            .iter()
+            .map(|t| {
+                (
+                    str_at(t, "key").to_string(),
+                    str_at(t, "value").to_string(),
+                    str_at(t, "effect").to_string(),
+                )
+            })
+            .collect();
+        if !info.ready() {
+            info.taints.push((
+                "node.kubernetes.io/not-ready".into(),
+                String::new(),
+                "NoSchedule".into(),
+            ));
         }
+        info
+    }
+    /// The same node with a new stored version (what runs on it is kept).
+    pub fn renew(&mut self, node: std::sync::Arc<Value>) {
+        let fresh = NodeInfo::of(node);
+        self.node = fresh.node;
+        self.taints = fresh.taints;
+        self.allocatable = fresh.allocatable;
+        self.max_pods = fresh.max_pods;
     }
     /// Account a pod running (or about to run) on the node.
     pub fn add_pod(&mut self, pod: &Value) {
-        self.requested.add(&pod_requests(pod));
+        self.add(&Placed::of(pod));
+    }
+    /// Account what a pod placed on the node uses.
+    pub fn add(&mut self, p: &Placed) {
+        self.requested.add(&p.requests);
         self.pods += 1;
-        if let Some(u) = controller_uid(pod) {
-            *self.owners.entry(u.to_string()).or_default() += 1;
+        if let Some(u) = &p.owner {
+            *self.owners.entry(u.clone()).or_default() += 1;
+        }
+    }
+    /// Take back what [`NodeInfo::add`] accounted.
+    pub fn remove(&mut self, p: &Placed) {
+        self.requested.sub(&p.requests);
+        self.pods -= 1;
+        if let Some(u) = &p.owner
+            && let Some(n) = self.owners.get_mut(u)
+        {
+            *n -= 1;
+            if *n <= 0 {
+                self.owners.remove(u);
+            }
         }
     }
     fn ready(&self) -> bool {
         arr_at(&self.node, "status/conditions")
             .iter()
             .any(|c| str_at(c, "type") == "Ready" && str_at(c, "status") == "True")
+    }
+}
+
+/// What one pod placed on a node counts for: its requests and its controller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub requests: Resources,
+    pub owner: Option<String>,
+}
+
+impl Placed {
+    pub fn of(pod: &Value) -> Placed {
+        Placed {
+            requests: pod_requests(pod),
+            owner: controller_uid(pod).map(str::to_string),
+        }
     }
 }
 
@@ -202,6 +280,16 @@ fn term_matches(term: &Value, node: &NodeInfo) -> bool {
 /// Run the filters of the default profile for `pod` on `node`, in the scheduler's order.
 /// `pinned`: the nodes the pod's bound volumes allow (`None`: no such constraint).
 pub fn filter(pod: &Value, node: &NodeInfo, pinned: Option<&[String]>) -> Result<(), Failure> {
+    filter_req(pod, &pod_requests(pod), node, pinned)
+}
+
+/// [`filter`] with the pod's requests computed once by the caller.
+pub fn filter_req(
+    pod: &Value,
+    req: &Resources,
+    node: &NodeInfo,
+    pinned: Option<&[String]>,
+) -> Result<(), Failure> {
     let tolerations = arr_at(pod, "spec/tolerations");
     if at(&node.node, "spec/unschedulable") == Some(&json!(true))
         && !tolerations
@@ -210,23 +298,7 @@ pub fn filter(pod: &Value, node: &NodeInfo, pinned: Option<&[String]>) -> Result
     {
         return Err(unresolvable("node(s) were unschedulable"));
     }
-    let mut taints: Vec<(String, String, String)> = arr_at(&node.node, "spec/taints")
-        .iter()
-        .map(|t| {
-            (
-                str_at(t, "key").to_string(),
-                str_at(t, "value").to_string(),
-                str_at(t, "effect").to_string(),
-            )
-        })
-        .collect();
-    if !node.ready() {
-        taints.push((
-            "node.kubernetes.io/not-ready".into(),
-            String::new(),
-            "NoSchedule".into(),
-        ));
-    }
+    let taints = &node.taints;
     let untolerated = taints
         .iter()
         .filter(|(_, _, e)| e == "NoSchedule" || e == "NoExecute")
@@ -249,7 +321,7 @@ pub fn filter(pod: &Value, node: &NodeInfo, pinned: Option<&[String]>) -> Result
             "node(s) didn't match Pod's node affinity/selector",
         ));
     }
-    fits(&pod_requests(pod), node)?;
+    fits(req, node)?;
     if pinned.is_some_and(|p| !p.contains(&node.name)) {
         return Err(unresolvable(
             "node(s) didn't match PersistentVolume's node affinity",
@@ -298,7 +370,11 @@ fn fits(req: &Resources, node: &NodeInfo) -> Result<(), Failure> {
 /// Higher is better: free CPU and memory after placing the pod (requests of 0 count as the
 /// scheduler's defaults, 100m and 200Mi), minus a penalty for replicas of the same owner.
 pub fn score(pod: &Value, node: &NodeInfo) -> i64 {
-    let req = pod_requests(pod);
+    score_req(pod, &pod_requests(pod), node)
+}
+
+/// [`score`] with the pod's requests computed once by the caller.
+pub fn score_req(pod: &Value, req: &Resources, node: &NodeInfo) -> i64 {
     let cpu = if req.cpu == 0 { 100 } else { req.cpu };
     let mem = if req.memory == 0 {
         200 << 20

@@ -5,26 +5,120 @@
 
 pub mod filters;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
 use super::event_recorder::{self, pod_ref};
+use super::ticker::Changes;
 use crate::cluster::Sim;
 use crate::resources::json::{arr_at, i64_at, str_at};
 use crate::sim_metrics::hash64;
-use crate::store::{Key, StoreError, is_deleting, object_rv};
-use filters::{Failure, NodeInfo};
+use crate::store::{EventType, Key, StoreError, is_deleting, object_rv};
+use filters::{Failure, NodeInfo, Placed};
 
 /// How often a pod that still fits nowhere gets a new FailedScheduling event.
 const RETRY_EVENT_EVERY: Duration = Duration::from_secs(300);
 
-/// Unschedulable pods (uid) and when their last FailedScheduling event was written.
+/// Unschedulable pods (uid) and when their last FailedScheduling event was written, and the
+/// scheduler's cache of what runs where.
 #[derive(Default)]
 pub struct Scheduler {
     failed: HashMap<String, Instant>,
+    cache: Cache,
+}
+
+/// The nodes with the sums of the pods placed on them, kept current from the store's events
+/// (the scheduler cache): a pod counts on its node until it has finished or is gone.
+#[derive(Default)]
+struct Cache {
+    nodes: BTreeMap<String, NodeInfo>,
+    placed: HashMap<Key, (String, Placed)>,
+}
+
+/// What a stored pod counts for, and on which node.
+fn placement(pod: &Value) -> Option<(String, Placed)> {
+    let on = str_at(pod, "spec/nodeName");
+    (!on.is_empty() && !matches!(str_at(pod, "status/phase"), "Succeeded" | "Failed"))
+        .then(|| (on.to_string(), Placed::of(pod)))
+}
+
+impl Cache {
+    fn rebuild(sim: &Sim) -> Cache {
+        let mut c = Cache::default();
+        for n in sim.store.list("nodes", None).0 {
+            c.nodes
+                .insert(str_at(&n, "metadata/name").to_string(), NodeInfo::of(n));
+        }
+        for p in sim.store.bound_pods() {
+            c.set_pod(key_of(&p), Some(&p));
+        }
+        c
+    }
+
+    /// Account the current state of a pod (`None`: deleted).
+    fn set_pod(&mut self, key: Key, pod: Option<&Value>) {
+        let next = pod.and_then(placement);
+        match self.placed.get(&key) {
+            Some(old) if Some(old) == next.as_ref() => return,
+            Some((node, p)) => {
+                if let Some(n) = self.nodes.get_mut(node) {
+                    n.remove(p);
+                }
+                self.placed.remove(&key);
+            }
+            None => {}
+        }
+        if let Some((node, p)) = next {
+            if let Some(n) = self.nodes.get_mut(&node) {
+                n.add(&p);
+            }
+            self.placed.insert(key, (node, p));
+        }
+    }
+
+    fn set_node(&mut self, name: &str, node: Option<&std::sync::Arc<Value>>) {
+        match (node, self.nodes.get_mut(name)) {
+            (None, _) => {
+                self.nodes.remove(name);
+            }
+            (Some(n), Some(info)) => info.renew(n.clone()),
+            (Some(n), None) => {
+                let mut info = NodeInfo::of(n.clone());
+                for (on, p) in self.placed.values() {
+                    if on == name {
+                        info.add(p);
+                    }
+                }
+                self.nodes.insert(name.to_string(), info);
+            }
+        }
+    }
+
+    fn apply(&mut self, sim: &Sim, changes: Changes) {
+        if changes.resync {
+            *self = Cache::rebuild(sim);
+            return;
+        }
+        for ev in changes.events {
+            let gone = ev.kind == EventType::Deleted;
+            match ev.key.resource.as_str() {
+                "pods" => self.set_pod(ev.key, (!gone).then_some(&*ev.object)),
+                "nodes" => self.set_node(&ev.key.name, (!gone).then_some(&ev.object)),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn key_of(pod: &Value) -> Key {
+    Key::new(
+        "pods",
+        str_at(pod, "metadata/namespace"),
+        str_at(pod, "metadata/name"),
+    )
 }
 
 /// Why a binding was refused.
@@ -121,12 +215,13 @@ fn priority(pod: &Value) -> i64 {
 }
 
 /// One scheduling pass over every pending pod, highest priority and oldest first.
-pub fn reconcile(sim: &Sim, st: &mut Scheduler) -> Option<Duration> {
+pub fn reconcile(sim: &Sim, st: &mut Scheduler, changes: Changes) -> Option<Duration> {
+    st.cache.apply(sim, changes);
     super::volumes::reclaim(sim);
-    let (pods, _) = sim.store.list("pods", None);
+    let pods = sim.store.unscheduled_pods();
     let mut pending: Vec<&Arc<Value>> = pods.iter().filter(|p| needs_scheduling(p)).collect();
-    st.failed
-        .retain(|uid, _| pending.iter().any(|p| str_at(p, "metadata/uid") == uid));
+    let uids: HashSet<&str> = pending.iter().map(|p| str_at(p, "metadata/uid")).collect();
+    st.failed.retain(|uid, _| uids.contains(uid.as_str()));
     if pending.is_empty() {
         return None;
     }
@@ -138,24 +233,13 @@ pub fn reconcile(sim: &Sim, st: &mut Scheduler) -> Option<Duration> {
             })
             .then_with(|| str_at(a, "metadata/name").cmp(str_at(b, "metadata/name")))
     });
-    let (nodes, _) = sim.store.list("nodes", None);
-    let mut infos: Vec<NodeInfo> = nodes.iter().map(|n| NodeInfo::new(n)).collect();
-    for p in &pods {
-        let on = str_at(p, "spec/nodeName");
-        if !on.is_empty()
-            && !matches!(str_at(p, "status/phase"), "Succeeded" | "Failed")
-            && let Some(n) = infos.iter_mut().find(|n| n.name == on)
-        {
-            n.add_pod(p);
-        }
-    }
     for pod in pending {
-        schedule_one(sim, st, pod, &mut infos);
+        schedule_one(sim, st, pod);
     }
     None
 }
 
-fn schedule_one(sim: &Sim, st: &mut Scheduler, pod: &Value, infos: &mut [NodeInfo]) {
+fn schedule_one(sim: &Sim, st: &mut Scheduler, pod: &Value) {
     let (ns, name, uid) = (
         str_at(pod, "metadata/namespace"),
         str_at(pod, "metadata/name"),
@@ -173,12 +257,17 @@ fn schedule_one(sim: &Sim, st: &mut Scheduler, pod: &Value, infos: &mut [NodeInf
         return;
     }
     let pinned = super::volumes::pinned_nodes(sim, pod);
+    let req = filters::pod_requests(pod);
     let mut failures: Vec<Failure> = Vec::new();
-    let mut best: Option<(i64, u64, usize)> = None;
-    for (i, n) in infos.iter().enumerate() {
-        match filters::filter(pod, n, pinned.as_deref()) {
+    let mut best: Option<(i64, u64, &str)> = None;
+    for n in st.cache.nodes.values() {
+        match filters::filter_req(pod, &req, n, pinned.as_deref()) {
             Ok(()) => {
-                let key = (filters::score(pod, n), hash64(0, &[name, &n.name]), i);
+                let key = (
+                    filters::score_req(pod, &req, n),
+                    hash64(0, &[name, &n.name]),
+                    n.name.as_str(),
+                );
                 if best.is_none_or(|b| (key.0, key.1) > (b.0, b.1)) {
                     best = Some(key);
                 }
@@ -186,11 +275,11 @@ fn schedule_one(sim: &Sim, st: &mut Scheduler, pod: &Value, infos: &mut [NodeInf
             Err(f) => failures.push(f),
         }
     }
-    if let Some((_, _, i)) = best {
-        let node = infos[i].name.clone();
-        if bind(sim, ns, name, &node).is_ok() {
+    if let Some((_, _, node)) = best {
+        let node = node.to_string();
+        if let Ok(bound) = bind(sim, ns, name, &node) {
             super::volumes::provision_for(sim, pod, &node);
-            infos[i].add_pod(pod);
+            st.cache.set_pod(key_of(pod), Some(&bound));
             st.failed.remove(uid);
             let msg = format!("Successfully assigned {ns}/{name} to {node}");
             event_recorder::record_scheduler(
@@ -206,7 +295,7 @@ fn schedule_one(sim: &Sim, st: &mut Scheduler, pod: &Value, infos: &mut [NodeInf
         return;
     }
     let never = str_at(pod, "spec/preemptionPolicy") == "Never";
-    let msg = filters::fit_error(infos.len(), &failures, never);
+    let msg = filters::fit_error(st.cache.nodes.len(), &failures, never);
     let same = has_condition(pod, "False", &msg);
     let stale = st
         .failed

@@ -281,36 +281,50 @@ fn sync_slice(
     }
 }
 
-/// A cheap fingerprint of a set of objects: changes when any of them is written or removed.
-fn fingerprint(lists: &[&[std::sync::Arc<Value>]]) -> u64 {
-    let mut sum = 0u64;
-    let mut xor = 0u64;
-    for list in lists {
-        sum = sum.wrapping_add(list.len() as u64).wrapping_mul(31);
-        for o in *list {
-            let rv = object_rv(o);
-            sum = sum.wrapping_add(rv);
-            xor ^= rv.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-    sum ^ xor.rotate_left(17)
+/// The resources whose changes can change a Service's Endpoints and EndpointSlices.
+const NAMESPACED_INPUTS: &[&str] = &[
+    "services",
+    "pods",
+    "endpoints",
+    "discovery.k8s.io/endpointslices",
+];
+
+/// Whether anything a Service in `ns` depends on changed after resourceVersion `seen`.
+fn namespace_changed(sim: &Sim, ns: &str, seen: u64) -> bool {
+    NAMESPACED_INPUTS
+        .iter()
+        .any(|r| sim.store.last_change(r, Some(ns)) > seen)
 }
 
 /// One pass: bring every selector Service's Endpoints and EndpointSlice up to date, remove
-/// the Endpoints of Services that are gone. Skipped when no namespace, service, pod, node,
-/// Endpoints or EndpointSlice changed since the last pass.
-pub fn reconcile(sim: &Sim, last: &mut Option<u64>) -> Option<Duration> {
+/// the Endpoints of Services that are gone. `seen` is the store's resourceVersion at the last
+/// pass: the pass is skipped when no namespace, service, pod, node, Endpoints or EndpointSlice
+/// changed since, and Services whose namespace saw no change (and no node changed) are
+/// left alone.
+pub fn reconcile(
+    sim: &Sim,
+    seen: &mut Option<u64>,
+    _: super::super::ticker::Changes,
+) -> Option<Duration> {
+    let start_rv = sim.store.current_rv();
+    let since = seen.unwrap_or(0);
+    let global = ["namespaces", "nodes"]
+        .iter()
+        .any(|r| sim.store.last_change(r, None) > since)
+        || seen.is_none();
+    if !global
+        && NAMESPACED_INPUTS
+            .iter()
+            .all(|r| sim.store.last_change(r, None) <= since)
+    {
+        return None;
+    }
+    *seen = Some(start_rv);
     let (namespaces, _) = sim.store.list("namespaces", None);
     let (services, _) = sim.store.list("services", None);
-    let (pods, _) = sim.store.list("pods", None);
     let (nodes, _) = sim.store.list("nodes", None);
     let (slices, _) = sim.store.list("discovery.k8s.io/endpointslices", None);
     let (endpoints, _) = sim.store.list("endpoints", None);
-    let print = fingerprint(&[&namespaces, &services, &pods, &nodes, &slices, &endpoints]);
-    if *last == Some(print) {
-        return None;
-    }
-    *last = Some(print);
     let open: HashSet<&str> = namespaces
         .iter()
         .filter(|n| !is_deleting(n))
@@ -327,13 +341,7 @@ pub fn reconcile(sim: &Sim, last: &mut Option<u64>) -> Option<Duration> {
             ))
         })
         .collect();
-    let mut by_ns: HashMap<&str, Vec<&Value>> = HashMap::new();
-    for p in &pods {
-        by_ns
-            .entry(str_at(p, "metadata/namespace"))
-            .or_default()
-            .push(p);
-    }
+    let mut by_ns: HashMap<String, Vec<std::sync::Arc<Value>>> = HashMap::new();
     let mut wanted: HashSet<(String, String)> = HashSet::new();
     for svc in &services {
         let ns = str_at(svc, "metadata/namespace");
@@ -347,7 +355,14 @@ pub fn reconcile(sim: &Sim, last: &mut Option<u64>) -> Option<Duration> {
         }
         let name = str_at(svc, "metadata/name");
         wanted.insert((ns.to_string(), name.to_string()));
-        let b = backends(svc, by_ns.get(ns).map(Vec::as_slice).unwrap_or(&[]));
+        if !global && !namespace_changed(sim, ns, since) {
+            continue;
+        }
+        let pods = by_ns
+            .entry(ns.to_string())
+            .or_insert_with(|| sim.store.list("pods", Some(ns)).0);
+        let pods: Vec<&Value> = pods.iter().map(|p| &**p).collect();
+        let b = backends(svc, &pods);
         sync_endpoints(sim, svc, &b);
         let mine: Vec<&Value> = slices
             .iter()

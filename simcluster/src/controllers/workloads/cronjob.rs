@@ -24,7 +24,7 @@ const SCHEDULED_ANNOTATION: &str = "batch.kubernetes.io/cronjob-scheduled-timest
 pub fn reconcile(sim: &Sim) {
     let jobs = super::Index::of(sim, "batch/jobs");
     for cj in sim.store.list("batch/cronjobs", None).0 {
-        sync(sim, &cj, jobs.owned(uid(&cj)));
+        sync(sim, &cj, &jobs.owned(uid(&cj)));
     }
 }
 

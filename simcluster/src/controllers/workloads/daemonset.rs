@@ -9,8 +9,8 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::{
-    Index, Reporter, claim, controller_ref, create_pod, delete_pod, event, generation, labels,
-    name, namespace, pod_available, selects,
+    Index, Reporter, claim, controller_ref, create_pod, delete_reported, generation, labels, name,
+    namespace, pod_available, report_create, selects,
 };
 use crate::cluster::Sim;
 use crate::resources::json::{arr_at, at, i64_at, obj_at, str_at};
@@ -267,15 +267,7 @@ fn sync(sim: &Sim, ds: &Value, nodes: &[Arc<Value>], idx: &Index) {
 }
 
 fn remove(sim: &Sim, ds: &Value, p: &Value) {
-    delete_pod(sim, p);
-    event(
-        sim,
-        &WHO,
-        ds,
-        "Normal",
-        "SuccessfulDelete",
-        &format!("Deleted pod: {}", name(p)),
-    );
+    delete_reported(sim, &WHO, ds, p);
 }
 
 fn create_daemon_pod(sim: &Sim, ds: &Value, node: &str, tols: &[Value], hash: &str, tgen: &str) {
@@ -295,7 +287,7 @@ fn create_daemon_pod(sim: &Sim, ds: &Value, node: &str, tols: &[Value], hash: &s
     affinity["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"] = json!({"nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]});
     template["spec"]["affinity"] = affinity;
     let owner = controller_ref("DaemonSet", "apps/v1", ds);
-    match create_pod(
+    let created = create_pod(
         sim,
         namespace(ds),
         &template,
@@ -303,24 +295,8 @@ fn create_daemon_pod(sim: &Sim, ds: &Value, node: &str, tols: &[Value], hash: &s
         &format!("{}-", name(ds)),
         owner,
         |_| {},
-    ) {
-        Ok(p) => event(
-            sim,
-            &WHO,
-            ds,
-            "Normal",
-            "SuccessfulCreate",
-            &format!("Created pod: {}", name(&p)),
-        ),
-        Err(e) => event(
-            sim,
-            &WHO,
-            ds,
-            "Warning",
-            "FailedCreate",
-            &format!("Error creating: {e}"),
-        ),
-    }
+    );
+    let _ = report_create(sim, &WHO, ds, created);
 }
 
 #[cfg(test)]

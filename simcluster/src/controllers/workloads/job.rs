@@ -10,8 +10,8 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use super::{
-    Index, Reporter, controller_ref, controller_uid, create_pod, delete_pod, event, labels, name,
-    namespace, parse_time, pod_ready, selects, uid,
+    Index, Reporter, controller_ref, controller_uid, create_pod, delete_pod, delete_reported,
+    event, labels, name, namespace, parse_time, pod_ready, report_create, selects, uid,
 };
 use crate::cluster::Sim;
 use crate::resources::json::{arr_at, at, i64_at, str_at};
@@ -26,7 +26,7 @@ pub const TRACKING_FINALIZER: &str = "batch.kubernetes.io/job-tracking";
 const INDEX_ANNOTATION: &str = "batch.kubernetes.io/job-completion-index";
 
 pub fn reconcile(sim: &Sim) {
-    let all_pods = sim.store.list("pods", None).0;
+    let tracked = sim.store.with_finalizer("pods", TRACKING_FINALIZER);
     let jobs = sim.store.list("batch/jobs", None).0;
     let live: HashMap<&str, &Arc<Value>> = jobs
         .iter()
@@ -34,7 +34,7 @@ pub fn reconcile(sim: &Sim) {
         .map(|j| (uid(j), j))
         .collect();
     // Pods whose Job is gone (or being deleted) keep no tracking finalizer.
-    for p in all_pods.iter().filter(|p| has_finalizer(p)) {
+    for p in tracked.iter().filter(|p| has_finalizer(p)) {
         if controller_uid(p).is_none_or(|u| !live.contains_key(u)) {
             remove_finalizer(sim, p);
         }
@@ -45,7 +45,7 @@ pub fn reconcile(sim: &Sim) {
     let pods = Index::of(sim, "pods");
     for j in &jobs {
         if !is_deleting(j) {
-            sync(sim, j, pods.owned(uid(j)));
+            sync(sim, j, &pods.owned(uid(j)));
         }
     }
 }
@@ -219,42 +219,14 @@ fn sync(sim: &Sim, job: &Value, owned: &[Arc<Value>]) {
                     if indexed && index.is_none() {
                         break;
                     }
-                    match create_job_pod(sim, job, index) {
-                        Ok(p) => {
-                            active_n += 1;
-                            event(
-                                sim,
-                                &WHO,
-                                job,
-                                "Normal",
-                                "SuccessfulCreate",
-                                &format!("Created pod: {}", name(&p)),
-                            );
-                        }
-                        Err(e) => {
-                            event(
-                                sim,
-                                &WHO,
-                                job,
-                                "Warning",
-                                "FailedCreate",
-                                &format!("Error creating: {e}"),
-                            );
-                            break;
-                        }
+                    match report_create(sim, &WHO, job, create_job_pod(sim, job, index)) {
+                        Ok(_) => active_n += 1,
+                        Err(_) => break,
                     }
                 }
             } else if active_n > want {
                 for p in active.iter().rev().take((active_n - want) as usize) {
-                    delete_pod(sim, p);
-                    event(
-                        sim,
-                        &WHO,
-                        job,
-                        "Normal",
-                        "SuccessfulDelete",
-                        &format!("Deleted pod: {}", name(p)),
-                    );
+                    delete_reported(sim, &WHO, job, p);
                 }
                 active_n = want;
             }
@@ -454,182 +426,5 @@ fn format_indexes(set: &BTreeSet<i64>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn setup() -> std::sync::Arc<Sim> {
-        let sim = super::super::test_sim(false);
-        crate::controllers::bootstrap(&sim);
-        sim
-    }
-
-    fn job(extra: Value) -> Value {
-        let mut j = json!({"metadata": {"name": "pi", "namespace": "default", "uid": "job-uid", "generation": 1,
-                "labels": {"batch.kubernetes.io/job-name": "pi"}},
-            "spec": {"parallelism": 2, "completions": 3, "backoffLimit": 1, "completionMode": "NonIndexed", "suspend": false,
-                "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "job-uid"}},
-                "template": {"metadata": {"labels": {"batch.kubernetes.io/controller-uid": "job-uid", "batch.kubernetes.io/job-name": "pi"}},
-                    "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}},
-            "status": {}});
-        crate::patch::merge_patch(&j.clone(), &extra)
-            .map(|v| j = v)
-            .ok();
-        j
-    }
-
-    fn finish_pods(sim: &Sim, phase: &str, n: usize) {
-        for p in sim
-            .store
-            .list("pods", Some("default"))
-            .0
-            .iter()
-            .filter(|p| super::super::pod_active(p))
-            .take(n)
-        {
-            let mut next = (**p).clone();
-            next["status"]["phase"] = json!(phase);
-            sim.store
-                .update(&Key::new("pods", "default", name(p)), next, None)
-                .unwrap();
-        }
-    }
-
-    fn stored(sim: &Sim) -> Arc<Value> {
-        sim.store
-            .get(&Key::new("batch/jobs", "default", "pi"))
-            .unwrap()
-    }
-
-    #[test]
-    fn runs_pods_to_completion() {
-        let sim = setup();
-        sim.store
-            .create(Key::new("batch/jobs", "default", "pi"), job(json!({})))
-            .unwrap();
-        reconcile(&sim);
-        let j = stored(&sim);
-        assert_eq!(j["status"]["active"], 2);
-        assert_eq!(j["status"]["terminating"], 0);
-        assert_eq!(j["status"]["ready"], 0);
-        assert!(j["status"]["startTime"].is_string());
-        let pods = sim.store.list("pods", Some("default")).0;
-        assert_eq!(pods.len(), 2);
-        assert_eq!(
-            pods[0]["metadata"]["finalizers"],
-            json!([TRACKING_FINALIZER])
-        );
-        finish_pods(&sim, "Succeeded", 2);
-        reconcile(&sim);
-        assert_eq!(stored(&sim)["status"]["succeeded"], 2);
-        assert_eq!(stored(&sim)["status"]["active"], 1);
-        finish_pods(&sim, "Succeeded", 1);
-        reconcile(&sim);
-        let j = stored(&sim);
-        assert_eq!(j["status"]["succeeded"], 3);
-        let types: Vec<&str> = arr_at(&j, "status/conditions")
-            .iter()
-            .map(|c| str_at(c, "type"))
-            .collect();
-        assert_eq!(types, ["SuccessCriteriaMet", "Complete"]);
-        assert!(j["status"]["completionTime"].is_string());
-        assert!(
-            sim.store
-                .list("pods", Some("default"))
-                .0
-                .iter()
-                .all(|p| !has_finalizer(p))
-        );
-    }
-
-    #[test]
-    fn fails_after_the_backoff_limit() {
-        let sim = setup();
-        sim.store
-            .create(Key::new("batch/jobs", "default", "pi"), job(json!({})))
-            .unwrap();
-        reconcile(&sim);
-        finish_pods(&sim, "Failed", 2);
-        reconcile(&sim);
-        reconcile(&sim);
-        let j = stored(&sim);
-        assert_eq!(j["status"]["failed"], 2);
-        let failed = arr_at(&j, "status/conditions")
-            .iter()
-            .find(|c| str_at(c, "type") == "Failed")
-            .expect("Failed condition");
-        assert_eq!(failed["reason"], "BackoffLimitExceeded");
-    }
-
-    #[test]
-    fn failed_pods_are_replaced_after_a_backoff() {
-        let sim = setup();
-        sim.store
-            .create(
-                Key::new("batch/jobs", "default", "pi"),
-                job(json!({"spec": {"backoffLimit": 3}})),
-            )
-            .unwrap();
-        reconcile(&sim);
-        finish_pods(&sim, "Failed", 1);
-        reconcile(&sim);
-        let j = stored(&sim);
-        assert_eq!(
-            (j["status"]["failed"].clone(), j["status"]["active"].clone()),
-            (json!(1), json!(1)),
-            "no new pod within 10 s"
-        );
-        assert!(j["status"].get("conditions").is_none());
-    }
-
-    #[test]
-    fn pods_of_a_deleted_job_lose_the_tracking_finalizer() {
-        let sim = setup();
-        sim.store
-            .create(Key::new("batch/jobs", "default", "pi"), job(json!({})))
-            .unwrap();
-        reconcile(&sim);
-        // Deleted with propagationPolicy=Orphan: the garbage collector drops the owner reference.
-        sim.store
-            .delete(&Key::new("batch/jobs", "default", "pi"), None)
-            .unwrap();
-        for p in sim.store.list("pods", Some("default")).0 {
-            let mut next = (*p).clone();
-            next["metadata"]
-                .as_object_mut()
-                .unwrap()
-                .remove("ownerReferences");
-            sim.store
-                .update(&Key::new("pods", "default", name(&p)), next, None)
-                .unwrap();
-        }
-        reconcile(&sim);
-        let pods = sim.store.list("pods", Some("default")).0;
-        assert_eq!(pods.len(), 2, "orphaned pods stay");
-        assert!(pods.iter().all(|p| !has_finalizer(p)));
-    }
-
-    #[test]
-    fn indexed_jobs_name_pods_by_index() {
-        let sim = setup();
-        sim.store
-            .create(
-                Key::new("batch/jobs", "default", "pi"),
-                job(json!({"spec": {"completionMode": "Indexed"}})),
-            )
-            .unwrap();
-        reconcile(&sim);
-        let mut names: Vec<String> = sim
-            .store
-            .list("pods", Some("default"))
-            .0
-            .iter()
-            .map(|p| name(p).to_string())
-            .collect();
-        names.sort();
-        assert!(
-            names[0].starts_with("pi-0-") && names[1].starts_with("pi-1-"),
-            "{names:?}"
-        );
-        assert_eq!(format_indexes(&parse_indexes("0,2-4,7")), "0,2-4,7");
-    }
-}
+#[path = "job_tests.rs"]
+mod tests;

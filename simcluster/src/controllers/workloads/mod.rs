@@ -18,7 +18,6 @@ mod rollout;
 pub mod statefulset;
 mod tz;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
@@ -103,38 +102,27 @@ pub(crate) fn parse_time(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
         .map(|t| t.with_timezone(&chrono::Utc))
 }
 
-/// Objects of one resource indexed for claiming (one store scan per reconcile pass): by the uid
-/// of their controller, and the orphans (no controller) by namespace.
-#[derive(Default)]
-pub(crate) struct Index {
-    by_owner: HashMap<String, Vec<Arc<Value>>>,
-    orphans: HashMap<String, Vec<Arc<Value>>>,
+/// Objects of one resource as the claiming code reads them, from the store's indexes: by the
+/// uid of their controller, and the orphans (no controller) by namespace. Each read costs
+/// O(answer), not a scan of the resource.
+pub(crate) struct Index<'s> {
+    sim: &'s Sim,
+    resource: &'s str,
 }
 
-impl Index {
-    pub(crate) fn of(sim: &Sim, resource: &str) -> Index {
-        let mut idx = Index::default();
-        for o in sim.store.list(resource, None).0 {
-            match controller_uid(&o) {
-                Some(u) => idx.by_owner.entry(u.to_string()).or_default().push(o),
-                None => idx
-                    .orphans
-                    .entry(namespace(&o).to_string())
-                    .or_default()
-                    .push(o),
-            }
-        }
-        idx
+impl<'s> Index<'s> {
+    pub(crate) fn of(sim: &'s Sim, resource: &'s str) -> Index<'s> {
+        Index { sim, resource }
     }
 
     /// What the object with this uid controls.
-    pub(crate) fn owned(&self, owner_uid: &str) -> &[Arc<Value>] {
-        self.by_owner.get(owner_uid).map_or(&[], Vec::as_slice)
+    pub(crate) fn owned(&self, owner_uid: &str) -> Vec<Arc<Value>> {
+        self.sim.store.controlled_by(self.resource, owner_uid)
     }
 
     /// Objects without a controller in a namespace.
-    pub(crate) fn orphans(&self, ns: &str) -> &[Arc<Value>] {
-        self.orphans.get(ns).map_or(&[], Vec::as_slice)
+    pub(crate) fn orphans(&self, ns: &str) -> Vec<Arc<Value>> {
+        self.sim.store.uncontrolled(self.resource, ns)
     }
 }
 
@@ -311,6 +299,48 @@ pub(crate) fn delete_pod(sim: &Sim, pod: &Value) {
     next["metadata"]["deletionGracePeriodSeconds"] = json!(grace);
     next["metadata"]["generation"] = json!(generation(pod) + 1);
     let _ = sim.store.update_keep(&key, next, Some(object_rv(pod)));
+}
+
+/// Report a controller's pod create as `controller.PodControl` does: `SuccessfulCreate`
+/// (`Created pod: NAME`) or `FailedCreate` (`Error creating: ...`). Returns the result.
+pub(crate) fn report_create(
+    sim: &Sim,
+    who: &Reporter,
+    owner: &Value,
+    created: Result<Value, CreateError>,
+) -> Result<Value, CreateError> {
+    match &created {
+        Ok(p) => event(
+            sim,
+            who,
+            owner,
+            "Normal",
+            "SuccessfulCreate",
+            &format!("Created pod: {}", name(p)),
+        ),
+        Err(e) => event(
+            sim,
+            who,
+            owner,
+            "Warning",
+            "FailedCreate",
+            &format!("Error creating: {e}"),
+        ),
+    }
+    created
+}
+
+/// Delete a pod for its controller and report it (`SuccessfulDelete`, `Deleted pod: NAME`).
+pub(crate) fn delete_reported(sim: &Sim, who: &Reporter, owner: &Value, pod: &Value) {
+    delete_pod(sim, pod);
+    event(
+        sim,
+        who,
+        owner,
+        "Normal",
+        "SuccessfulDelete",
+        &format!("Deleted pod: {}", name(pod)),
+    );
 }
 
 /// Replace `status` of a stored object when it changed (a status update; no generation bump).

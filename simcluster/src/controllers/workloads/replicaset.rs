@@ -9,9 +9,9 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use super::{
-    Index, Reporter, by_creation, claim, controller_ref, create_pod, delete_pod, event, generation,
+    Index, Reporter, by_creation, claim, controller_ref, create_pod, delete_reported, generation,
     labels, map_selects, name, namespace, pod_active, pod_available, pod_ready, pod_terminating,
-    replicas, selects, uid, write_status,
+    replicas, report_create, selects, uid, write_status,
 };
 use crate::cluster::Sim;
 use crate::resources::json::{arr_at, at, i64_at, obj_at, str_at};
@@ -121,7 +121,7 @@ fn sync(sim: &Sim, f: &Flavor, rs: &Value, pods: &Index) {
             let template = at(rs, "spec/template").cloned().unwrap_or(json!({}));
             let prefix = format!("{}-", name(rs));
             for _ in 0..(want - owned.len()).min(BURST) {
-                match create_pod(
+                let created = create_pod(
                     sim,
                     namespace(rs),
                     &template,
@@ -129,42 +129,17 @@ fn sync(sim: &Sim, f: &Flavor, rs: &Value, pods: &Index) {
                     &prefix,
                     owner.clone(),
                     |_| {},
-                ) {
-                    Ok(p) => event(
-                        sim,
-                        &f.who,
-                        rs,
-                        "Normal",
-                        "SuccessfulCreate",
-                        &format!("Created pod: {}", name(&p)),
-                    ),
-                    Err(e) => {
-                        event(
-                            sim,
-                            &f.who,
-                            rs,
-                            "Warning",
-                            "FailedCreate",
-                            &format!("Error creating: {e}"),
-                        );
-                        failure = Some(("FailedCreate".into(), e));
-                        break;
-                    }
+                );
+                if let Err(e) = report_create(sim, &f.who, rs, created) {
+                    failure = Some(("FailedCreate".into(), e));
+                    break;
                 }
             }
         } else if owned.len() > want {
             let mut victims = owned.clone();
             victims.sort_by_key(|p| deletion_rank(p));
             for p in victims.iter().take((owned.len() - want).min(BURST)) {
-                delete_pod(sim, p);
-                event(
-                    sim,
-                    &f.who,
-                    rs,
-                    "Normal",
-                    "SuccessfulDelete",
-                    &format!("Deleted pod: {}", name(p)),
-                );
+                delete_reported(sim, &f.who, rs, p);
             }
         }
     }

@@ -33,6 +33,17 @@ pub fn reconcile(sim: &Sim) {
     }
 }
 
+/// Delete a member pod and report it as the StatefulSet controller words it.
+fn delete_member(sim: &Sim, set: &Value, p: &Value) {
+    delete_pod(sim, p);
+    let msg = format!(
+        "delete Pod {} in StatefulSet {} successful",
+        name(p),
+        name(set)
+    );
+    event(sim, &WHO, set, "Normal", "SuccessfulDelete", &msg);
+}
+
 fn ordinal(set: &Value, pod: &Value) -> Option<i64> {
     name(pod)
         .strip_prefix(&format!("{}-", name(set)))?
@@ -132,21 +143,11 @@ fn manage(
     parallel: bool,
     update_rev: &str,
 ) {
-    let what =
-        |verb: &str, p: &str| format!("{verb} Pod {p} in StatefulSet {} successful", name(set));
     // Replace failed pods; create missing ones in order.
     for i in 0..replicas {
         match pods.get(&i) {
             Some(p) if matches!(super::phase(p), "Failed" | "Succeeded") && !is_deleting(p) => {
-                delete_pod(sim, p);
-                event(
-                    sim,
-                    &WHO,
-                    set,
-                    "Normal",
-                    "SuccessfulDelete",
-                    &what("delete", name(p)),
-                );
+                delete_member(sim, set, p);
                 return;
             }
             Some(p) => {
@@ -157,14 +158,13 @@ fn manage(
             None => {
                 let pod_name = format!("{}-{i}", name(set));
                 match create_member(sim, set, i, &pod_name, update_rev) {
-                    Ok(()) => event(
-                        sim,
-                        &WHO,
-                        set,
-                        "Normal",
-                        "SuccessfulCreate",
-                        &what("create", &pod_name),
-                    ),
+                    Ok(()) => {
+                        let msg = format!(
+                            "create Pod {pod_name} in StatefulSet {} successful",
+                            name(set)
+                        );
+                        event(sim, &WHO, set, "Normal", "SuccessfulCreate", &msg);
+                    }
                     Err(e) => {
                         let msg = format!(
                             "create Pod {pod_name} in StatefulSet {} failed error: {e}",
@@ -184,15 +184,7 @@ fn manage(
     let condemned: Vec<&&Value> = pods.range(replicas..).rev().map(|(_, p)| p).collect();
     for p in condemned {
         if !is_deleting(p) {
-            delete_pod(sim, p);
-            event(
-                sim,
-                &WHO,
-                set,
-                "Normal",
-                "SuccessfulDelete",
-                &what("delete", name(p)),
-            );
+            delete_member(sim, set, p);
         }
         if !parallel {
             return;
@@ -212,15 +204,7 @@ fn manage(
             != Some(update_rev)
     });
     if let Some((_, p)) = outdated {
-        delete_pod(sim, p);
-        event(
-            sim,
-            &WHO,
-            set,
-            "Normal",
-            "SuccessfulDelete",
-            &what("delete", name(p)),
-        );
+        delete_member(sim, set, p);
     }
 }
 
