@@ -1,7 +1,9 @@
-//! Embeds the built web app (`frontend/dist`, made by `scripts/build-frontend.sh`) into the
-//! binary: generates `$OUT_DIR/web_assets.rs`, a table of `include_bytes!` for every file with
-//! its precompressed `.br`/`.gz` siblings. Without a dist folder the table is empty and the
-//! server explains how to build the web app.
+//! Build script. Rebuilds when a migration is added or changed (`sqlx::migrate!` embeds the
+//! `migrations/` folder at compile time and cargo does not track it otherwise). Embeds the
+//! built web app (`frontend/dist`, made by `scripts/build-frontend.sh`) into the binary:
+//! generates `$OUT_DIR/web_assets.rs`, a table of `include_bytes!` for every file with its
+//! precompressed `.br`/`.gz` siblings. Without a dist folder the table is empty and the server
+//! explains how to build the web app.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -36,6 +38,7 @@ fn sibling(path: &Path, ext: &str) -> String {
 }
 
 fn main() {
+    println!("cargo:rerun-if-changed=../migrations");
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let frontend = manifest.join("../frontend");
     let dist = frontend.join("dist");
