@@ -62,6 +62,8 @@ apt_missing=()
 command -v chromium >/dev/null || apt_missing+=(chromium)
 command -v brotli >/dev/null || apt_missing+=(brotli)
 command -v npm >/dev/null || apt_missing+=(nodejs npm)
+# A CJK font, so screenshots of the Chinese pages show characters rather than boxes.
+fc-list 2>/dev/null | grep -qi 'wqy\|noto.*cjk' || apt_missing+=(fonts-wqy-microhei)
 if ((${#apt_missing[@]})); then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
         say "installing ${apt_missing[*]} (apt-get)"

@@ -32,6 +32,7 @@ test('language switch translates the app and is remembered', async ({ page }) =>
   await login(page, 'admin', 'admin-password');
   await expect(page.locator('nav.sidenav')).toContainText('租户');
   await expect(page.locator('nav.sidenav')).toContainText('审计日志');
+  await expect(page.getByTestId('capacity')).toContainText('容量与承诺');
   await shot(page, 'overview-operator-zh');
   await page.getByTestId('lang-switch').selectOption('en');
   await expect(page.locator('nav.sidenav')).toContainText('Audit log');

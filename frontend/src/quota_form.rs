@@ -111,6 +111,30 @@ pub fn ratio(used: Option<&str>, hard: Option<&str>) -> Option<f64> {
     Some((used.nano_value() as f64 / hard.nano_value() as f64).clamp(0.0, 1.0))
 }
 
+/// A value for reading: byte quantities of memory and storage resources in Gi/Mi with one
+/// decimal (`147565443Ki` → `140.7Gi`), everything else as the server wrote it.
+pub fn human(resource: &str, value: &str) -> String {
+    let bytes_like = ["memory", "storage"].iter().any(|k| resource.contains(k));
+    let Ok(q) = Quantity::parse(value) else {
+        return value.to_string();
+    };
+    if !bytes_like {
+        return value.to_string();
+    }
+    let bytes = q.nano_value() as f64 / 1e9;
+    let (unit, size) = if bytes >= 1024f64.powi(4) {
+        ("Ti", 1024f64.powi(4))
+    } else if bytes >= 1024f64.powi(3) {
+        ("Gi", 1024f64.powi(3))
+    } else if bytes >= 1024f64.powi(2) {
+        ("Mi", 1024f64.powi(2))
+    } else {
+        return value.to_string();
+    };
+    let n = format!("{:.1}", bytes / size);
+    format!("{}{unit}", n.strip_suffix(".0").unwrap_or(&n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +162,15 @@ mod tests {
         assert!(check_row("requests.nvidia.com/gpu", "", Some(&budget), &others).is_ok());
         assert!(check_row("requests.memory", "1Gi", None, &others).is_ok());
         assert!(check_row("requests.memory", "1.5.5", None, &others).error.is_some());
+    }
+
+    #[test]
+    fn human_sizes() {
+        assert_eq!(human("requests.memory", "147565443Ki"), "140.7Gi");
+        assert_eq!(human("requests.storage", "378321341616"), "352.3Gi");
+        assert_eq!(human("requests.memory", "96Gi"), "96Gi");
+        assert_eq!(human("requests.memory", "512Mi"), "512Mi");
+        assert_eq!(human("requests.cpu", "1500m"), "1500m");
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("tenant.budget", "Budget", "预算"),
     ("tenant.budget.hint", "The most the tenant's namespaces may get together. Resources left empty are 0.", "该租户所有命名空间合计可获得的上限。留空的资源为 0。"),
     ("tenant.edit_budget", "Edit budget", "编辑预算"),
-    ("tenant.edit_budget.hint", "Placeholders show what the namespaces have now; a budget must still cover them.", "占位符显示命名空间当前已分配的量；预算必须仍能覆盖它们。"),
+    ("tenant.edit_budget.hint", "\"Today\" is what the namespaces have together: the budget must still cover it.", "“当前值”是各命名空间合计已分配的量：预算必须仍能覆盖它。"),
     ("tenant.disable", "Disable tenant", "停用租户"),
     ("tenant.enable", "Enable tenant", "启用租户"),
     ("tenant.disable.hint", "A disabled tenant's admins cannot change its namespaces; its budget no longer counts as promised.", "停用后，租户管理员不能再修改其命名空间；其预算不再计入承诺总量。"),

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use super::super::api::{self, ApiResult};
 use super::super::state::{can_admin, t, tr};
 use super::super::widgets::{Bar, Empty, SyncBadge, load, set_title, short_time};
-use crate::quota_form::ratio;
+use crate::quota_form::{human, ratio};
 
 /// The resources the table's bars show.
 const BARS: [&str; 3] = ["requests.cpu", "requests.memory", "pods"];
@@ -96,8 +96,8 @@ pub fn NamespaceTable(items: Vec<Namespace>, usage: Vec<NamespaceUsage>) -> impl
         let bars = BARS.iter().map(|r| {
             let used = u.and_then(|u| u.used.get(*r)).map(String::as_str);
             let hard = n.quota.get(*r).map(String::as_str);
-            let label = format!("{} / {}", used.unwrap_or("0"), hard.unwrap_or("—"));
-            view! { <div class="row" title=label.clone()><span>{r.trim_start_matches("requests.")}</span><Bar ratio=ratio(used, hard)/></div> }
+            let label = format!("{} / {}", human(r, used.unwrap_or("0")), hard.map_or("—".to_string(), |h| human(r, h)));
+            view! { <div class="row" title=label.clone()><span>{r.trim_start_matches("requests.")}</span><Bar ratio=ratio(used, hard)/><span class="nums">{label.clone()}</span></div> }
         }).collect_view();
         let href = format!("/tenants/{}/namespaces/{}", api::enc(&n.tenant), api::enc(&n.name));
         view! {

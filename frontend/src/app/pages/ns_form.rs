@@ -50,7 +50,7 @@ fn CreateForm(tenant: Tenant) -> impl IntoView {
     let tname = tenant.name.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = CreateNamespace { name: name.get_untracked().trim().to_string(), quota: collect(&q2), limits: Some(limits.collect()) };
+        let body = CreateNamespace { name: name.get_untracked().trim().to_string(), quota: collect(&q2), limits: limits.collect_set() };
         let path = format!("/api/v1/tenants/{}/namespaces", api::enc(&tname));
         let tname = tname.clone();
         let navigate = navigate.clone();

@@ -36,8 +36,12 @@ async fn op_data() -> ApiResult<OpData> {
     })
 }
 
-fn stat(label: &'static str, value: usize, href: &'static str) -> impl IntoView {
-    view! { <a class="stat" href=href><div class="label">{t(label)}</div><div class="value">{value}</div></a> }
+fn stat(label: &'static str, value: usize, href: Option<&'static str>) -> impl IntoView {
+    let inner = view! { <div class="label">{t(label)}</div><div class="value">{value}</div> };
+    match href {
+        Some(h) => view! { <a class="stat" href=h>{inner}</a> }.into_any(),
+        None => view! { <div class="stat">{inner}</div> }.into_any(),
+    }
 }
 
 #[component]
@@ -50,11 +54,11 @@ fn OperatorOverview() -> impl IntoView {
             let cap = d.capacity.clone();
             view! {
                 <div class="grid">
-                    {stat("overview.tenants", d.tenants.len(), "/tenants")}
-                    {stat("overview.namespaces", d.namespaces.len(), "/namespaces")}
-                    {stat("overview.out_of_sync", out_of_sync.len(), "/namespaces?sync=out")}
-                    {stat("overview.pending", d.pending.len(), "/quota-requests?status=pending")}
-                    {stat("overview.nodes", cap.nodes.len(), "/")}
+                    {stat("overview.tenants", d.tenants.len(), Some("/tenants"))}
+                    {stat("overview.namespaces", d.namespaces.len(), Some("/namespaces"))}
+                    {stat("overview.out_of_sync", out_of_sync.len(), Some("/namespaces?sync=out"))}
+                    {stat("overview.pending", d.pending.len(), Some("/quota-requests?status=pending"))}
+                    {stat("overview.nodes", cap.nodes.len(), None)}
                 </div>
                 <section class="card" data-testid="capacity">
                     <h2>{t("overview.capacity")}</h2>

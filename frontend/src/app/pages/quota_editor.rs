@@ -25,6 +25,11 @@ pub fn rows(initial: &ResourceList) -> Rows {
         .collect()
 }
 
+/// Rows for just the resources `list` names (e.g. what a quota request asks for).
+pub fn rows_of(list: &ResourceList) -> Rows {
+    list.iter().map(|(k, v)| (k.clone(), RwSignal::new(v.clone()))).collect()
+}
+
 /// The typed values as a resource list (empty inputs left out).
 pub fn collect(rows: &Rows) -> ResourceList {
     let pairs: Vec<(String, String)> = rows.iter().map(|(k, v)| (k.clone(), v.get_untracked())).collect();
@@ -49,13 +54,15 @@ pub fn QuotaEditor(
     current: ResourceList,
 ) -> impl IntoView {
     let has_budget = budget.is_some();
+    let has_current = !current.is_empty();
     let cells = rows.into_iter().map(|(resource, value)| {
         let id = format!("q-{}", resource.replace(['/', '.'], "-"));
         let r2 = resource.clone();
         let budget = budget.clone();
         let others = others.clone();
         let check = Memo::new(move |_| check_row(&r2, &value.get(), budget.as_ref(), &others));
-        let placeholder = current.get(&resource).cloned().unwrap_or_default();
+        let now = current.get(&resource).cloned();
+        let placeholder = now.clone().unwrap_or_default();
         view! {
             <label class="mono" for=id.clone()>{resource.clone()}</label>
             <input id=id data-resource=resource.clone() bind:value=value placeholder=placeholder
@@ -67,6 +74,7 @@ pub fn QuotaEditor(
                     else if c.not_in_budget { tr("quota.not_in_budget").to_string() }
                     else if let Some(o) = c.over_by { trf("quota.over_by", &[("q", &o)]) }
                     else if let Some(l) = c.left { if has_budget { trf("quota.left", &[("q", &l)]) } else { String::new() } }
+                    else if let Some(n) = &now { trf("quota.now", &[("q", n)]) }
                     else { String::new() }
                 }}
             </div>
@@ -76,7 +84,7 @@ pub fn QuotaEditor(
         <div class="quota-grid" data-testid="quota-editor">
             <div class="head">{t("quota.resource")}</div>
             <div class="head">{t("quota.value")}</div>
-            <div class="head">{move || if has_budget { tr("quota.left_head") } else { "" }}</div>
+            <div class="head">{move || if has_budget { tr("quota.left_head") } else if has_current { tr("quota.now_head") } else { "" }}</div>
             {cells}
         </div>
     }
@@ -105,6 +113,12 @@ impl LimitRows {
             quota_form::to_list(&pairs)
         };
         ContainerLimits { default: list(0), default_request: list(1), max: list(2) }
+    }
+
+    /// The defaults, or `None` when every input is empty (the server's defaults then apply).
+    pub fn collect_set(&self) -> Option<ContainerLimits> {
+        let l = self.collect();
+        (!(l.default.is_empty() && l.default_request.is_empty() && l.max.is_empty())).then_some(l)
     }
 
     pub fn parses(&self) -> bool {

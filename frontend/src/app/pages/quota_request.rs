@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use super::super::api::{self, ApiError, ApiResult, Method};
 use super::super::state::{can_admin, is_operator, me, t};
 use super::super::widgets::{MaybeError, StatusBadge, load, set_title, short_time};
-use super::quota_editor::{QuotaEditor, collect, parses, rows};
+use super::quota_editor::{QuotaEditor, collect, parses, rows, rows_of};
 use super::quota_requests::pairs;
 
 /// The values today: the namespace's quota, or the tenant budget.
@@ -105,7 +105,7 @@ fn Detail(r: QuotaRequest, reload: impl Fn() + Clone + Send + Sync + 'static) ->
 
 #[component]
 fn Decide(r: QuotaRequest, reload: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
-    let values = rows(&r.requested);
+    let values = rows_of(&r.requested);
     let shown = values.clone();
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);

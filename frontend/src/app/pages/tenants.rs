@@ -10,7 +10,7 @@ use super::super::state::{t, tr};
 use super::super::widgets::{Bar, Empty, MaybeError, load, set_title};
 use super::ns_form::valid_label;
 use super::quota_editor::{QuotaEditor, collect, parses, rows};
-use crate::quota_form::ratio;
+use crate::quota_form::{human, ratio};
 
 #[component]
 pub fn Tenants() -> impl IntoView {
@@ -38,7 +38,8 @@ pub fn TenantTable(tenants: Vec<Tenant>) -> impl IntoView {
         let bar = |r: &str| ratio(tn.allocated.get(r).map(String::as_str), tn.budget.get(r).map(String::as_str));
         let (cpu, mem) = (bar("requests.cpu"), bar("requests.memory"));
         let cpu_label = format!("{} / {}", tn.allocated.get("requests.cpu").map_or("0", |s| s), tn.budget.get("requests.cpu").map_or("—", |s| s));
-        let mem_label = format!("{} / {}", tn.allocated.get("requests.memory").map_or("0", |s| s), tn.budget.get("requests.memory").map_or("—", |s| s));
+        let memq = |l: &api_types::quota::ResourceList, d: &str| l.get("requests.memory").map_or(d.to_string(), |s| human("requests.memory", s));
+        let mem_label = format!("{} / {}", memq(&tn.allocated, "0"), memq(&tn.budget, "—"));
         view! {
             <tr data-tenant=tn.name.clone()>
                 <td><a href=format!("/tenants/{}", api::enc(&tn.name))>{tn.name.clone()}</a>
