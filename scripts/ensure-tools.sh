@@ -44,3 +44,34 @@ if [[ -z $(pg_bindir) ]]; then
     fi
 fi
 say "$("$(pg_bindir)/postgres" --version)"
+
+# The web app: the wasm32 target, wasm-bindgen-cli of exactly the Cargo.lock version, brotli
+# (precompressed assets); the browser tests: Debian's Chromium and Node.js with npm.
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    say "installing the wasm32-unknown-unknown target (rustup)"
+    rustup target add wasm32-unknown-unknown
+fi
+wb_want=$(scripts/wasm-bindgen-version.sh)
+if [[ $(wasm-bindgen --version 2>/dev/null | awk '{print $2}') != "$wb_want" ]]; then
+    say "installing wasm-bindgen-cli $wb_want (cargo install, a few minutes)"
+    # Not --locked: the registry mirror lacks one of the CLI's pinned dependencies.
+    cargo install --quiet wasm-bindgen-cli --version "$wb_want"
+fi
+say "$(wasm-bindgen --version)"
+apt_missing=()
+command -v chromium >/dev/null || apt_missing+=(chromium)
+command -v brotli >/dev/null || apt_missing+=(brotli)
+command -v npm >/dev/null || apt_missing+=(nodejs npm)
+# A CJK font, so screenshots of the Chinese pages show characters rather than boxes.
+fc-list 2>/dev/null | grep -qi 'wqy\|noto.*cjk' || apt_missing+=(fonts-wqy-microhei)
+if ((${#apt_missing[@]})); then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+        say "installing ${apt_missing[*]} (apt-get)"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+    else
+        echo "missing: ${apt_missing[*]} (install them with apt-get)" >&2
+        exit 1
+    fi
+fi
+say "$(chromium --version 2>/dev/null), node $(node --version)"

@@ -1,3 +1,9 @@
-//! ku8portal browser app. Placeholder until the Leptos pages land (issue "The web portal in the browser").
+//! ku8portal's browser app: a Leptos client-side-rendered web app compiled to wasm32 (the
+//! `app` module), plus pure modules (translations, quota form logic) that also build and are
+//! tested on the host.
 
-pub use api_types::ErrorBody;
+pub mod i18n;
+pub mod quota_form;
+
+#[cfg(target_arch = "wasm32")]
+mod app;

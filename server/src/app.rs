@@ -74,7 +74,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/", get(crate::web::placeholder))
+        .route("/", get(crate::web::index))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -94,12 +94,16 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Unknown paths: a JSON 404 under `/api`, the web app elsewhere.
-async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
+/// Unknown paths: a JSON 404 under `/api`, the web app (its files, or its page) elsewhere.
+async fn fallback(
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     if uri.path().starts_with("/api/") || uri.path() == "/api" {
         ApiError::NotFound(format!("no API endpoint {}", uri.path())).into_response()
     } else {
-        crate::web::placeholder().await.into_response()
+        crate::web::serve(method, uri, headers).await
     }
 }

@@ -1,0 +1,49 @@
+// The login page: an error a user can act on, the language switch (remembered), the
+// simulated-cluster marker, logging out.
+const { test, expect } = require('@playwright/test');
+const { base, shot, login } = require('./helpers');
+
+test('wrong password is explained and the right one signs in', async ({ page }) => {
+  await page.goto(`${base()}/`);
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByTestId('sim-marker')).toBeVisible();
+  await page.locator('#username').fill('alice');
+  await page.locator('#password').fill('not-her-password');
+  await page.locator('button[type=submit]').click();
+  await expect(page.getByTestId('login-error')).toContainText('Wrong user name or password');
+  await shot(page, 'login-wrong-password');
+  await page.locator('#password').fill('demo-password');
+  await page.locator('button[type=submit]').click();
+  await expect(page.locator('main#main h1')).toContainText('acme');
+  await expect(page.getByTestId('sim-marker')).toBeVisible();
+  await shot(page, 'overview-tenant-admin');
+  await page.getByTestId('logout').click();
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('language switch translates the app and is remembered', async ({ page }) => {
+  await page.goto(`${base()}/login`);
+  await page.getByTestId('lang-switch').selectOption('zh-CN');
+  await expect(page.locator('label[for=username]')).toHaveText('用户名');
+  await page.reload();
+  await expect(page.locator('label[for=username]')).toHaveText('用户名');
+  await expect(page.getByTestId('sim-marker')).toHaveText('模拟集群');
+  await shot(page, 'login-zh');
+  await login(page, 'admin', 'admin-password');
+  await expect(page.locator('nav.sidenav')).toContainText('租户');
+  await expect(page.locator('nav.sidenav')).toContainText('审计日志');
+  await expect(page.getByTestId('capacity')).toContainText('容量与承诺');
+  await shot(page, 'overview-operator-zh');
+  await page.getByTestId('lang-switch').selectOption('en');
+  await expect(page.locator('nav.sidenav')).toContainText('Audit log');
+});
+
+test('navigation shows only what the role may do', async ({ page }) => {
+  await login(page, 'carol'); // viewer of acme
+  const nav = page.locator('nav.sidenav');
+  await expect(nav).toContainText('Namespaces');
+  await expect(nav).not.toContainText('Audit log');
+  await expect(nav).not.toContainText('Users');
+  await expect(nav).not.toContainText('Tenants');
+  await shot(page, 'overview-viewer');
+});

@@ -1,0 +1,43 @@
+//! The pages, one module each (a page owns its data loading and its forms).
+
+mod audit;
+mod login;
+mod namespace;
+mod namespaces;
+mod ns_form;
+mod overview;
+mod profile;
+mod quota_editor;
+mod quota_requests;
+mod quota_request;
+mod tenant;
+mod tenants;
+mod users;
+
+pub use audit::Audit;
+pub use login::Login;
+pub use namespace::NamespacePage;
+pub use namespaces::Namespaces;
+pub use ns_form::NewNamespace;
+pub use overview::Overview;
+pub use profile::Profile;
+pub use quota_request::{NewQuotaRequest, QuotaRequestPage};
+pub use quota_requests::QuotaRequests;
+pub use tenant::TenantPage;
+pub use tenants::Tenants;
+pub use users::Users;
+
+use leptos::prelude::*;
+
+use super::state::t;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <div class="login-wrap"><div class="login-card">
+            <h1>{t("notfound.title")}</h1>
+            <p class="muted">{t("notfound.text")}</p>
+            <a class="btn primary" href="/">{t("notfound.home")}</a>
+        </div></div>
+    }
+}
