@@ -125,7 +125,10 @@ pub fn role_in(tenant: &str) -> Option<Role> {
     if me.platform_admin {
         return Some(Role::TenantAdmin);
     }
-    me.tenants.iter().find(|t| t.tenant == tenant).map(|t| t.role)
+    me.tenants
+        .iter()
+        .find(|t| t.tenant == tenant)
+        .map(|t| t.role)
 }
 
 pub fn can_admin(tenant: &str) -> bool {

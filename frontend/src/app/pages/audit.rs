@@ -35,12 +35,25 @@ pub fn Audit() -> impl IntoView {
         let q = qs();
         async move { api::get::<AuditPage>(&format!("/api/v1/audit?limit=50&{q}")).await }
     });
-    let inputs: Vec<(&str, &str, RwSignal<String>)> = FILTERS.iter().map(|(k, label)| (*k, *label, RwSignal::new(query.get_untracked().get(k).unwrap_or_default()))).collect();
+    let inputs: Vec<(&str, &str, RwSignal<String>)> = FILTERS
+        .iter()
+        .map(|(k, label)| {
+            (
+                *k,
+                *label,
+                RwSignal::new(query.get_untracked().get(k).unwrap_or_default()),
+            )
+        })
+        .collect();
     let inputs2 = inputs.clone();
     let nav2 = navigate.clone();
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let q: Vec<String> = inputs2.iter().filter(|(_, _, v)| !v.get_untracked().trim().is_empty()).map(|(k, _, v)| format!("{k}={}", api::enc(v.get_untracked().trim()))).collect();
+        let q: Vec<String> = inputs2
+            .iter()
+            .filter(|(_, _, v)| !v.get_untracked().trim().is_empty())
+            .map(|(k, _, v)| format!("{k}={}", api::enc(v.get_untracked().trim())))
+            .collect();
         nav2(&format!("/audit?{}", q.join("&")), Default::default());
     };
     view! {

@@ -28,14 +28,24 @@ pub fn Login() -> impl IntoView {
         }
         busy.set(true);
         error.set(None);
-        let body = LoginRequest { username: username.get_untracked(), password: password.get_untracked() };
-        let next = query.get_untracked().get("next").filter(|n| n.starts_with('/') && !n.starts_with("//"));
+        let body = LoginRequest {
+            username: username.get_untracked(),
+            password: password.get_untracked(),
+        };
+        let next = query
+            .get_untracked()
+            .get("next")
+            .filter(|n| n.starts_with('/') && !n.starts_with("//"));
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match api::send::<_, Me>(Method::Post, "/api/v1/auth/login", &body).await {
                 Ok(me) => {
                     if let Some(first) = me.tenants.first() {
-                        if globals().tenant.get_untracked().is_none() || !me.tenants.iter().any(|t| Some(&t.tenant) == globals().tenant.get_untracked().as_ref()) {
+                        if globals().tenant.get_untracked().is_none()
+                            || !me.tenants.iter().any(|t| {
+                                Some(&t.tenant) == globals().tenant.get_untracked().as_ref()
+                            })
+                        {
                             set_tenant(&first.tenant);
                         }
                     }

@@ -50,9 +50,16 @@ fn Detail(tn: Tenant, reload: impl Fn() + Clone + Send + Sync + 'static) -> impl
 fn Members(tenant: String, admin: bool) -> impl IntoView {
     let path = StoredValue::new(format!("/api/v1/tenants/{}/members", api::enc(&tenant)));
     let p2 = path.get_value();
-    let data = LocalResource::new(move || { let p = p2.clone(); async move { api::get::<Vec<Member>>(&p).await } });
+    let data = LocalResource::new(move || {
+        let p = p2.clone();
+        async move { api::get::<Vec<Member>>(&p).await }
+    });
     let users = LocalResource::new(move || async move {
-        if admin { api::get::<Vec<User>>("/api/v1/users").await } else { Ok(Vec::new()) }
+        if admin {
+            api::get::<Vec<User>>("/api/v1/users").await
+        } else {
+            Ok(Vec::new())
+        }
     });
     let error = RwSignal::new(None::<ApiError>);
     let username = RwSignal::new(String::new());
@@ -63,13 +70,28 @@ fn Members(tenant: String, admin: bool) -> impl IntoView {
             let r = if role.is_empty() {
                 api::call::<()>(Method::Delete, &path, None).await
             } else {
-                let body = SetMember { role: Role::parse(&role).unwrap_or(Role::TenantViewer) };
+                let body = SetMember {
+                    role: Role::parse(&role).unwrap_or(Role::TenantViewer),
+                };
                 api::call(Method::Put, &path, Some(&body)).await
             };
-            match r { Ok(()) => { error.set(None); data.refetch(); } Err(e) => error.set(Some(e)) }
+            match r {
+                Ok(()) => {
+                    error.set(None);
+                    data.refetch();
+                }
+                Err(e) => error.set(Some(e)),
+            }
         });
     };
-    let add = move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); set(username.get_untracked().trim().to_string(), role.get_untracked()); username.set(String::new()); };
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        set(
+            username.get_untracked().trim().to_string(),
+            role.get_untracked(),
+        );
+        username.set(String::new());
+    };
     view! {
         <section class="card" data-testid="members">
             <h2>{t("members.title")}</h2>
@@ -103,11 +125,19 @@ fn Members(tenant: String, admin: bool) -> impl IntoView {
 }
 
 pub fn role_key(r: Role) -> &'static str {
-    match r { Role::TenantAdmin => "role.tenant-admin", Role::TenantMember => "role.tenant-member", Role::TenantViewer => "role.tenant-viewer" }
+    match r {
+        Role::TenantAdmin => "role.tenant-admin",
+        Role::TenantMember => "role.tenant-member",
+        Role::TenantViewer => "role.tenant-viewer",
+    }
 }
 
 #[component]
-fn RoleSelect(value: String, on_change: impl Fn(String) + Send + Sync + 'static, #[prop(optional)] id: &'static str) -> impl IntoView {
+fn RoleSelect(
+    value: String,
+    on_change: impl Fn(String) + Send + Sync + 'static,
+    #[prop(optional)] id: &'static str,
+) -> impl IntoView {
     view! {
         <select id=id on:change=move |ev| on_change(event_target_value(&ev))>
             {Role::ALL.into_iter().rev().map(|r| view! { <option value=r.as_str() selected=r.as_str() == value>{t(role_key(r))}</option> }).collect_view()}
@@ -123,10 +153,16 @@ fn BudgetForm(tn: Tenant, reload: impl Fn() + Clone + Send + Sync + 'static) -> 
     let (b2, b3) = (budget.clone(), budget.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = UpdateTenant { budget: Some(collect(&b2)), ..Default::default() };
+        let body = UpdateTenant {
+            budget: Some(collect(&b2)),
+            ..Default::default()
+        };
         let (path, reload) = (path.clone(), reload.clone());
         leptos::task::spawn_local(async move {
-            match api::call(Method::Patch, &path, Some(&body)).await { Ok(()) => reload(), Err(e) => error.set(Some(e)) }
+            match api::call(Method::Patch, &path, Some(&body)).await {
+                Ok(()) => reload(),
+                Err(e) => error.set(Some(e)),
+            }
         });
     };
     view! {
@@ -146,10 +182,16 @@ fn DisableForm(tn: Tenant, reload: impl Fn() + Clone + Send + Sync + 'static) ->
     let disabled = tn.disabled;
     let path = format!("/api/v1/tenants/{}", api::enc(&tn.name));
     let toggle = move |_| {
-        let body = UpdateTenant { disabled: Some(!disabled), ..Default::default() };
+        let body = UpdateTenant {
+            disabled: Some(!disabled),
+            ..Default::default()
+        };
         let (path, reload) = (path.clone(), reload.clone());
         leptos::task::spawn_local(async move {
-            match api::call(Method::Patch, &path, Some(&body)).await { Ok(()) => reload(), Err(e) => error.set(Some(e)) }
+            match api::call(Method::Patch, &path, Some(&body)).await {
+                Ok(()) => reload(),
+                Err(e) => error.set(Some(e)),
+            }
         });
     };
     view! {
