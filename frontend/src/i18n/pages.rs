@@ -68,6 +68,12 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "A disabled tenant's admins cannot change its namespaces; its budget no longer counts as promised.",
         "停用后，租户管理员不能再修改其命名空间；其预算不再计入承诺总量。",
     ),
+    ("tenant.adopt", "Adopt a namespace", "接管命名空间"),
+    (
+        "tenant.adopt.hint",
+        "Brings a namespace that already exists in the cluster under this tenant; its current quota must fit the budget.",
+        "将集群中已存在的命名空间纳入此租户；其当前配额必须在预算之内。",
+    ),
     ("members.title", "Members", "成员"),
     ("members.none", "No members yet.", "尚无成员。"),
     ("members.user", "User", "用户"),

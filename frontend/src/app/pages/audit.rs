@@ -78,13 +78,13 @@ pub fn Audit() -> impl IntoView {
                         let ok = e.result == "ok" || e.result == "success";
                         let detail = serde_json::to_string_pretty(&e.detail).unwrap_or_default();
                         view! { <tr>
-                            <td class="muted" title=e.at.clone()>{short_time(&e.at)}</td>
+                            <td class="muted nowrap" title=e.at.clone()>{short_time(&e.at)}</td>
                             <td>{e.actor.clone()}</td>
                             <td>{e.tenant.clone().unwrap_or_default()}</td>
-                            <td class="mono">{e.action.clone()}</td>
+                            <td class="mono nowrap">{e.action.clone()}</td>
                             <td class="mono">{e.target.clone()}
                                 {(detail != "null" && detail != "{}").then(|| view! { <details class="json"><summary>{t("audit.detail")}</summary><pre>{detail}</pre></details> })}</td>
-                            <td><span class=if ok { "badge ok" } else { "badge bad" } title=e.request_id.clone()>{e.result.clone()}</span></td>
+                            <td><span class=if ok { "badge ok" } else { "badge bad wrap" } title=e.request_id.clone()>{e.result.clone()}</span></td>
                         </tr> }
                     }).collect_view()}</tbody>
                 </table></div>

@@ -60,7 +60,7 @@ fn Detail(d: Data, reload: impl Fn() + Clone + Send + Sync + 'static) -> impl In
     view! {
         <div class="pagehead">
             <h1>{ns.name.clone()}</h1>
-            <SyncBadge state=ns.sync_state.clone() message=ns.sync_message.clone()/>
+            <LiveSync ns=ns.clone()/>
             <span class="spacer"></span>
             {admin.then(|| view! { <a class="btn" href=request_href>{t("qr.ask_more")}</a> })}
         </div>
@@ -80,6 +80,39 @@ fn Detail(d: Data, reload: impl Fn() + Clone + Send + Sync + 'static) -> impl In
             <EditForm d=d.clone() reload=reload.clone()/>
             <DeleteForm ns=ns.clone()/>
         })}
+    }
+}
+
+/// The sync badge and the reconciler's message, asked again every 1.5 s until the cluster
+/// caught up (the state is not `pending` or `deleting`).
+#[component]
+fn LiveSync(ns: Namespace) -> impl IntoView {
+    let state = RwSignal::new((ns.sync_state.clone(), ns.sync_message.clone()));
+    let path = format!(
+        "/api/v1/tenants/{}/namespaces/{}",
+        api::enc(&ns.tenant),
+        api::enc(&ns.name)
+    );
+    // The signal is disposed with the page: the loop ends when it is gone.
+    let waiting = move || {
+        state
+            .try_with_untracked(|(s, _)| matches!(s.as_str(), "pending" | "deleting"))
+            .unwrap_or(false)
+    };
+    leptos::task::spawn_local(async move {
+        while waiting() {
+            crate::app::sleep_ms(1500).await;
+            if !waiting() {
+                break;
+            }
+            if let Ok(n) = api::get::<Namespace>(&path).await {
+                state.try_set((n.sync_state, n.sync_message));
+            }
+        }
+    });
+    move || {
+        let (s, m) = state.get();
+        view! { <SyncBadge state=s message=m/> }
     }
 }
 

@@ -1,7 +1,9 @@
 //! One tenant: budget use and namespaces, members and roles (tenant admins and operators edit
 //! them), and for operators the budget editor and disable/enable.
 
-use api_types::portal::{Member, Role, SetMember, Tenant, UpdateTenant, User};
+use api_types::portal::{
+    AdoptNamespace, Member, Namespace, Role, SetMember, Tenant, UpdateTenant, User,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -42,7 +44,11 @@ fn Detail(tn: Tenant, reload: impl Fn() + Clone + Send + Sync + 'static) -> impl
         </div>
         <TenantUsageView tenant=tn.name.clone()/>
         <Members tenant=tn.name.clone() admin=admin/>
-        {is_operator().then(|| view! { <BudgetForm tn=tn.clone() reload=reload.clone()/><DisableForm tn=tn.clone() reload=reload.clone()/> })}
+        {is_operator().then(|| view! {
+            <BudgetForm tn=tn.clone() reload=reload.clone()/>
+            <AdoptForm tenant=tn.name.clone()/>
+            <DisableForm tn=tn.clone() reload=reload.clone()/>
+        })}
     }
 }
 
@@ -172,6 +178,43 @@ fn BudgetForm(tn: Tenant, reload: impl Fn() + Clone + Send + Sync + 'static) -> 
             <QuotaEditor rows=budget budget=None current=tn.allocated.clone()/>
             <MaybeError error=error/>
             <button class="primary mt" type="submit" disabled=move || !parses(&b3)>{t("common.save")}</button>
+        </form>
+    }
+}
+
+/// Brings a namespace that already exists in the cluster under the tenant.
+#[component]
+fn AdoptForm(tenant: String) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let navigate = leptos_router::hooks::use_navigate();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = AdoptNamespace {
+            name: name.get_untracked().trim().to_string(),
+        };
+        let tenant = api::enc(&tenant);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/v1/tenants/{tenant}/adopt");
+            match api::send::<_, Namespace>(Method::Post, &path, &body).await {
+                Ok(ns) => navigate(
+                    &format!("/tenants/{tenant}/namespaces/{}", api::enc(&ns.name)),
+                    Default::default(),
+                ),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="card" on:submit=submit data-testid="adopt">
+            <h2>{t("tenant.adopt")}</h2>
+            <p class="muted">{t("tenant.adopt.hint")}</p>
+            <div class="form-row">
+                <div class="field"><label for="adopt-name">{t("ns.name")}</label><input id="adopt-name" bind:value=name required/></div>
+                <div class="field"><button type="submit">{t("tenant.adopt")}</button></div>
+            </div>
+            <MaybeError error=error/>
         </form>
     }
 }
