@@ -98,7 +98,7 @@ pub fn tr(key: &'static str) -> &'static str {
 }
 
 /// A reactive text node for `key`.
-pub fn t(key: &'static str) -> impl Fn() -> &'static str + Clone + Copy + Send + Sync + 'static {
+pub fn t(key: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     move || tr(key)
 }
 

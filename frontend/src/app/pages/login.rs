@@ -40,14 +40,15 @@ pub fn Login() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::send::<_, Me>(Method::Post, "/api/v1/auth/login", &body).await {
                 Ok(me) => {
-                    if let Some(first) = me.tenants.first() {
-                        if globals().tenant.get_untracked().is_none()
-                            || !me.tenants.iter().any(|t| {
-                                Some(&t.tenant) == globals().tenant.get_untracked().as_ref()
-                            })
-                        {
-                            set_tenant(&first.tenant);
-                        }
+                    // Keep the remembered tenant if the user still belongs to it.
+                    let remembered = globals().tenant.get_untracked();
+                    if let Some(first) = me.tenants.first()
+                        && !me
+                            .tenants
+                            .iter()
+                            .any(|t| Some(&t.tenant) == remembered.as_ref())
+                    {
+                        set_tenant(&first.tenant);
                     }
                     globals().session.set(Session::SignedIn(me));
                     navigate(next.as_deref().unwrap_or("/"), Default::default());
