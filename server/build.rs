@@ -17,10 +17,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             files(&path, out);
-        } else if !matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("gz" | "br")
-        ) {
+        } else if !matches!(path.extension().and_then(|e| e.to_str()), Some("gz" | "br")) {
             out.push(path);
         }
     }
@@ -42,7 +39,9 @@ fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let frontend = manifest.join("../frontend");
     let dist = frontend.join("dist");
-    let mut code = String::from("/// The built web app (empty when it was not built).\npub static FILES: &[Asset] = &[\n");
+    let mut code = String::from(
+        "/// The built web app (empty when it was not built).\npub static FILES: &[Asset] = &[\n",
+    );
     if dist.join("index.html").is_file() {
         println!("cargo:rerun-if-changed={}", dist.display());
         let mut all = Vec::new();

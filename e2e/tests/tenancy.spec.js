@@ -100,6 +100,12 @@ test('operator approves the request and the tenant can use it', async ({ page, b
   await expect(tina.locator('tr[data-namespace=e2e-big]')).toBeVisible();
   await shot(tina, 'namespaces-list');
   await context.close();
+
+  await page.goto(`${base()}/audit?tenant=${TENANT}`);
+  const audit = page.getByTestId('audit-table');
+  await expect(audit).toContainText('quota-request.approve');
+  await expect(audit).toContainText('namespace.create');
+  await shot(page, 'audit');
 });
 
 test('another tenant sees none of it', async ({ page }) => {

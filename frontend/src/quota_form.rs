@@ -35,9 +35,16 @@ fn parse(s: &str) -> Quantity {
 pub fn others(allocated: &ResourceList, current: &ResourceList) -> BTreeMap<String, Quantity> {
     let mut out = BTreeMap::new();
     for (name, value) in allocated {
-        let mine = current.get(name).map(|v| parse(v)).unwrap_or_else(Quantity::zero);
+        let mine = current
+            .get(name)
+            .map(|v| parse(v))
+            .unwrap_or_else(Quantity::zero);
         let all = parse(value);
-        let rest = if mine >= all { Quantity::zero() } else { all - mine };
+        let rest = if mine >= all {
+            Quantity::zero()
+        } else {
+            all - mine
+        };
         out.insert(name.clone(), rest);
     }
     out
@@ -90,7 +97,10 @@ pub fn to_list(rows: &[(String, String)]) -> ResourceList {
 
 /// The resources a form shows: the standard ones, then any others the lists name.
 pub fn resources<'a>(lists: impl IntoIterator<Item = &'a ResourceList>) -> Vec<String> {
-    let mut out: Vec<String> = quota::STANDARD_RESOURCES.iter().map(|s| s.to_string()).collect();
+    let mut out: Vec<String> = quota::STANDARD_RESOURCES
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     for list in lists {
         for name in list.keys() {
             if !out.contains(name) {
@@ -140,7 +150,10 @@ mod tests {
     use super::*;
 
     fn list(pairs: &[(&str, &str)]) -> ResourceList {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -161,7 +174,11 @@ mod tests {
         assert!(c.not_in_budget);
         assert!(check_row("requests.nvidia.com/gpu", "", Some(&budget), &others).is_ok());
         assert!(check_row("requests.memory", "1Gi", None, &others).is_ok());
-        assert!(check_row("requests.memory", "1.5.5", None, &others).error.is_some());
+        assert!(
+            check_row("requests.memory", "1.5.5", None, &others)
+                .error
+                .is_some()
+        );
     }
 
     #[test]
@@ -178,8 +195,16 @@ mod tests {
         assert_eq!(ratio(Some("500m"), Some("2")), Some(0.25));
         assert_eq!(ratio(Some("3"), Some("2")), Some(1.0));
         assert_eq!(ratio(None, Some("0")), None);
-        let rows = vec![("pods".to_string(), " 5 ".to_string()), ("secrets".to_string(), "".to_string())];
+        let rows = vec![
+            ("pods".to_string(), " 5 ".to_string()),
+            ("secrets".to_string(), "".to_string()),
+        ];
         assert_eq!(to_list(&rows), list(&[("pods", "5")]));
-        assert_eq!(resources([&list(&[("count/widgets.x.io", "1")])]).last().unwrap(), "count/widgets.x.io");
+        assert_eq!(
+            resources([&list(&[("count/widgets.x.io", "1")])])
+                .last()
+                .unwrap(),
+            "count/widgets.x.io"
+        );
     }
 }

@@ -48,7 +48,10 @@ async fn finish(resp: Response, path: &str) -> ApiResult<Response> {
         return Ok(resp);
     }
     let status = resp.status();
-    let retry_after = resp.headers().get("retry-after").and_then(|v| v.parse().ok());
+    let retry_after = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.parse().ok());
     let body: Option<ErrorBody> = resp.json().await.ok();
     if status == 401 && !path.starts_with("/api/v1/auth/") {
         ON_UNAUTHENTICATED.with(|h| {
@@ -78,12 +81,13 @@ async fn finish(resp: Response, path: &str) -> ApiResult<Response> {
 async fn run(req: RequestBuilder, path: &str, body: Option<String>) -> ApiResult<Response> {
     let req = req.header("accept", "application/json");
     let sent = match body {
-        Some(b) => req
-            .header("content-type", "application/json")
-            .body(b)
-            .map_err(ApiError::network)?
-            .send()
-            .await,
+        Some(b) => {
+            req.header("content-type", "application/json")
+                .body(b)
+                .map_err(ApiError::network)?
+                .send()
+                .await
+        }
         None => req.send().await,
     };
     finish(sent.map_err(ApiError::network)?, path).await

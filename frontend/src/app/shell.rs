@@ -16,8 +16,16 @@ pub fn Shell() -> impl IntoView {
     move || match g.session.get() {
         Session::Loading => view! { <div class="boot">{t("common.loading")}</div> }.into_any(),
         Session::SignedOut => {
-            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
-            let next = if here == "/" { String::new() } else { format!("?next={}", api::enc(&here)) };
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
+            let next = if here == "/" {
+                String::new()
+            } else {
+                format!("?next={}", api::enc(&here))
+            };
             view! { <Redirect path=format!("/login{next}")/> }.into_any()
         }
         Session::SignedIn(_) => view! {
@@ -53,7 +61,15 @@ fn TopBar() -> impl IntoView {
             navigate("/login", Default::default());
         });
     };
-    let name = move || me().map(|m| if m.display_name.is_empty() { m.username } else { m.display_name });
+    let name = move || {
+        me().map(|m| {
+            if m.display_name.is_empty() {
+                m.username
+            } else {
+                m.display_name
+            }
+        })
+    };
     view! {
         <header class="topbar">
             <a class="brand" href="/"><img src="/favicon.svg" alt=""/>"ku8portal"</a>
@@ -70,7 +86,10 @@ fn TopBar() -> impl IntoView {
 /// Chooses the tenant the tenant pages show (listed only for users with more than one).
 #[component]
 fn TenantSwitch() -> impl IntoView {
-    let tenants = move || me().map(|m| m.tenants.into_iter().map(|t| t.tenant).collect::<Vec<_>>()).unwrap_or_default();
+    let tenants = move || {
+        me().map(|m| m.tenants.into_iter().map(|t| t.tenant).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
     let navigate = use_navigate();
     move || {
         let list = tenants();
@@ -122,7 +141,9 @@ pub fn Banner() -> impl IntoView {
         if !r.cluster.starts_with("ok") {
             parts.push(format!("{} {}", tr("shell.banner.cluster"), r.cluster));
         }
-        Some(view! { <div class="banner" role="alert" data-testid="outage-banner">{parts.join(" · ")}</div> })
+        Some(
+            view! { <div class="banner" role="alert" data-testid="outage-banner">{parts.join(" · ")}</div> },
+        )
     }
 }
 
@@ -131,7 +152,10 @@ fn Nav() -> impl IntoView {
     move || {
         let op = is_operator();
         let admin = admins_any();
-        let tenant = globals().tenant.get().or_else(|| me().and_then(|m| m.tenants.first().map(|t| t.tenant.clone())));
+        let tenant = globals()
+            .tenant
+            .get()
+            .or_else(|| me().and_then(|m| m.tenants.first().map(|t| t.tenant.clone())));
         view! {
             <nav class="sidenav" aria-label=t("shell.nav")>
                 <A href="/" exact=true>{t("nav.overview")}</A>

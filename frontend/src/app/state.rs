@@ -98,7 +98,7 @@ pub fn tr(key: &'static str) -> &'static str {
 }
 
 /// A reactive text node for `key`.
-pub fn t(key: &'static str) -> impl Fn() -> &'static str + Clone + Copy + Send + Sync + 'static {
+pub fn t(key: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     move || tr(key)
 }
 
@@ -125,7 +125,10 @@ pub fn role_in(tenant: &str) -> Option<Role> {
     if me.platform_admin {
         return Some(Role::TenantAdmin);
     }
-    me.tenants.iter().find(|t| t.tenant == tenant).map(|t| t.role)
+    me.tenants
+        .iter()
+        .find(|t| t.tenant == tenant)
+        .map(|t| t.role)
 }
 
 pub fn can_admin(tenant: &str) -> bool {

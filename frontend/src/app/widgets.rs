@@ -69,8 +69,14 @@ pub fn UsageGrid(
 ) -> impl IntoView {
     let names: Vec<String> = if only.is_empty() {
         // Resources with a zero limit and nothing used are noise here.
-        let zero = |l: &ResourceList, n: &str| l.get(n).is_none_or(|v| quota_form::ratio(Some(v), Some("1")) == Some(0.0));
-        quota_form::resources([&hard]).into_iter().filter(|n| hard.contains_key(n) && !(zero(&hard, n) && zero(&used, n))).collect()
+        let zero = |l: &ResourceList, n: &str| {
+            l.get(n)
+                .is_none_or(|v| quota_form::ratio(Some(v), Some("1")) == Some(0.0))
+        };
+        quota_form::resources([&hard])
+            .into_iter()
+            .filter(|n| hard.contains_key(n) && !(zero(&hard, n) && zero(&used, n)))
+            .collect()
     } else {
         only.iter().map(|s| s.to_string()).collect()
     };
@@ -78,7 +84,9 @@ pub fn UsageGrid(
         .into_iter()
         .map(|name| {
             let u = quota_form::human(&name, used.get(&name).map_or("0", |s| s));
-            let h = hard.get(&name).map_or_else(|| "—".into(), |h| quota_form::human(&name, h));
+            let h = hard
+                .get(&name)
+                .map_or_else(|| "—".into(), |h| quota_form::human(&name, h));
             let r = quota_form::ratio(Some(&u), hard.get(&name).map(String::as_str));
             view! {
                 <div class="name">{name}</div>

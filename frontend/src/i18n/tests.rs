@@ -6,7 +6,11 @@ use std::path::Path;
 use super::*;
 
 fn placeholders(s: &str) -> BTreeSet<&str> {
-    s.split('{').skip(1).filter_map(|p| p.split_once('}')).map(|(n, _)| n).collect()
+    s.split('{')
+        .skip(1)
+        .filter_map(|p| p.split_once('}'))
+        .map(|(n, _)| n)
+        .collect()
 }
 
 #[test]
@@ -16,7 +20,10 @@ fn tables_are_complete() {
         assert!(seen.insert(*key), "duplicate key {key}");
         assert!(!en.is_empty() && !zh.is_empty(), "{key} is empty");
         assert_eq!(placeholders(en), placeholders(zh), "placeholders of {key}");
-        assert!(zh.chars().any(|c| c > '\u{2E80}') || en == zh, "{key}: not translated: {zh}");
+        assert!(
+            zh.chars().any(|c| c > '\u{2E80}') || en == zh,
+            "{key}: not translated: {zh}"
+        );
     }
 }
 
@@ -35,7 +42,10 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn every_used_key_exists() {
     let mut files = Vec::new();
-    rust_files(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/app")), &mut files);
+    rust_files(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/app")),
+        &mut files,
+    );
     assert!(files.len() > 5, "app sources not found");
     let mut missing = Vec::new();
     let mut used = 0;
@@ -57,7 +67,11 @@ fn every_used_key_exists() {
         }
     }
     assert!(used > 50, "only {used} translated strings found");
-    assert!(missing.is_empty(), "keys without translations:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "keys without translations:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]

@@ -53,7 +53,12 @@ fn from_dir(dir: &std::path::Path, path: &str) -> Option<&'static Asset> {
     };
     let body = read("")?;
     let path = String::leak(path.to_string());
-    Some(Box::leak(Box::new(Asset { path, body, br: read(".br"), gzip: read(".gz") })))
+    Some(Box::leak(Box::new(Asset {
+        path,
+        body,
+        br: read(".br"),
+        gzip: read(".gz"),
+    })))
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -126,7 +131,10 @@ pub async fn index(headers: HeaderMap) -> Response {
 /// Any non-API path: an embedded file, or the app's page for the routes of the app.
 pub async fn serve(method: Method, uri: Uri, headers: HeaderMap) -> Response {
     if method != Method::GET && method != Method::HEAD {
-        return (StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD are served here\n")
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET and HEAD are served here\n",
+        )
             .into_response();
     }
     let path = uri.path().trim_start_matches('/');
@@ -162,6 +170,69 @@ mod tests {
         assert!(!accepts(&h("gzip, br;q=0"), "br"));
         assert!(accepts(&h("*"), "gzip"));
         assert!(!accepts(&HeaderMap::new(), "gzip"));
+    }
+
+    async fn get(path: &str, method: Method, enc: &str) -> Response {
+        use tower::ServiceExt;
+        let app = axum::Router::new()
+            .route("/", axum::routing::get(index))
+            .fallback(serve);
+        let req = axum::http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::ACCEPT_ENCODING, enc)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        app.oneshot(req).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn app_routes_static_files_and_misses() {
+        for path in ["/", "/tenants/acme/namespaces/shop", "/login?next=%2F"] {
+            let r = get(path, Method::GET, "gzip").await;
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            assert!(
+                r.headers()[header::CONTENT_TYPE]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("text/html")
+            );
+        }
+        assert_eq!(
+            get("/static/ku8portal-0000.js", Method::GET, "")
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            get("/robots.txt", Method::GET, "").await.status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            get("/x", Method::POST, "").await.status(),
+            StatusCode::METHOD_NOT_ALLOWED
+        );
+        // With the web app built in: hashed files are immutable and sent compressed.
+        for asset in FILES.iter().filter(|a| a.path.starts_with("static/")) {
+            let r = get(&format!("/{}", asset.path), Method::GET, "gzip, br").await;
+            assert_eq!(r.status(), StatusCode::OK);
+            assert!(
+                r.headers()[header::CACHE_CONTROL]
+                    .to_str()
+                    .unwrap()
+                    .contains("immutable")
+            );
+            if asset.br.is_some() {
+                assert_eq!(r.headers()[header::CONTENT_ENCODING], "br");
+            }
+            let plain = get(&format!("/{}", asset.path), Method::GET, "identity").await;
+            assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        }
+        if find("index.html").is_some() {
+            let r = get("/", Method::GET, "").await;
+            assert_eq!(r.headers()[header::CACHE_CONTROL], "no-cache");
+            assert!(r.headers().contains_key(header::CONTENT_SECURITY_POLICY));
+        }
     }
 
     #[test]

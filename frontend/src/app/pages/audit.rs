@@ -35,12 +35,25 @@ pub fn Audit() -> impl IntoView {
         let q = qs();
         async move { api::get::<AuditPage>(&format!("/api/v1/audit?limit=50&{q}")).await }
     });
-    let inputs: Vec<(&str, &str, RwSignal<String>)> = FILTERS.iter().map(|(k, label)| (*k, *label, RwSignal::new(query.get_untracked().get(k).unwrap_or_default()))).collect();
+    let inputs: Vec<(&str, &str, RwSignal<String>)> = FILTERS
+        .iter()
+        .map(|(k, label)| {
+            (
+                *k,
+                *label,
+                RwSignal::new(query.get_untracked().get(k).unwrap_or_default()),
+            )
+        })
+        .collect();
     let inputs2 = inputs.clone();
     let nav2 = navigate.clone();
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let q: Vec<String> = inputs2.iter().filter(|(_, _, v)| !v.get_untracked().trim().is_empty()).map(|(k, _, v)| format!("{k}={}", api::enc(v.get_untracked().trim()))).collect();
+        let q: Vec<String> = inputs2
+            .iter()
+            .filter(|(_, _, v)| !v.get_untracked().trim().is_empty())
+            .map(|(k, _, v)| format!("{k}={}", api::enc(v.get_untracked().trim())))
+            .collect();
         nav2(&format!("/audit?{}", q.join("&")), Default::default());
     };
     view! {
@@ -65,13 +78,13 @@ pub fn Audit() -> impl IntoView {
                         let ok = e.result == "ok" || e.result == "success";
                         let detail = serde_json::to_string_pretty(&e.detail).unwrap_or_default();
                         view! { <tr>
-                            <td class="muted" title=e.at.clone()>{short_time(&e.at)}</td>
+                            <td class="muted nowrap" title=e.at.clone()>{short_time(&e.at)}</td>
                             <td>{e.actor.clone()}</td>
                             <td>{e.tenant.clone().unwrap_or_default()}</td>
-                            <td class="mono">{e.action.clone()}</td>
+                            <td class="mono nowrap">{e.action.clone()}</td>
                             <td class="mono">{e.target.clone()}
                                 {(detail != "null" && detail != "{}").then(|| view! { <details class="json"><summary>{t("audit.detail")}</summary><pre>{detail}</pre></details> })}</td>
-                            <td><span class=if ok { "badge ok" } else { "badge bad" } title=e.request_id.clone()>{e.result.clone()}</span></td>
+                            <td><span class=if ok { "badge ok" } else { "badge bad wrap" } title=e.request_id.clone()>{e.result.clone()}</span></td>
                         </tr> }
                     }).collect_view()}</tbody>
                 </table></div>

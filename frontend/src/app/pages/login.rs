@@ -28,16 +28,27 @@ pub fn Login() -> impl IntoView {
         }
         busy.set(true);
         error.set(None);
-        let body = LoginRequest { username: username.get_untracked(), password: password.get_untracked() };
-        let next = query.get_untracked().get("next").filter(|n| n.starts_with('/') && !n.starts_with("//"));
+        let body = LoginRequest {
+            username: username.get_untracked(),
+            password: password.get_untracked(),
+        };
+        let next = query
+            .get_untracked()
+            .get("next")
+            .filter(|n| n.starts_with('/') && !n.starts_with("//"));
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match api::send::<_, Me>(Method::Post, "/api/v1/auth/login", &body).await {
                 Ok(me) => {
-                    if let Some(first) = me.tenants.first() {
-                        if globals().tenant.get_untracked().is_none() || !me.tenants.iter().any(|t| Some(&t.tenant) == globals().tenant.get_untracked().as_ref()) {
-                            set_tenant(&first.tenant);
-                        }
+                    // Keep the remembered tenant if the user still belongs to it.
+                    let remembered = globals().tenant.get_untracked();
+                    if let Some(first) = me.tenants.first()
+                        && !me
+                            .tenants
+                            .iter()
+                            .any(|t| Some(&t.tenant) == remembered.as_ref())
+                    {
+                        set_tenant(&first.tenant);
                     }
                     globals().session.set(Session::SignedIn(me));
                     navigate(next.as_deref().unwrap_or("/"), Default::default());

@@ -45,13 +45,22 @@ fn Detail(d: Data, reload: impl Fn() + Clone + Send + Sync + 'static) -> impl In
     set_tenant(&d.tenant.name);
     let admin = can_admin(&d.tenant.name);
     let ns = d.ns.clone();
-    let usage = d.usage.namespaces.iter().find(|u| u.namespace == ns.name).cloned();
+    let usage = d
+        .usage
+        .namespaces
+        .iter()
+        .find(|u| u.namespace == ns.name)
+        .cloned();
     let deleting = ns.sync_state == "deleting" || ns.sync_state == "removed";
-    let request_href = format!("/quota-requests/new?tenant={}&namespace={}", api::enc(&ns.tenant), api::enc(&ns.name));
+    let request_href = format!(
+        "/quota-requests/new?tenant={}&namespace={}",
+        api::enc(&ns.tenant),
+        api::enc(&ns.name)
+    );
     view! {
         <div class="pagehead">
             <h1>{ns.name.clone()}</h1>
-            <SyncBadge state=ns.sync_state.clone() message=ns.sync_message.clone()/>
+            <LiveSync ns=ns.clone()/>
             <span class="spacer"></span>
             {admin.then(|| view! { <a class="btn" href=request_href>{t("qr.ask_more")}</a> })}
         </div>
@@ -74,24 +83,68 @@ fn Detail(d: Data, reload: impl Fn() + Clone + Send + Sync + 'static) -> impl In
     }
 }
 
+/// The sync badge and the reconciler's message, asked again every 1.5 s until the cluster
+/// caught up (the state is not `pending` or `deleting`).
+#[component]
+fn LiveSync(ns: Namespace) -> impl IntoView {
+    let state = RwSignal::new((ns.sync_state.clone(), ns.sync_message.clone()));
+    let path = format!(
+        "/api/v1/tenants/{}/namespaces/{}",
+        api::enc(&ns.tenant),
+        api::enc(&ns.name)
+    );
+    // The signal is disposed with the page: the loop ends when it is gone.
+    let waiting = move || {
+        state
+            .try_with_untracked(|(s, _)| matches!(s.as_str(), "pending" | "deleting"))
+            .unwrap_or(false)
+    };
+    leptos::task::spawn_local(async move {
+        while waiting() {
+            crate::app::sleep_ms(1500).await;
+            if !waiting() {
+                break;
+            }
+            if let Ok(n) = api::get::<Namespace>(&path).await {
+                state.try_set((n.sync_state, n.sync_message));
+            }
+        }
+    });
+    move || {
+        let (s, m) = state.get();
+        view! { <SyncBadge state=s message=m/> }
+    }
+}
+
 #[component]
 fn EditForm(d: Data, reload: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
     let quota = rows(&d.ns.quota);
     let limits = LimitRows::new(&d.ns.limits);
     let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(false);
-    let path = format!("/api/v1/tenants/{}/namespaces/{}", api::enc(&d.ns.tenant), api::enc(&d.ns.name));
+    let path = format!(
+        "/api/v1/tenants/{}/namespaces/{}",
+        api::enc(&d.ns.tenant),
+        api::enc(&d.ns.name)
+    );
     let q2 = quota.clone();
     let q3 = quota.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = UpdateNamespace { quota: Some(collect(&q2)), limits: Some(limits.collect()) };
+        let body = UpdateNamespace {
+            quota: Some(collect(&q2)),
+            limits: Some(limits.collect()),
+        };
         let path = path.clone();
         let reload = reload.clone();
         saved.set(false);
         leptos::task::spawn_local(async move {
             match api::call(Method::Patch, &path, Some(&body)).await {
-                Ok(()) => { error.set(None); saved.set(true); reload(); }
+                Ok(()) => {
+                    error.set(None);
+                    saved.set(true);
+                    reload();
+                }
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -118,7 +171,12 @@ fn DeleteForm(ns: Namespace) -> impl IntoView {
     let name2 = ns.name.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let path = format!("/api/v1/tenants/{}/namespaces/{}?confirm={}", api::enc(&ns.tenant), api::enc(&ns.name), api::enc(&typed.get_untracked()));
+        let path = format!(
+            "/api/v1/tenants/{}/namespaces/{}?confirm={}",
+            api::enc(&ns.tenant),
+            api::enc(&ns.name),
+            api::enc(&typed.get_untracked())
+        );
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match api::call::<()>(Method::Delete, &path, None).await {

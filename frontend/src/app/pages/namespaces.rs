@@ -23,9 +23,17 @@ pub fn Namespaces() -> impl IntoView {
     let data = LocalResource::new(load_all);
     let set_filter = move |tenant: String, out: bool| {
         let mut q = Vec::new();
-        if !tenant.is_empty() { q.push(format!("tenant={}", api::enc(&tenant))); }
-        if out { q.push("sync=out".to_string()); }
-        let qs = if q.is_empty() { String::new() } else { format!("?{}", q.join("&")) };
+        if !tenant.is_empty() {
+            q.push(format!("tenant={}", api::enc(&tenant)));
+        }
+        if out {
+            q.push("sync=out".to_string());
+        }
+        let qs = if q.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", q.join("&"))
+        };
         navigate(&format!("/namespaces{qs}"), Default::default());
     };
     let set_filter2 = set_filter.clone();
@@ -118,5 +126,6 @@ pub fn NamespaceTable(items: Vec<Namespace>, usage: Vec<NamespaceUsage>) -> impl
             </tr></thead>
             <tbody>{rows}</tbody>
         </table></div>
-    }.into_any()
+    }
+    .into_any()
 }

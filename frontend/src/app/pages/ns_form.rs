@@ -50,14 +50,25 @@ fn CreateForm(tenant: Tenant) -> impl IntoView {
     let tname = tenant.name.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = CreateNamespace { name: name.get_untracked().trim().to_string(), quota: collect(&q2), limits: limits.collect_set() };
+        let body = CreateNamespace {
+            name: name.get_untracked().trim().to_string(),
+            quota: collect(&q2),
+            limits: limits.collect_set(),
+        };
         let path = format!("/api/v1/tenants/{}/namespaces", api::enc(&tname));
         let tname = tname.clone();
         let navigate = navigate.clone();
         busy.set(true);
         leptos::task::spawn_local(async move {
             match api::send::<_, Namespace>(Method::Post, &path, &body).await {
-                Ok(ns) => navigate(&format!("/tenants/{}/namespaces/{}", api::enc(&tname), api::enc(&ns.name)), Default::default()),
+                Ok(ns) => navigate(
+                    &format!(
+                        "/tenants/{}/namespaces/{}",
+                        api::enc(&tname),
+                        api::enc(&ns.name)
+                    ),
+                    Default::default(),
+                ),
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);
@@ -89,7 +100,8 @@ pub fn valid_label(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 63
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
         && b[0].is_ascii_alphanumeric()
         && b[b.len() - 1].is_ascii_alphanumeric()
 }

@@ -11,12 +11,24 @@ use super::super::widgets::{Empty, SyncBadge, UsageGrid, load, set_title};
 use super::namespaces::NamespaceTable;
 
 /// The resources the summaries show.
-pub const MAIN: [&str; 5] = ["requests.cpu", "requests.memory", "requests.nvidia.com/gpu", "requests.storage", "pods"];
+pub const MAIN: [&str; 5] = [
+    "requests.cpu",
+    "requests.memory",
+    "requests.nvidia.com/gpu",
+    "requests.storage",
+    "pods",
+];
 
 #[component]
 pub fn Overview() -> impl IntoView {
     set_title("nav.overview");
-    move || if is_operator() { view! { <OperatorOverview/> }.into_any() } else { view! { <TenantOverview/> }.into_any() }
+    move || {
+        if is_operator() {
+            view! { <OperatorOverview/> }.into_any()
+        } else {
+            view! { <TenantOverview/> }.into_any()
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -96,7 +108,13 @@ fn OperatorOverview() -> impl IntoView {
 /// The cluster's allocatable resources under the names of the quota resources they back.
 fn capacity_as_requests(cap: &ClusterCapacity) -> api_types::quota::ResourceList {
     let mut out = api_types::quota::ResourceList::new();
-    for (quota, node) in [("requests.cpu", "cpu"), ("requests.memory", "memory"), ("requests.nvidia.com/gpu", "nvidia.com/gpu"), ("requests.storage", "ephemeral-storage"), ("pods", "pods")] {
+    for (quota, node) in [
+        ("requests.cpu", "cpu"),
+        ("requests.memory", "memory"),
+        ("requests.nvidia.com/gpu", "nvidia.com/gpu"),
+        ("requests.storage", "ephemeral-storage"),
+        ("pods", "pods"),
+    ] {
         if let Some(v) = cap.allocatable.get(node) {
             out.insert(quota.to_string(), v.clone());
         }
@@ -106,10 +124,17 @@ fn capacity_as_requests(cap: &ClusterCapacity) -> api_types::quota::ResourceList
 
 #[component]
 fn TenantOverview() -> impl IntoView {
-    let tenant = move || globals().tenant.get().or_else(|| me().and_then(|m| m.tenants.first().map(|t| t.tenant.clone())));
-    move || match tenant() {
+    let tenant = move || {
+        globals()
+            .tenant
+            .get()
+            .or_else(|| me().and_then(|m| m.tenants.first().map(|t| t.tenant.clone())))
+    };
+    move || {
+        match tenant() {
         None => view! { <h1>{t("nav.overview")}</h1><Empty text=Signal::derive(|| tr("overview.no_tenant").to_string())/> }.into_any(),
         Some(name) => view! { <TenantOverviewPage tenant=name/> }.into_any(),
+    }
     }
 }
 
@@ -121,24 +146,27 @@ pub fn TenantUsageView(tenant: String) -> impl IntoView {
         async move {
             let t = api::enc(&tenant);
             let usage = api::get::<TenantUsage>(&format!("/api/v1/tenants/{t}/usage")).await?;
-            let list = api::get::<Vec<Namespace>>(&format!("/api/v1/tenants/{t}/namespaces")).await?;
+            let list =
+                api::get::<Vec<Namespace>>(&format!("/api/v1/tenants/{t}/namespaces")).await?;
             Ok((usage, list))
         }
     });
-    load(data, |(u, list): (TenantUsage, Vec<Namespace>)| view! {
-        {u.cluster_error.clone().map(|e| view! { <div class="alert error">{e}</div> })}
-        <section class="card" data-testid="budget-use">
-            <h2>{t("overview.budget")}</h2>
-            <p class="muted">{t("overview.budget.hint")}</p>
-            <div class="grid2">
-                <div><h3>{t("overview.allocated")}</h3><UsageGrid used=u.allocated.clone() hard=u.budget.clone()/></div>
-                <div><h3>{t("overview.used")}</h3><UsageGrid used=u.used.clone() hard=u.budget.clone()/></div>
-            </div>
-        </section>
-        <section class="card">
-            <h2>{t("overview.namespaces")}</h2>
-            <NamespaceTable items=list usage=u.namespaces.clone()/>
-        </section>
+    load(data, |(u, list): (TenantUsage, Vec<Namespace>)| {
+        view! {
+            {u.cluster_error.clone().map(|e| view! { <div class="alert error">{e}</div> })}
+            <section class="card" data-testid="budget-use">
+                <h2>{t("overview.budget")}</h2>
+                <p class="muted">{t("overview.budget.hint")}</p>
+                <div class="grid2">
+                    <div><h3>{t("overview.allocated")}</h3><UsageGrid used=u.allocated.clone() hard=u.budget.clone()/></div>
+                    <div><h3>{t("overview.used")}</h3><UsageGrid used=u.used.clone() hard=u.budget.clone()/></div>
+                </div>
+            </section>
+            <section class="card">
+                <h2>{t("overview.namespaces")}</h2>
+                <NamespaceTable items=list usage=u.namespaces.clone()/>
+            </section>
+        }
     })
 }
 

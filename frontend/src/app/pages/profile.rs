@@ -34,11 +34,19 @@ fn PasswordForm() -> impl IntoView {
     let done = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = ChangePassword { current_password: current.get_untracked(), new_password: new.get_untracked() };
+        let body = ChangePassword {
+            current_password: current.get_untracked(),
+            new_password: new.get_untracked(),
+        };
         done.set(false);
         leptos::task::spawn_local(async move {
             match api::call(Method::Post, "/api/v1/me/password", Some(&body)).await {
-                Ok(()) => { error.set(None); done.set(true); current.set(String::new()); new.set(String::new()); }
+                Ok(()) => {
+                    error.set(None);
+                    done.set(true);
+                    current.set(String::new());
+                    new.set(String::new());
+                }
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -66,17 +74,31 @@ fn Tokens() -> impl IntoView {
     let secret = RwSignal::new(None::<String>);
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = CreateToken { name: name.get_untracked(), expires_in_days: days.get_untracked().trim().parse().ok() };
+        let body = CreateToken {
+            name: name.get_untracked(),
+            expires_in_days: days.get_untracked().trim().parse().ok(),
+        };
         leptos::task::spawn_local(async move {
             match api::send::<_, CreatedToken>(Method::Post, "/api/v1/me/tokens", &body).await {
-                Ok(c) => { error.set(None); secret.set(Some(c.secret)); name.set(String::new()); data.refetch(); }
+                Ok(c) => {
+                    error.set(None);
+                    secret.set(Some(c.secret));
+                    name.set(String::new());
+                    data.refetch();
+                }
                 Err(e) => error.set(Some(e)),
             }
         });
     };
     let revoke = move |id: String| {
         leptos::task::spawn_local(async move {
-            match api::call::<()>(Method::Delete, &format!("/api/v1/me/tokens/{}", api::enc(&id)), None).await {
+            match api::call::<()>(
+                Method::Delete,
+                &format!("/api/v1/me/tokens/{}", api::enc(&id)),
+                None,
+            )
+            .await
+            {
                 Ok(()) => data.refetch(),
                 Err(e) => error.set(Some(e)),
             }

@@ -27,18 +27,27 @@ pub fn rows(initial: &ResourceList) -> Rows {
 
 /// Rows for just the resources `list` names (e.g. what a quota request asks for).
 pub fn rows_of(list: &ResourceList) -> Rows {
-    list.iter().map(|(k, v)| (k.clone(), RwSignal::new(v.clone()))).collect()
+    list.iter()
+        .map(|(k, v)| (k.clone(), RwSignal::new(v.clone())))
+        .collect()
 }
 
 /// The typed values as a resource list (empty inputs left out).
 pub fn collect(rows: &Rows) -> ResourceList {
-    let pairs: Vec<(String, String)> = rows.iter().map(|(k, v)| (k.clone(), v.get_untracked())).collect();
+    let pairs: Vec<(String, String)> = rows
+        .iter()
+        .map(|(k, v)| (k.clone(), v.get_untracked()))
+        .collect();
     quota_form::to_list(&pairs)
 }
 
 /// Whether every value parses (budget overruns are left to the server to refuse).
 pub fn parses(rows: &Rows) -> bool {
-    rows.iter().all(|(k, v)| check_row(k, &v.get(), None, &BTreeMap::new()).error.is_none())
+    rows.iter().all(|(k, v)| {
+        check_row(k, &v.get(), None, &BTreeMap::new())
+            .error
+            .is_none()
+    })
 }
 
 #[component]
@@ -103,16 +112,25 @@ impl LimitRows {
     pub fn new(l: &ContainerLimits) -> LimitRows {
         let lists = [&l.default, &l.default_request, &l.max];
         LimitRows {
-            cells: lists.map(|list| RES.map(|r| RwSignal::new(list.get(r).cloned().unwrap_or_default()))),
+            cells: lists
+                .map(|list| RES.map(|r| RwSignal::new(list.get(r).cloned().unwrap_or_default()))),
         }
     }
 
     pub fn collect(&self) -> ContainerLimits {
         let list = |i: usize| {
-            let pairs: Vec<(String, String)> = RES.iter().zip(self.cells[i]).map(|(r, v)| (r.to_string(), v.get_untracked())).collect();
+            let pairs: Vec<(String, String)> = RES
+                .iter()
+                .zip(self.cells[i])
+                .map(|(r, v)| (r.to_string(), v.get_untracked()))
+                .collect();
             quota_form::to_list(&pairs)
         };
-        ContainerLimits { default: list(0), default_request: list(1), max: list(2) }
+        ContainerLimits {
+            default: list(0),
+            default_request: list(1),
+            max: list(2),
+        }
     }
 
     /// The defaults, or `None` when every input is empty (the server's defaults then apply).
@@ -122,7 +140,15 @@ impl LimitRows {
     }
 
     pub fn parses(&self) -> bool {
-        self.cells.iter().flatten().zip(RES.iter().cycle()).all(|(v, r)| check_row(r, &v.get(), None, &BTreeMap::new()).error.is_none())
+        self.cells
+            .iter()
+            .flatten()
+            .zip(RES.iter().cycle())
+            .all(|(v, r)| {
+                check_row(r, &v.get(), None, &BTreeMap::new())
+                    .error
+                    .is_none()
+            })
     }
 }
 

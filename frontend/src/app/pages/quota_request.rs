@@ -15,8 +15,16 @@ use super::quota_requests::pairs;
 async fn current(tenant: &str, ns: Option<&str>) -> ApiResult<api_types::quota::ResourceList> {
     let t = api::enc(tenant);
     Ok(match ns {
-        Some(n) => api::get::<Namespace>(&format!("/api/v1/tenants/{t}/namespaces/{}", api::enc(n))).await?.quota,
-        None => api::get::<Tenant>(&format!("/api/v1/tenants/{t}")).await?.budget,
+        Some(n) => {
+            api::get::<Namespace>(&format!("/api/v1/tenants/{t}/namespaces/{}", api::enc(n)))
+                .await?
+                .quota
+        }
+        None => {
+            api::get::<Tenant>(&format!("/api/v1/tenants/{t}"))
+                .await?
+                .budget
+        }
     })
 }
 
@@ -38,7 +46,11 @@ pub fn NewQuotaRequest() -> impl IntoView {
 }
 
 #[component]
-fn RequestForm(tenant: String, ns: Option<String>, cur: api_types::quota::ResourceList) -> impl IntoView {
+fn RequestForm(
+    tenant: String,
+    ns: Option<String>,
+    cur: api_types::quota::ResourceList,
+) -> impl IntoView {
     let values = rows(&Default::default());
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
@@ -46,7 +58,11 @@ fn RequestForm(tenant: String, ns: Option<String>, cur: api_types::quota::Resour
     let (v2, v3) = (values.clone(), values.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = CreateQuotaRequest { namespace: ns.clone(), reason: reason.get_untracked(), requested: collect(&v2) };
+        let body = CreateQuotaRequest {
+            namespace: ns.clone(),
+            reason: reason.get_untracked(),
+            requested: collect(&v2),
+        };
         let path = format!("/api/v1/tenants/{}/quota-requests", api::enc(&tenant));
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
@@ -73,7 +89,12 @@ pub fn QuotaRequestPage() -> impl IntoView {
     set_title("nav.quota_requests");
     let params = use_params_map();
     let id = move || params.get().get("id").unwrap_or_default();
-    let data = LocalResource::new(move || { let id = id(); async move { api::get::<QuotaRequest>(&format!("/api/v1/quota-requests/{}", api::enc(&id))).await } });
+    let data = LocalResource::new(move || {
+        let id = id();
+        async move {
+            api::get::<QuotaRequest>(&format!("/api/v1/quota-requests/{}", api::enc(&id))).await
+        }
+    });
     view! {
         <div class="crumbs"><a href="/quota-requests">{t("nav.quota_requests")}</a></div>
         {load(data, move |r: QuotaRequest| view! { <Detail r=r reload=move || data.refetch()/> })}
@@ -85,7 +106,11 @@ fn Detail(r: QuotaRequest, reload: impl Fn() + Clone + Send + Sync + 'static) ->
     let pending = r.status == "pending";
     let mine = me().is_some_and(|m| m.username == r.requester);
     let may_cancel = pending && (mine || can_admin(&r.tenant));
-    let target = r.namespace.clone().map(|n| format!("{} / {n}", r.tenant)).unwrap_or_else(|| r.tenant.clone());
+    let target = r
+        .namespace
+        .clone()
+        .map(|n| format!("{} / {n}", r.tenant))
+        .unwrap_or_else(|| r.tenant.clone());
     view! {
         <div class="pagehead"><h1>{t("qr.title")}</h1><StatusBadge status=r.status.clone()/></div>
         <section class="card" data-testid="qr-detail">
@@ -111,11 +136,17 @@ fn Decide(r: QuotaRequest, reload: impl Fn() + Clone + Send + Sync + 'static) ->
     let error = RwSignal::new(None::<ApiError>);
     let decide = move |verb: &'static str| {
         let approved = (verb == "approve").then(|| collect(&values));
-        let body = DecideQuotaRequest { approved, reason: reason.get_untracked() };
+        let body = DecideQuotaRequest {
+            approved,
+            reason: reason.get_untracked(),
+        };
         let path = format!("/api/v1/quota-requests/{}/{verb}", api::enc(&r.id));
         let reload = reload.clone();
         leptos::task::spawn_local(async move {
-            match api::call(Method::Post, &path, Some(&body)).await { Ok(()) => reload(), Err(e) => error.set(Some(e)) }
+            match api::call(Method::Post, &path, Some(&body)).await {
+                Ok(()) => reload(),
+                Err(e) => error.set(Some(e)),
+            }
         });
     };
     let d2 = decide.clone();
@@ -142,7 +173,10 @@ fn Cancel(id: String, reload: impl Fn() + Clone + Send + Sync + 'static) -> impl
         let path = format!("/api/v1/quota-requests/{}/cancel", api::enc(&id));
         let reload = reload.clone();
         leptos::task::spawn_local(async move {
-            match api::call::<()>(Method::Post, &path, None).await { Ok(()) => reload(), Err(e) => error.set(Some(e)) }
+            match api::call::<()>(Method::Post, &path, None).await {
+                Ok(()) => reload(),
+                Err(e) => error.set(Some(e)),
+            }
         });
     };
     view! { <section class="card"><MaybeError error=error/><button class="danger" on:click=go>{t("qr.cancel")}</button></section> }

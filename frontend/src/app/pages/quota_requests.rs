@@ -20,11 +20,20 @@ pub fn QuotaRequests() -> impl IntoView {
     let data = LocalResource::new(move || {
         let s = status();
         async move {
-            let q = if s.is_empty() { String::new() } else { format!("?status={}", api::enc(&s)) };
+            let q = if s.is_empty() {
+                String::new()
+            } else {
+                format!("?status={}", api::enc(&s))
+            };
             api::get::<Vec<QuotaRequest>>(&format!("/api/v1/quota-requests{q}")).await
         }
     });
-    let new_href = move || format!("/quota-requests/new?tenant={}", api::enc(&globals().tenant.get().unwrap_or_default()));
+    let new_href = move || {
+        format!(
+            "/quota-requests/new?tenant={}",
+            api::enc(&globals().tenant.get().unwrap_or_default())
+        )
+    };
     view! {
         <div class="pagehead">
             <h1>{t("nav.quota_requests")}</h1>
@@ -58,7 +67,10 @@ pub fn status_key(s: &str) -> &'static str {
 
 /// A compact list of `resource=value` pairs.
 pub fn pairs(list: &api_types::quota::ResourceList) -> String {
-    list.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
+    list.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[component]

@@ -1,7 +1,9 @@
 //! One tenant: budget use and namespaces, members and roles (tenant admins and operators edit
 //! them), and for operators the budget editor and disable/enable.
 
-use api_types::portal::{Member, Role, SetMember, Tenant, UpdateTenant, User};
+use api_types::portal::{
+    AdoptNamespace, Member, Namespace, Role, SetMember, Tenant, UpdateTenant, User,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -42,7 +44,11 @@ fn Detail(tn: Tenant, reload: impl Fn() + Clone + Send + Sync + 'static) -> impl
         </div>
         <TenantUsageView tenant=tn.name.clone()/>
         <Members tenant=tn.name.clone() admin=admin/>
-        {is_operator().then(|| view! { <BudgetForm tn=tn.clone() reload=reload.clone()/><DisableForm tn=tn.clone() reload=reload.clone()/> })}
+        {is_operator().then(|| view! {
+            <BudgetForm tn=tn.clone() reload=reload.clone()/>
+            <AdoptForm tenant=tn.name.clone()/>
+            <DisableForm tn=tn.clone() reload=reload.clone()/>
+        })}
     }
 }
 
@@ -50,9 +56,16 @@ fn Detail(tn: Tenant, reload: impl Fn() + Clone + Send + Sync + 'static) -> impl
 fn Members(tenant: String, admin: bool) -> impl IntoView {
     let path = StoredValue::new(format!("/api/v1/tenants/{}/members", api::enc(&tenant)));
     let p2 = path.get_value();
-    let data = LocalResource::new(move || { let p = p2.clone(); async move { api::get::<Vec<Member>>(&p).await } });
+    let data = LocalResource::new(move || {
+        let p = p2.clone();
+        async move { api::get::<Vec<Member>>(&p).await }
+    });
     let users = LocalResource::new(move || async move {
-        if admin { api::get::<Vec<User>>("/api/v1/users").await } else { Ok(Vec::new()) }
+        if admin {
+            api::get::<Vec<User>>("/api/v1/users").await
+        } else {
+            Ok(Vec::new())
+        }
     });
     let error = RwSignal::new(None::<ApiError>);
     let username = RwSignal::new(String::new());
@@ -63,13 +76,28 @@ fn Members(tenant: String, admin: bool) -> impl IntoView {
             let r = if role.is_empty() {
                 api::call::<()>(Method::Delete, &path, None).await
             } else {
-                let body = SetMember { role: Role::parse(&role).unwrap_or(Role::TenantViewer) };
+                let body = SetMember {
+                    role: Role::parse(&role).unwrap_or(Role::TenantViewer),
+                };
                 api::call(Method::Put, &path, Some(&body)).await
             };
-            match r { Ok(()) => { error.set(None); data.refetch(); } Err(e) => error.set(Some(e)) }
+            match r {
+                Ok(()) => {
+                    error.set(None);
+                    data.refetch();
+                }
+                Err(e) => error.set(Some(e)),
+            }
         });
     };
-    let add = move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); set(username.get_untracked().trim().to_string(), role.get_untracked()); username.set(String::new()); };
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        set(
+            username.get_untracked().trim().to_string(),
+            role.get_untracked(),
+        );
+        username.set(String::new());
+    };
     view! {
         <section class="card" data-testid="members">
             <h2>{t("members.title")}</h2>
@@ -103,11 +131,19 @@ fn Members(tenant: String, admin: bool) -> impl IntoView {
 }
 
 pub fn role_key(r: Role) -> &'static str {
-    match r { Role::TenantAdmin => "role.tenant-admin", Role::TenantMember => "role.tenant-member", Role::TenantViewer => "role.tenant-viewer" }
+    match r {
+        Role::TenantAdmin => "role.tenant-admin",
+        Role::TenantMember => "role.tenant-member",
+        Role::TenantViewer => "role.tenant-viewer",
+    }
 }
 
 #[component]
-fn RoleSelect(value: String, on_change: impl Fn(String) + Send + Sync + 'static, #[prop(optional)] id: &'static str) -> impl IntoView {
+fn RoleSelect(
+    value: String,
+    on_change: impl Fn(String) + Send + Sync + 'static,
+    #[prop(optional)] id: &'static str,
+) -> impl IntoView {
     view! {
         <select id=id on:change=move |ev| on_change(event_target_value(&ev))>
             {Role::ALL.into_iter().rev().map(|r| view! { <option value=r.as_str() selected=r.as_str() == value>{t(role_key(r))}</option> }).collect_view()}
@@ -123,10 +159,16 @@ fn BudgetForm(tn: Tenant, reload: impl Fn() + Clone + Send + Sync + 'static) -> 
     let (b2, b3) = (budget.clone(), budget.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = UpdateTenant { budget: Some(collect(&b2)), ..Default::default() };
+        let body = UpdateTenant {
+            budget: Some(collect(&b2)),
+            ..Default::default()
+        };
         let (path, reload) = (path.clone(), reload.clone());
         leptos::task::spawn_local(async move {
-            match api::call(Method::Patch, &path, Some(&body)).await { Ok(()) => reload(), Err(e) => error.set(Some(e)) }
+            match api::call(Method::Patch, &path, Some(&body)).await {
+                Ok(()) => reload(),
+                Err(e) => error.set(Some(e)),
+            }
         });
     };
     view! {
@@ -140,16 +182,59 @@ fn BudgetForm(tn: Tenant, reload: impl Fn() + Clone + Send + Sync + 'static) -> 
     }
 }
 
+/// Brings a namespace that already exists in the cluster under the tenant.
+#[component]
+fn AdoptForm(tenant: String) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let navigate = leptos_router::hooks::use_navigate();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = AdoptNamespace {
+            name: name.get_untracked().trim().to_string(),
+        };
+        let tenant = api::enc(&tenant);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/v1/tenants/{tenant}/adopt");
+            match api::send::<_, Namespace>(Method::Post, &path, &body).await {
+                Ok(ns) => navigate(
+                    &format!("/tenants/{tenant}/namespaces/{}", api::enc(&ns.name)),
+                    Default::default(),
+                ),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="card" on:submit=submit data-testid="adopt">
+            <h2>{t("tenant.adopt")}</h2>
+            <p class="muted">{t("tenant.adopt.hint")}</p>
+            <div class="form-row">
+                <div class="field"><label for="adopt-name">{t("ns.name")}</label><input id="adopt-name" bind:value=name required/></div>
+                <div class="field"><button type="submit">{t("tenant.adopt")}</button></div>
+            </div>
+            <MaybeError error=error/>
+        </form>
+    }
+}
+
 #[component]
 fn DisableForm(tn: Tenant, reload: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let disabled = tn.disabled;
     let path = format!("/api/v1/tenants/{}", api::enc(&tn.name));
     let toggle = move |_| {
-        let body = UpdateTenant { disabled: Some(!disabled), ..Default::default() };
+        let body = UpdateTenant {
+            disabled: Some(!disabled),
+            ..Default::default()
+        };
         let (path, reload) = (path.clone(), reload.clone());
         leptos::task::spawn_local(async move {
-            match api::call(Method::Patch, &path, Some(&body)).await { Ok(()) => reload(), Err(e) => error.set(Some(e)) }
+            match api::call(Method::Patch, &path, Some(&body)).await {
+                Ok(()) => reload(),
+                Err(e) => error.set(Some(e)),
+            }
         });
     };
     view! {

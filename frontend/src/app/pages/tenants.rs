@@ -81,7 +81,10 @@ fn CreateTenantForm() -> impl IntoView {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match api::send::<_, Tenant>(Method::Post, "/api/v1/tenants", &body).await {
-                Ok(tn) => navigate(&format!("/tenants/{}", api::enc(&tn.name)), Default::default()),
+                Ok(tn) => navigate(
+                    &format!("/tenants/{}", api::enc(&tn.name)),
+                    Default::default(),
+                ),
                 Err(e) => error.set(Some(e)),
             }
         });

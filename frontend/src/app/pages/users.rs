@@ -14,8 +14,17 @@ pub fn Users() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let toggle = move |name: String, disabled: bool| {
         leptos::task::spawn_local(async move {
-            let body = UpdateUser { disabled: Some(disabled), ..Default::default() };
-            match api::call(Method::Patch, &format!("/api/v1/users/{}", api::enc(&name)), Some(&body)).await {
+            let body = UpdateUser {
+                disabled: Some(disabled),
+                ..Default::default()
+            };
+            match api::call(
+                Method::Patch,
+                &format!("/api/v1/users/{}", api::enc(&name)),
+                Some(&body),
+            )
+            .await
+            {
                 Ok(()) => data.refetch(),
                 Err(e) => error.set(Some(e)),
             }
@@ -52,11 +61,23 @@ fn CreateUserForm(on_done: impl Fn() + Clone + Send + Sync + 'static) -> impl In
     let done = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = CreateUser { username: username.get_untracked().trim().to_string(), display_name: display.get_untracked(), password: password.get_untracked(), platform_admin: operator.get_untracked() };
+        let body = CreateUser {
+            username: username.get_untracked().trim().to_string(),
+            display_name: display.get_untracked(),
+            password: password.get_untracked(),
+            platform_admin: operator.get_untracked(),
+        };
         let on_done = on_done.clone();
         leptos::task::spawn_local(async move {
             match api::send::<_, User>(Method::Post, "/api/v1/users", &body).await {
-                Ok(u) => { error.set(None); done.set(Some(u.username)); username.set(String::new()); password.set(String::new()); display.set(String::new()); on_done(); }
+                Ok(u) => {
+                    error.set(None);
+                    done.set(Some(u.username));
+                    username.set(String::new());
+                    password.set(String::new());
+                    display.set(String::new());
+                    on_done();
+                }
                 Err(e) => error.set(Some(e)),
             }
         });
