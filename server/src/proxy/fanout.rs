@@ -12,10 +12,10 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use futures::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::caller::ProxyUser;
 use super::error::{ProxyError, ProxyResult};
+use super::page::{self, Page};
 use super::path::ResourceRequest;
 use super::query::Query;
 use super::upstream::{self, json_accept};
@@ -75,14 +75,14 @@ pub async fn list(
         Some(t) => decode(t, namespaces)?,
         None => (0, String::new()),
     };
-    let mut pages: Vec<Value> = Vec::new();
+    let mut pages: Vec<Page> = Vec::new();
     let mut next = None;
     if limit == 0 {
         let urls: Vec<String> = namespaces
             .iter()
             .map(|ns| base.url(&namespaced_path(r, ns)))
             .collect();
-        let results: Vec<ProxyResult<Result<Value, Response>>> = stream::iter(urls)
+        let results: Vec<ProxyResult<Result<Page, Response>>> = stream::iter(urls)
             .map(|u| fetch(state, u, &fwd))
             .buffered(PARALLEL)
             .collect()
@@ -100,16 +100,12 @@ pub async fn list(
             if !cont.is_empty() {
                 q = q.with("continue", std::mem::take(&mut cont));
             }
-            let page = match fetch(state, q.url(&namespaced_path(r, ns)), &fwd).await? {
+            let mut page = match fetch(state, q.url(&namespaced_path(r, ns)), &fwd).await? {
                 Ok(v) => v,
                 Err(resp) => return Ok(resp),
             };
-            let got = merge::len(&page);
-            let inner = page
-                .pointer("/metadata/continue")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
+            let got = page.entries.len();
+            let inner = std::mem::take(&mut page.cont);
             pages.push(page);
             left = left.saturating_sub(got);
             if !inner.is_empty() {
@@ -128,17 +124,25 @@ pub async fn list(
             }
         }
     }
-    let mut merged = merge::lists(pages, r, kind, headers);
-    merge::set_continue(&mut merged, next.as_ref().map(encode));
-    Ok((StatusCode::OK, axum::Json(merged)).into_response())
+    if pages.is_empty() {
+        let empty = merge::empty(r, kind, headers);
+        return Ok((StatusCode::OK, axum::Json(empty)).into_response());
+    }
+    let body = page::merge(pages, next.as_ref().map(encode));
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
 }
 
-/// One namespace's list: its document, or the cluster's error answer as it is.
+/// One namespace's list: its page, or the cluster's error answer as it is.
 async fn fetch(
     state: &AppState,
     url: String,
     headers: &HeaderMap,
-) -> ProxyResult<Result<Value, Response>> {
+) -> ProxyResult<Result<Page, Response>> {
     let resp = upstream::send(state, Method::GET, &url, headers.clone(), Bytes::new()).await?;
     if !resp.status().is_success() {
         return Ok(Err(upstream::pass_through(resp)));
@@ -148,9 +152,9 @@ async fn fetch(
         .collect_bytes()
         .await
         .map_err(|e| ProxyError::unavailable(format!("the cluster's answer broke off: {e}")))?;
-    let v = serde_json::from_slice(&body)
+    let page = Page::parse(&body)
         .map_err(|e| ProxyError::bad_gateway(format!("the cluster's answer is not JSON: {e}")))?;
-    Ok(Ok(v))
+    Ok(Ok(page))
 }
 
 /// A watch across `namespaces`: one watch per namespace, merged. Bookmarks are dropped (their

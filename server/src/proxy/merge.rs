@@ -1,5 +1,5 @@
-//! Combining and filtering the cluster's JSON answers: lists (`items`) and Tables (`rows`) of
-//! several namespaces merged into one, rows kept by object name, watch events sorted out.
+//! Shaping the cluster's JSON answers: the empty list or Table for a caller without
+//! namespaces, entries (`items` or Table `rows`) kept by object name, watch events sorted out.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -10,60 +10,17 @@ use serde_json::{Value, json};
 use super::path::ResourceRequest;
 
 /// Where a list (`items`) or Table (`rows`) answer keeps its entries.
-fn entries_key(v: &Value) -> &'static str {
-    if v.get("kind").and_then(Value::as_str) == Some("Table") {
+fn entries_mut(v: &mut Value) -> Option<&mut Vec<Value>> {
+    let key = if v.get("kind").and_then(Value::as_str) == Some("Table") {
         "rows"
     } else {
         "items"
-    }
-}
-
-fn entries_mut(v: &mut Value) -> Option<&mut Vec<Value>> {
-    let key = entries_key(v);
+    };
     v.get_mut(key).and_then(Value::as_array_mut)
 }
 
-/// How many entries an answer has.
-pub fn len(v: &Value) -> usize {
-    v.get(entries_key(v))
-        .and_then(Value::as_array)
-        .map_or(0, Vec::len)
-}
-
-fn rv(v: &Value) -> Option<u64> {
-    v.pointer("/metadata/resourceVersion")?
-        .as_str()?
-        .parse()
-        .ok()
-}
-
-/// One answer from several namespaces' answers (in order). The resourceVersion is the smallest
-/// of them, so a watch started from it misses nothing in any namespace.
-pub fn lists(pages: Vec<Value>, r: &ResourceRequest, kind: &str, headers: &HeaderMap) -> Value {
-    let min_rv = pages.iter().filter_map(rv).min();
-    let mut pages = pages.into_iter();
-    let Some(mut out) = pages.next() else {
-        return empty(r, kind, headers);
-    };
-    for mut p in pages {
-        if let Some(more) = entries_mut(&mut p)
-            && let Some(e) = entries_mut(&mut out)
-        {
-            e.append(more);
-        }
-    }
-    if let Some(meta) = out.get_mut("metadata").and_then(Value::as_object_mut) {
-        meta.remove("continue");
-        meta.remove("remainingItemCount");
-        if let Some(rv) = min_rv {
-            meta.insert("resourceVersion".into(), json!(rv.to_string()));
-        }
-    }
-    out
-}
-
 /// The answer when the caller has no namespace: an empty Table or list of the right kind.
-fn empty(r: &ResourceRequest, kind: &str, headers: &HeaderMap) -> Value {
+pub fn empty(r: &ResourceRequest, kind: &str, headers: &HeaderMap) -> Value {
     let table = headers
         .get_all(header::ACCEPT)
         .iter()
@@ -80,12 +37,6 @@ fn empty(r: &ResourceRequest, kind: &str, headers: &HeaderMap) -> Value {
     };
     json!({"kind": format!("{kind}List"), "apiVersion": api_version,
         "metadata": {"resourceVersion": ""}, "items": []})
-}
-
-pub fn set_continue(v: &mut Value, token: Option<String>) {
-    if let (Some(meta), Some(t)) = (v.get_mut("metadata").and_then(Value::as_object_mut), token) {
-        meta.insert("continue".into(), json!(t));
-    }
 }
 
 /// The name of an entry: an object's, or a Table row's object's.
@@ -148,22 +99,24 @@ mod tests {
     }
 
     #[test]
-    fn lists_and_tables_merge() {
-        let a = json!({"kind": "PodList", "metadata": {"resourceVersion": "12", "continue": "x"},
-            "items": [{"metadata": {"name": "a"}}]});
-        let b = json!({"kind": "PodList", "metadata": {"resourceVersion": "9"},
-            "items": [{"metadata": {"name": "b"}}, {"metadata": {"name": "c"}}]});
-        let m = lists(vec![a, b], &pods(), "Pod", &HeaderMap::new());
-        assert_eq!(len(&m), 3);
-        assert_eq!(m["metadata"], json!({"resourceVersion": "9"}));
-        let t = json!({"kind": "Table", "metadata": {"resourceVersion": "5"},
-            "rows": [{"cells": [], "object": {"metadata": {"name": "x"}}}]});
-        let mut m = lists(vec![t.clone(), t], &pods(), "Pod", &HeaderMap::new());
-        assert_eq!(len(&m), 2);
-        retain_named(&mut m, |n| n != "x");
-        assert_eq!(len(&m), 0);
-        let e = lists(vec![], &pods(), "Pod", &HeaderMap::new());
-        assert_eq!(e["kind"], "PodList");
+    fn empty_answers_and_filtering() {
+        let e = empty(&pods(), "Pod", &HeaderMap::new());
+        assert_eq!(
+            (e["kind"].as_str(), e["apiVersion"].as_str()),
+            (Some("PodList"), Some("v1"))
+        );
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT,
+            "application/json;as=Table;v=v1;g=meta.k8s.io"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(empty(&pods(), "Pod", &h)["kind"], "Table");
+        let mut t = json!({"kind": "Table", "rows": [{"object": {"metadata": {"name": "x"}}},
+            {"object": {"metadata": {"name": "y"}}}]});
+        retain_named(&mut t, |n| n != "x");
+        assert_eq!(t["rows"].as_array().unwrap().len(), 1);
     }
 
     #[test]

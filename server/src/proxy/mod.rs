@@ -16,6 +16,7 @@ use handler as proxy;
 pub mod kubeconfig;
 mod merge;
 mod own_ns;
+mod page;
 pub mod path;
 mod query;
 mod review;
