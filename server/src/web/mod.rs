@@ -175,7 +175,7 @@ mod tests {
     async fn get(path: &str, method: Method, enc: &str) -> Response {
         use tower::ServiceExt;
         let app = axum::Router::new()
-            .route("/", axum::routing::get(index))
+            .route("/", axum::routing::get(crate::web::index))
             .fallback(serve);
         let req = axum::http::Request::builder()
             .method(method)
