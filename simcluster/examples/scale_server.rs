@@ -19,7 +19,10 @@ fn report(cluster: &SimCluster) {
         per.insert(r.clone(), store.kept_bytes(&r));
     }
     let total: usize = per.values().map(|(_, s)| s).sum();
-    eprintln!("stored objects: ~{} of heap as kept (estimated)", mib(total));
+    eprintln!(
+        "stored objects: ~{} of heap as kept (estimated)",
+        mib(total)
+    );
     for (r, (n, size)) in per.iter().filter(|(_, (_, s))| *s > 1 << 20) {
         eprintln!("  {r}: {n} objects, ~{}", mib(*size));
     }
