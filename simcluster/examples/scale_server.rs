@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use simcluster::store::heap_size;
 use simcluster::{Seed, SimCluster, SimConfig};
 
 fn mib(n: usize) -> String {
@@ -17,12 +16,13 @@ fn report(cluster: &SimCluster) {
     let store = &cluster.sim.store;
     let mut per: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for r in store.resources() {
-        let (items, _) = store.list(&r, None);
-        let size = items.iter().map(|v| heap_size(v)).sum();
-        per.insert(r, (items.len(), size));
+        per.insert(r.clone(), store.kept_bytes(&r));
     }
     let total: usize = per.values().map(|(_, s)| s).sum();
-    eprintln!("stored objects: ~{} of heap (estimated)", mib(total));
+    eprintln!(
+        "stored objects: ~{} of heap as kept (estimated)",
+        mib(total)
+    );
     for (r, (n, size)) in per.iter().filter(|(_, (_, s))| *s > 1 << 20) {
         eprintln!("  {r}: {n} objects, ~{}", mib(*size));
     }

@@ -156,6 +156,23 @@ impl Store {
         r
     }
 
+    /// How many objects of `resource` are stored and about how many heap bytes they take as
+    /// kept (decoded values estimated, JSON text exactly; for measurements).
+    pub fn kept_bytes(&self, resource: &str) -> (usize, usize) {
+        let kept: Vec<super::stored::Stored> = {
+            let inner = self.lock();
+            let start = Key::new(resource, "", "");
+            inner
+                .objects
+                .range(start..)
+                .take_while(|(k, _)| k.resource == resource)
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
+        let bytes = kept.iter().map(super::stored::Stored::heap_size).sum();
+        (kept.len(), bytes)
+    }
+
     /// How many events the watch history holds and the heap bytes only it keeps alive (an
     /// estimate, for measurements).
     pub fn history_stats(&self) -> (usize, usize) {

@@ -33,6 +33,14 @@ impl Stored {
         }
     }
 
+    /// About how many heap bytes this takes.
+    pub fn heap_size(&self) -> usize {
+        match self {
+            Stored::Decoded(v) => super::compact::heap_size(v),
+            Stored::Json(text) => text.len(),
+        }
+    }
+
     /// The object (decoded again when kept as text: the JSON round trip is exact).
     pub fn load(&self) -> Arc<Value> {
         match self {
