@@ -76,6 +76,7 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/", get(crate::web::index))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(refuse_oversized))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -93,6 +94,43 @@ pub fn app(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
 }
+
+/// Bodies a client announces as larger than the limit are refused before any handler runs —
+/// after reading them (up to `DRAIN_LIMIT`), so the client, still writing, gets the 413 instead
+/// of a connection closed under it. (The Kubernetes proxy has its own, larger limit.)
+async fn refuse_oversized(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (limit, proxied) = if req.uri().path().starts_with(crate::proxy::PREFIX) {
+        (crate::proxy::BODY_LIMIT, true)
+    } else {
+        (BODY_LIMIT, false)
+    };
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    match announced {
+        Some(n) if n > limit => {
+            if n <= DRAIN_LIMIT {
+                let _ = axum::body::to_bytes(req.into_body(), DRAIN_LIMIT).await;
+            }
+            if proxied {
+                crate::proxy::error::ProxyError::too_large().into_response()
+            } else {
+                ApiError::PayloadTooLarge("the request body is too large (limit 1 MiB)".into())
+                    .into_response()
+            }
+        }
+        _ => next.run(req).await,
+    }
+}
+
+/// Oversized bodies up to this size are read (and dropped) before the 413 is sent.
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Unknown paths: a JSON 404 under `/api`, the web app (its files, or its page) elsewhere.
 async fn fallback(

@@ -63,6 +63,18 @@ impl ProxyError {
         )
     }
 
+    /// The apiserver's answer to a body over its limit.
+    pub fn too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "RequestEntityTooLarge",
+            format!(
+                "Request entity too large: limit is {}",
+                super::handler::BODY_LIMIT
+            ),
+        )
+    }
+
     /// The apiserver's "the server could not find the requested resource".
     pub fn no_such_resource() -> Self {
         Self::not_found("the server could not find the requested resource")

@@ -42,13 +42,9 @@ async fn serve(state: &AppState, rid: &RequestId, req: Request) -> ProxyResult<R
     let query = Query::parse(parts.uri.query())?;
     let parsed = path::parse(&parts.method, raw_path, parts.uri.query())
         .map_err(|e| ProxyError::bad_request(e.0))?;
-    let body = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-        ProxyError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "RequestEntityTooLarge",
-            format!("Request entity too large: limit is {BODY_LIMIT}"),
-        )
-    })?;
+    let body = axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .map_err(|_| ProxyError::too_large())?;
     let r = match &parsed {
         ApiRequest::Discovery => {
             let headers = upstream::forwarded_headers(&parts.headers);

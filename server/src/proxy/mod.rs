@@ -23,7 +23,7 @@ mod review;
 mod stream;
 mod upstream;
 
-pub use handler::PREFIX;
+pub use handler::{BODY_LIMIT, PREFIX};
 
 use axum::Router;
 use axum::routing::any;
