@@ -301,3 +301,48 @@ async fn watch_from_a_too_new_resource_version_waits_then_gets_504() {
     }
     tc.cluster.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paging_across_namespaces_skips_none_when_one_name_prefixes_another() {
+    let tc = common::TestCluster::start().await;
+    let client = tc.client().await;
+    for ns in ["pg", "pg-b"] {
+        namespace(&client, ns).await;
+        let cms: Api<ConfigMap> = Api::namespaced(client.clone(), ns);
+        for i in 0..3 {
+            let cm: ConfigMap = serde_json::from_value(
+                json!({"metadata": {"name": format!("c{i}"), "labels": {"paged": "yes"}}}),
+            )
+            .unwrap();
+            cms.create(&PostParams::default(), &cm)
+                .await
+                .expect("create");
+        }
+    }
+    let all: Api<ConfigMap> = Api::all(client.clone());
+    let mut seen = Vec::new();
+    let mut params = ListParams::default().limit(2);
+    loop {
+        let page = all.list(&params).await.expect("list");
+        seen.extend(page.items.iter().filter_map(|c| {
+            let m = &c.metadata;
+            m.labels.as_ref()?.get("paged")?;
+            Some(format!(
+                "{}/{}",
+                m.namespace.as_deref()?,
+                m.name.as_deref()?
+            ))
+        }));
+        match page.metadata.continue_ {
+            Some(c) if !c.is_empty() => params = params.continue_token(&c),
+            _ => break,
+        }
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        ["pg-b/c0", "pg-b/c1", "pg-b/c2", "pg/c0", "pg/c1", "pg/c2"],
+        "every ConfigMap once"
+    );
+    tc.cluster.shutdown().await;
+}

@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use super::negotiate::{self, Repr};
 use super::options::list_options;
 use super::{Ctx, storage_resource};
+use crate::resources::json::str_at;
 use crate::selectors::{FieldSelector, LabelSelector};
 use crate::status::ApiError;
 use crate::store::Key;
@@ -152,6 +153,16 @@ fn sort_key(obj: &Value, across: bool) -> String {
     }
 }
 
+/// Where an object stands in the store's order: (namespace when listing across namespaces, name).
+fn position(obj: &Value, across: bool) -> (&str, &str) {
+    let ns = if across {
+        str_at(obj, "metadata/namespace")
+    } else {
+        ""
+    };
+    (ns, str_at(obj, "metadata/name"))
+}
+
 /// Objects of the request's resource (and namespace) that match the selectors, after the
 /// continue position, at most `limit`; returns (items, rv, continue, remaining).
 pub fn select(
@@ -172,11 +183,16 @@ pub fn select(
         decode_continue(cont)?
     };
     let start = start.trim_end_matches('\u{0}').to_string();
-    // The store iterates in key order (namespace, name), the order etcd lists in.
+    // The store iterates in key order (namespace, name); the continue position is compared in
+    // that order too (as a string "a-b/x" sorts before "a/y", and namespace a-b would be skipped).
+    let after: (&str, &str) = match (across, start.split_once('/')) {
+        (true, Some((ns, name))) => (ns, name),
+        _ => ("", start.as_str()),
+    };
     let everything = sel.is_empty();
     let mut matched: Vec<Arc<Value>> = all
         .into_iter()
-        .filter(|o| start.is_empty() || sort_key(o, across) > start)
+        .filter(|o| start.is_empty() || position(o, across) > after)
         .filter(|o| everything || sel.matches(o))
         .collect();
     if limit > 0 && matched.len() > limit as usize {
