@@ -113,11 +113,16 @@ async fn one_reconciler_at_a_time_and_takeover_after_a_kill() {
     .await;
     let first = leader_pid(&pool).await.unwrap();
     assert!(names.contains(&first), "{first} not one of {names:?}");
-    let holders: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    // The reconciler's lock only (the metrics collector has its own).
+    let key = ku8portal::reconciler::leader::RECONCILER;
+    let holders: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+         AND classid::bigint = ($1 >> 32) AND objid::bigint = ($1 & 4294967295)",
+    )
+    .bind(key)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(holders, 1, "exactly one replica holds the reconciler lock");
     let (mut leader, survivor) = if first == names[0] { (a, b) } else { (b, a) };
     let mut on_leader = Api::new(&leader.url);
