@@ -18,7 +18,7 @@ use super::error::{ProxyError, ProxyResult};
 use super::page::{self, Page};
 use super::path::ResourceRequest;
 use super::query::Query;
-use super::upstream::{self, json_accept};
+use super::upstream;
 use super::{merge, stream as streams};
 use crate::state::AppState;
 
@@ -67,8 +67,7 @@ pub async fn list(
     query: &Query,
     headers: &HeaderMap,
 ) -> ProxyResult<Response> {
-    let mut fwd = HeaderMap::new();
-    fwd.insert(header::ACCEPT, json_accept(headers));
+    let fwd = upstream::json_request_headers(headers);
     let limit: usize = query.get("limit").and_then(|l| l.parse().ok()).unwrap_or(0);
     let base = query.without(&["limit", "continue", "watch"]);
     let (start, mut cont) = match query.get("continue").filter(|c| !c.is_empty()) {
@@ -147,11 +146,7 @@ async fn fetch(
     if !resp.status().is_success() {
         return Ok(Err(upstream::pass_through(resp)));
     }
-    let body = resp
-        .into_body()
-        .collect_bytes()
-        .await
-        .map_err(|e| ProxyError::unavailable(format!("the cluster's answer broke off: {e}")))?;
+    let body = upstream::collect(resp).await?;
     let page = Page::parse(&body)
         .map_err(|e| ProxyError::bad_gateway(format!("the cluster's answer is not JSON: {e}")))?;
     Ok(Ok(page))
@@ -168,8 +163,7 @@ pub async fn watch(
     query: &Query,
     headers: &HeaderMap,
 ) -> ProxyResult<Response> {
-    let mut fwd = HeaderMap::new();
-    fwd.insert(header::ACCEPT, json_accept(headers));
+    let fwd = upstream::json_request_headers(headers);
     let q = query.without(&["watch"]).with("watch", "true");
     let mut sources = Vec::new();
     let ends = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -198,12 +192,7 @@ pub async fn watch(
         sources.push(Box::pin(stream::pending()));
     }
     let body = streams::supervise(state.clone(), user, namespaces.to_vec(), sources);
-    let mut resp = Response::new(body);
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        content_type.unwrap_or(http::HeaderValue::from_static("application/json")),
-    );
-    Ok(resp)
+    Ok(upstream::streamed(body, content_type))
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::caller::ProxyUser;
 use super::error::{ProxyError, ProxyResult};
 use super::query::Query;
-use super::upstream::{self, json_accept};
+use super::upstream;
 use super::{merge, stream as streams};
 use crate::state::AppState;
 
@@ -26,18 +26,13 @@ pub async fn list(
     query: &Query,
     headers: &HeaderMap,
 ) -> ProxyResult<Response> {
-    let mut fwd = HeaderMap::new();
-    fwd.insert(header::ACCEPT, json_accept(headers));
+    let fwd = upstream::json_request_headers(headers);
     let q = query.without(&["limit", "continue", "watch", "includeObject"]);
     let resp = upstream::send(state, Method::GET, &q.url(PATH), fwd, Bytes::new()).await?;
     if !resp.status().is_success() {
         return Ok(upstream::pass_through(resp));
     }
-    let body = resp
-        .into_body()
-        .collect_bytes()
-        .await
-        .map_err(|e| ProxyError::unavailable(format!("the cluster's answer broke off: {e}")))?;
+    let body = upstream::collect(resp).await?;
     let mut v: Value = serde_json::from_slice(&body)
         .map_err(|e| ProxyError::bad_gateway(format!("the cluster's answer is not JSON: {e}")))?;
     let own: BTreeSet<&str> = own.iter().map(String::as_str).collect();
@@ -56,8 +51,7 @@ pub async fn watch(
     query: &Query,
     headers: &HeaderMap,
 ) -> ProxyResult<Response> {
-    let mut fwd = HeaderMap::new();
-    fwd.insert(header::ACCEPT, json_accept(headers));
+    let fwd = upstream::json_request_headers(headers);
     let q = query
         .without(&["watch", "includeObject"])
         .with("watch", "true");
@@ -81,9 +75,5 @@ pub async fn watch(
     });
     // Losing any of these namespaces ends the watch (the filter would be out of date).
     let body = streams::supervise(state.clone(), user, own.to_vec(), vec![source]);
-    let mut resp = Response::new(body);
-    if let Some(ct) = content_type {
-        resp.headers_mut().insert(header::CONTENT_TYPE, ct);
-    }
-    Ok(resp)
+    Ok(upstream::streamed(body, content_type))
 }

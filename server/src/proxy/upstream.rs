@@ -89,6 +89,32 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
     }
 }
 
+/// The request headers when the portal must read the answer itself: only `Accept`, limited to
+/// the client's JSON choices (see `json_accept`).
+pub fn json_request_headers(incoming: &HeaderMap) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(header::ACCEPT, json_accept(incoming));
+    h
+}
+
+/// The whole body of an answer the portal reads itself.
+pub async fn collect(resp: http::Response<kube::client::Body>) -> ProxyResult<Bytes> {
+    resp.into_body()
+        .collect_bytes()
+        .await
+        .map_err(|e| ProxyError::unavailable(format!("the cluster's answer broke off: {e}")))
+}
+
+/// A streamed answer (a merged or filtered watch) with the cluster's content type.
+pub fn streamed(body: Body, content_type: Option<HeaderValue>) -> Response {
+    let mut resp = Response::new(body);
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        content_type.unwrap_or(HeaderValue::from_static("application/json")),
+    );
+    resp
+}
+
 /// The `Accept` to use when the portal must read the answer itself (merging, filtering): the
 /// client's JSON choices (a Table, metadata only, or plain JSON), never protobuf.
 pub fn json_accept(incoming: &HeaderMap) -> HeaderValue {
