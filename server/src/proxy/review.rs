@@ -128,12 +128,14 @@ async fn preferred_version(state: &AppState, group: &str) -> ProxyResult<String>
 /// `SelfSubjectReview` (`kubectl auth whoami`).
 pub fn whoami(user: &ProxyUser, body: &Bytes) -> ProxyResult<Response> {
     let review = read_review(body)?;
+    // One group per tenant (namespaces are ordered by name, not by tenant).
     let mut groups: Vec<String> = user
         .namespaces
         .values()
         .map(|a| format!("ku8portal:tenant:{}:{}", a.tenant, a.role))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .collect();
-    groups.dedup();
     if user.authz.platform_admin {
         groups.push("ku8portal:platform-admin".into());
     }
@@ -175,4 +177,45 @@ pub fn rules(user: &ProxyUser, body: &Bytes) -> ProxyResult<Response> {
             "the portal also refuses: writes to ResourceQuotas and LimitRanges, RBAC below tenant-admin, status/binding/token subresources, exec/attach/port-forward, privileged or host-access pods"
         }}),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use api_types::portal::Role;
+    use uuid::Uuid;
+
+    use super::super::caller::{Credential, NsAccess, ProxyUser};
+
+    #[test]
+    fn whoami_names_each_tenant_once() {
+        let ns = |t: &str| NsAccess {
+            role: Role::TenantMember,
+            tenant_id: Uuid::nil(),
+            tenant: t.into(),
+        };
+        let user = ProxyUser {
+            user_id: Uuid::nil(),
+            username: "bob".into(),
+            credential: Credential::Session(Uuid::nil()),
+            namespaces: [
+                ("a".into(), ns("acme")),
+                ("b".into(), ns("globex")),
+                ("c".into(), ns("acme")),
+            ]
+            .into(),
+            authz: Default::default(),
+        };
+        let resp = super::whoami(&user, &axum::body::Bytes::from_static(b"{}")).unwrap();
+        let body =
+            futures::executor::block_on(axum::body::to_bytes(resp.into_body(), 1 << 20)).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            v["status"]["userInfo"]["groups"],
+            serde_json::json!([
+                "ku8portal:tenant:acme:tenant-member",
+                "ku8portal:tenant:globex:tenant-member",
+                "system:authenticated"
+            ])
+        );
+    }
 }
