@@ -231,3 +231,121 @@ async fn viewer_reads_and_operator_sees_everything() {
     );
     tp.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn tenant_admin_grants_access_inside_the_portal_limits() {
+    let tp = TestPortal::start().await;
+    let _admin = two_tenants(&tp).await;
+    let alice = Kubectl::of(&mut tp.login("alice").await).await;
+    let bob = Kubectl::of(&mut tp.login("bob").await).await;
+    let ns = ["-n", "acme-dev"];
+
+    let made = alice.ok(&[
+        &[
+            "create",
+            "role",
+            "pod-reader",
+            "--verb=get,list",
+            "--resource=pods",
+        ][..],
+        &ns[..],
+    ]
+    .concat());
+    assert!(
+        made.contains("role.rbac.authorization.k8s.io/pod-reader created"),
+        "{made}"
+    );
+    for (name, what) in [
+        ("read-pods", "--role=pod-reader"),
+        ("viewers", "--clusterrole=view"),
+    ] {
+        let out = alice.ok(&[
+            &[
+                "create",
+                "rolebinding",
+                name,
+                what,
+                "--serviceaccount=acme-dev:default",
+            ][..],
+            &ns[..],
+        ]
+        .concat());
+        assert!(out.contains("created"), "{out}");
+    }
+    // What would reach past the tenant: the apiserver would allow it (the portal's credentials
+    // are cluster-admin), so the portal refuses it with kubectl's Forbidden.
+    let err = alice.fails(
+        &[
+            &[
+                "create",
+                "rolebinding",
+                "root",
+                "--clusterrole=cluster-admin",
+                "--serviceaccount=acme-dev:default",
+            ][..],
+            &ns[..],
+        ]
+        .concat(),
+    );
+    assert!(
+        err.contains("Forbidden") || err.contains("forbidden"),
+        "{err}"
+    );
+    assert!(
+        err.contains("roleRef names the ClusterRole \"cluster-admin\""),
+        "{err}"
+    );
+    let err = alice.fails(
+        &[
+            &[
+                "create",
+                "role",
+                "quota-editor",
+                "--verb=update",
+                "--resource=resourcequotas",
+            ][..],
+            &ns[..],
+        ]
+        .concat(),
+    );
+    assert!(err.contains("which the portal owns"), "{err}");
+    let err = alice.fails(
+        &[
+            &["create", "role", "all", "--verb=*", "--resource=pods"][..],
+            &ns[..],
+        ]
+        .concat(),
+    );
+    assert!(err.contains("grants the verb \"*\""), "{err}");
+    let names = alice.ok(&[&["get", "roles,rolebindings", "-o", "name"][..], &ns[..]].concat());
+    assert!(
+        !names.contains("root") && !names.contains("quota-editor"),
+        "{names}"
+    );
+    // Another tenant's namespace and a member stay refused.
+    let err = alice.fails(&[
+        "create",
+        "rolebinding",
+        "x",
+        "--clusterrole=view",
+        "--user=alice",
+        "-n",
+        GLOBEX_NS,
+    ]);
+    assert!(err.contains("forbidden"), "{err}");
+    let err = bob.fails(
+        &[
+            &[
+                "create",
+                "rolebinding",
+                "y",
+                "--clusterrole=view",
+                "--user=bob",
+            ][..],
+            &ns[..],
+        ]
+        .concat(),
+    );
+    assert!(err.contains("needs the tenant-admin role"), "{err}");
+    tp.shutdown().await;
+}

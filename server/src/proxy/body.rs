@@ -11,6 +11,8 @@ use serde_json::Value;
 use super::error::{ProxyError, ProxyResult};
 use super::path::ResourceRequest;
 
+mod rbac;
+
 /// A body that passed, and its content type if it was re-encoded.
 pub struct Checked {
     pub body: Bytes,
@@ -68,6 +70,11 @@ pub fn check(r: &ResourceRequest, content_type: Option<&str>, body: Bytes) -> Pr
         if let Some(why) = forbidden_field(&value, "") {
             return Err(refusal(r, &why));
         }
+        if r.group == RBAC
+            && let Some(why) = rbac::refusal(&r.resource, &value)
+        {
+            return Err(forbidden(r, &why));
+        }
     }
     if reencoded {
         let json = serde_json::to_vec(&value).map_err(ProxyError::internal)?;
@@ -82,14 +89,24 @@ pub fn check(r: &ResourceRequest, content_type: Option<&str>, body: Bytes) -> Pr
     })
 }
 
-fn refusal(r: &ResourceRequest, why: &str) -> ProxyError {
+const RBAC: &str = "rbac.authorization.k8s.io";
+
+/// `<resource> "<name>" is forbidden: <why>`.
+fn forbidden(r: &ResourceRequest, why: &str) -> ProxyError {
     let what = match &r.name {
         Some(n) => format!("{} {n:?}", r.resource),
         None => r.resource.clone(),
     };
-    ProxyError::forbidden(format!(
-        "{what} is forbidden: {why} is not allowed for tenant workloads (the portal keeps them off the nodes' host)"
-    ))
+    ProxyError::forbidden(format!("{what} is forbidden: {why}"))
+}
+
+fn refusal(r: &ResourceRequest, why: &str) -> ProxyError {
+    forbidden(
+        r,
+        &format!(
+            "{why} is not allowed for tenant workloads (the portal keeps them off the nodes' host)"
+        ),
+    )
 }
 
 /// The apiserver's own check, made before anything is forwarded.
@@ -116,6 +133,11 @@ fn check_json_patch(r: &ResourceRequest, ops: &Value) -> ProxyResult<()> {
             return Err(ProxyError::bad_request(
                 "the namespace of an object cannot be changed",
             ));
+        }
+        if r.group == RBAC
+            && let Some(why) = rbac::json_patch_refusal(&r.resource, path)
+        {
+            return Err(forbidden(r, &why));
         }
         let Some(value) = op.get("value") else {
             continue;

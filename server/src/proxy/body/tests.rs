@@ -159,3 +159,142 @@ fn namespace_mismatch_and_bad_bodies() {
     );
     assert!(m.starts_with("400"), "{m}");
 }
+
+fn role(rules: serde_json::Value) -> Bytes {
+    json_body(
+        json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+        "metadata": {"name": "r", "namespace": "acme-dev"}, "rules": rules}),
+    )
+}
+
+#[test]
+fn roles_may_not_grant_what_the_portal_owns_or_escalate() {
+    let roles = req(
+        Method::POST,
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/acme-dev/roles",
+    );
+    let ok = [
+        json!([{"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["get", "update"]}]),
+        json!([{"apiGroups": [""], "resources": ["resourcequotas", "limitranges"], "verbs": ["get", "list", "watch"]}]),
+        json!([{"apiGroups": ["*"], "resources": ["*"], "verbs": ["get", "list"]}]),
+    ];
+    for rules in ok {
+        assert_eq!(
+            message(&roles, "application/json", role(rules.clone())),
+            "ok",
+            "{rules}"
+        );
+    }
+    let refused = [
+        (
+            json!([{"apiGroups": [""], "resources": ["pods"], "verbs": ["*"]}]),
+            "grants the verb \"*\"",
+        ),
+        (
+            json!([{"resources": ["roles"], "verbs": ["escalate"]}]),
+            "grants the verb \"escalate\"",
+        ),
+        (
+            json!([{"resources": ["users"], "verbs": ["impersonate"]}]),
+            "\"impersonate\"",
+        ),
+        (
+            json!([{"resources": ["*"], "verbs": ["delete"]}]),
+            "grants delete on every resource",
+        ),
+        (
+            json!([{"apiGroups": [""], "resources": ["resourcequotas"], "verbs": ["update", "patch"]}]),
+            "rules[0] grants update, patch on resourcequotas, which the portal owns",
+        ),
+        (
+            json!([{"resources": ["pods"], "verbs": ["get"]}, {"resources": ["limitranges"], "verbs": ["delete"]}]),
+            "rules[1] grants delete on limitranges",
+        ),
+        (
+            json!([{"resources": ["resourcequotas/status"], "verbs": ["update"]}]),
+            "resourcequotas/status",
+        ),
+        (
+            json!([{"resources": ["namespaces"], "verbs": ["delete"]}]),
+            "on namespaces",
+        ),
+    ];
+    for (rules, want) in refused {
+        let got = message(&roles, "application/json", role(rules.clone()));
+        assert!(
+            got.starts_with("403 roles is forbidden: "),
+            "{rules}: {got}"
+        );
+        assert!(got.contains(want), "{rules}: {got}");
+    }
+    // The same in every encoding that carries the rules.
+    let yaml = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n- apiGroups: ['']\n  resources: [resourcequotas]\n  verbs: [update]\n";
+    let apply = req(
+        Method::PATCH,
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/acme-dev/roles/r",
+    );
+    assert!(
+        message(&apply, "application/apply-patch+yaml", Bytes::from(yaml))
+            .starts_with("403 roles \"r\" is forbidden")
+    );
+    let merge = json_body(json!({"rules": [{"resources": ["*"], "verbs": ["create"]}]}));
+    assert!(message(&apply, "application/merge-patch+json", merge).starts_with("403"));
+    let ops = json_body(json!([{"op": "add", "path": "/rules/0/verbs/-", "value": "update"}]));
+    let got = message(&apply, "application/json-patch+json", ops);
+    assert!(
+        got.contains("/rules cannot be changed with a JSON patch"),
+        "{got}"
+    );
+    let label = json_body(json!([{"op": "add", "path": "/metadata/labels", "value": {"a": "b"}}]));
+    assert_eq!(message(&apply, "application/json-patch+json", label), "ok");
+}
+
+#[test]
+fn role_bindings_may_refer_to_own_roles_and_three_cluster_roles() {
+    let bindings = req(
+        Method::POST,
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/acme-dev/rolebindings",
+    );
+    let binding = |kind: &str, name: &str| {
+        json_body(
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+            "metadata": {"name": "b", "namespace": "acme-dev"},
+            "subjects": [{"kind": "ServiceAccount", "name": "default", "namespace": "acme-dev"}],
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": kind, "name": name}}),
+        )
+    };
+    for (kind, name) in [
+        ("Role", "anything"),
+        ("ClusterRole", "view"),
+        ("ClusterRole", "edit"),
+        ("ClusterRole", "admin"),
+    ] {
+        assert_eq!(
+            message(&bindings, "application/json", binding(kind, name)),
+            "ok",
+            "{kind} {name}"
+        );
+    }
+    let got = message(
+        &bindings,
+        "application/json",
+        binding("ClusterRole", "cluster-admin"),
+    );
+    assert_eq!(
+        got,
+        "403 rolebindings is forbidden: roleRef names the ClusterRole \"cluster-admin\"; tenants may bind a Role of the namespace or the ClusterRoles view, edit, admin"
+    );
+    assert!(
+        message(&bindings, "application/json", binding("Group", "x"))
+            .contains("roleRef.kind \"Group\"")
+    );
+    let patch = req(
+        Method::PATCH,
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/acme-dev/rolebindings/b",
+    );
+    let ops =
+        json_body(json!([{"op": "replace", "path": "/roleRef/name", "value": "cluster-admin"}]));
+    assert!(
+        message(&patch, "application/json-patch+json", ops).contains("/roleRef cannot be changed")
+    );
+}
