@@ -546,3 +546,40 @@ async fn own_pod_proxy_works_and_an_unreachable_cluster_is_a_503() {
         .expect(200);
     tp.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_browser_session_reaches_the_proxy_until_logout() {
+    let (tp, _admin, _bob, _) = setup().await;
+    let mut browser = tp.login("bob").await;
+    let own = "/k8s/api/v1/namespaces/acme-dev/configmaps";
+    // Twice: the second answer comes from the cached caller.
+    for _ in 0..2 {
+        let r = browser.get(own).await.expect(200);
+        assert!(r.text.contains("acme-config"), "{}", r.text);
+        let r = browser
+            .get("/k8s/api/v1/namespaces/globex-prod/configmaps")
+            .await
+            .expect(403);
+        no_leak(&r, "a session's list of globex configmaps");
+    }
+    // Another cookie value is not the cached session.
+    let mut forged = browser.clone();
+    forged.cookie = Some(format!(
+        "{}=x{}",
+        ku8portal::app::SESSION_COOKIE,
+        "y".repeat(20)
+    ));
+    forged.get(own).await.expect(401);
+    // After logout the old cookie stops working within the cache time.
+    let stale = browser.clone();
+    browser
+        .post("/api/v1/auth/logout", &json!({}))
+        .await
+        .expect(204);
+    common::portal::eventually(5, "the logged-out cookie refused by the proxy", || {
+        let mut s = stale.clone();
+        async move { s.get(own).await.status == 401 }
+    })
+    .await;
+    tp.shutdown().await;
+}

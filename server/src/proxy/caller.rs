@@ -49,27 +49,49 @@ pub struct ProxyUser {
     pub authz: Caller,
 }
 
-/// Recently resolved callers, keyed by credential.
+/// What a cached caller is found by: the SHA-256 of the token secret, or of the session
+/// cookie's value (so a browser's proxied request skips the session and user queries too).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum CacheKey {
+    Token(Vec<u8>),
+    Cookie(Vec<u8>),
+}
+
+/// Recently resolved callers.
 #[derive(Default)]
 pub struct CallerCache {
-    map: Mutex<HashMap<Credential, (Instant, Arc<ProxyUser>)>>,
+    map: Mutex<HashMap<CacheKey, (Instant, Arc<ProxyUser>)>>,
 }
 
 impl CallerCache {
-    fn get(&self, key: &Credential) -> Option<Arc<ProxyUser>> {
+    fn get(&self, key: &CacheKey) -> Option<Arc<ProxyUser>> {
         let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
         map.get(key)
             .filter(|(at, _)| at.elapsed() < TTL)
             .map(|(_, u)| u.clone())
     }
 
-    fn put(&self, user: Arc<ProxyUser>) {
+    fn put(&self, key: CacheKey, user: Arc<ProxyUser>) {
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() > 10_000 {
             map.retain(|_, (at, _)| at.elapsed() < TTL);
         }
-        map.insert(user.credential.clone(), (Instant::now(), user));
+        map.insert(key, (Instant::now(), user));
     }
+}
+
+/// The session cookie's value, if the request carries one.
+fn session_cookie(parts: &Parts) -> Option<&str> {
+    let prefix = format!("{}=", crate::app::SESSION_COOKIE);
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .map(str::trim)
+        .find_map(|c| c.strip_prefix(prefix.as_str()))
+        .filter(|v| !v.is_empty())
 }
 
 fn unauthorized() -> ProxyError {
@@ -86,25 +108,35 @@ pub async fn authenticate(state: &AppState, parts: &mut Parts) -> ProxyResult<Ar
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .ok_or_else(unauthorized)?;
-        let key = Credential::Token(tokens::hash(secret));
+        let hash = tokens::hash(secret);
+        let key = CacheKey::Token(hash.clone());
         if let Some(u) = state.proxy.callers.get(&key) {
             return Ok(u);
         }
-        let user = resolve(state, &key).await?.ok_or_else(unauthorized)?;
+        let user = resolve(state, &Credential::Token(hash))
+            .await?
+            .ok_or_else(unauthorized)?;
         let user = Arc::new(user);
-        state.proxy.callers.put(user.clone());
+        state.proxy.callers.put(key, user.clone());
         return Ok(user);
+    }
+    // A session seen within `TTL` is not loaded again: logging out, a password change or a
+    // removed membership take effect within that time, as for tokens.
+    let cookie = session_cookie(parts).map(|c| CacheKey::Cookie(tokens::hash(c)));
+    if let Some(u) = cookie.as_ref().and_then(|k| state.proxy.callers.get(k)) {
+        return Ok(u);
     }
     let session = tower_sessions::Session::from_request_parts(parts, state)
         .await
         .map_err(|(_, msg)| ProxyError::internal(msg))?;
     let p = session::authenticate(state, &session).await?;
-    let key = Credential::Session(p.user_id);
-    if let Some(u) = state.proxy.callers.get(&key) {
-        return Ok(u);
+    let user = resolve(state, &Credential::Session(p.user_id))
+        .await?
+        .ok_or_else(unauthorized)?;
+    let user = Arc::new(user);
+    if let Some(key) = cookie {
+        state.proxy.callers.put(key, user.clone());
     }
-    let user = Arc::new(resolve(state, &key).await?.ok_or_else(unauthorized)?);
-    state.proxy.callers.put(user.clone());
     Ok(user)
 }
 

@@ -66,7 +66,14 @@ async fn serve(state: &AppState, rid: &RequestId, req: Request) -> ProxyResult<R
             _ => {}
         }
     }
-    let result = decide_and_run(state, &user, &parsed, r, &parts, &query, raw_path, body).await;
+    let call = Call {
+        state,
+        user: &user,
+        parts: &parts,
+        query: &query,
+        raw_path,
+    };
+    let result = decide_and_run(&call, &parsed, r, body).await;
     if r.verb.is_write() {
         let status = match &result {
             Ok(resp) => resp.status(),
@@ -77,17 +84,29 @@ async fn serve(state: &AppState, rid: &RequestId, req: Request) -> ProxyResult<R
     result
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One request as the handler understood it: who calls, the request's head, its parsed query
+/// and its path below the prefix.
+struct Call<'a> {
+    state: &'a AppState,
+    user: &'a Arc<ProxyUser>,
+    parts: &'a http::request::Parts,
+    query: &'a Query,
+    raw_path: &'a str,
+}
+
 async fn decide_and_run(
-    state: &AppState,
-    user: &Arc<ProxyUser>,
+    call: &Call<'_>,
     parsed: &ApiRequest,
     r: &ResourceRequest,
-    parts: &http::request::Parts,
-    query: &Query,
-    raw_path: &str,
     body: Bytes,
 ) -> ProxyResult<Response> {
+    let Call {
+        state,
+        user,
+        parts,
+        query,
+        ..
+    } = *call;
     let info = discovery::lookup(state, &r.group, &r.version, &r.resource).await?;
     if !user.authz.platform_admin {
         match &info {
@@ -112,7 +131,7 @@ async fn decide_and_run(
             own_ns::watch(state, user.clone(), &nss, query, &parts.headers).await
         }
         Decision::OwnNamespaces(nss) => own_ns::list(state, &nss, query, &parts.headers).await,
-        Decision::Forward => forward(state, user, r, parts, query, raw_path, body).await,
+        Decision::Forward => forward(call, r, body).await,
     }
 }
 
@@ -142,15 +161,14 @@ fn truthy(v: Option<&str>) -> bool {
     matches!(v, Some("true" | "1" | "True" | "TRUE" | "t" | "T"))
 }
 
-async fn forward(
-    state: &AppState,
-    user: &Arc<ProxyUser>,
-    r: &ResourceRequest,
-    parts: &http::request::Parts,
-    query: &Query,
-    raw_path: &str,
-    mut body: Bytes,
-) -> ProxyResult<Response> {
+async fn forward(call: &Call<'_>, r: &ResourceRequest, mut body: Bytes) -> ProxyResult<Response> {
+    let Call {
+        state,
+        user,
+        parts,
+        query,
+        raw_path,
+    } = *call;
     let mut headers = upstream::forwarded_headers(&parts.headers);
     let pod_proxy = r.subresource.as_deref() == Some("proxy");
     let checked_write = matches!(r.verb, Verb::Create | Verb::Update | Verb::Patch);
