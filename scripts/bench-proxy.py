@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Helpers of scripts/bench-proxy.sh (standard library only).
 
-  bench-proxy.py tenant PORTAL ADMIN_PASSWORD NAMESPACES   -> prints "ADMIN_TOKEN MEMBER_TOKEN"
-      creates tenant `bench` with NAMESPACES namespaces (bench-0..), user `member` in it, and
-      API tokens for the admin and the member; waits until every namespace is in sync.
+  bench-proxy.py tenant PORTAL ADMIN_PASSWORD NAMESPACES   -> prints "ADMIN_TOKEN MEMBER_TOKEN MEMBER_SESSION"
+      creates tenant `bench` with NAMESPACES namespaces (bench-0..), user `member` in it, API
+      tokens for the admin and the member and a login session of the member (the cookie value);
+      waits until every namespace is in sync.
   bench-proxy.py rss PID                                     -> RSS in MiB
   wrk --latency output on stdin | bench-proxy.py wrk         -> "p50 p99 requests/s" (ms)
+  lines of that on stdin | bench-proxy.py median             -> their medians, and the p99 range
 """
 import http.client, json, sys, time, urllib.parse
 
@@ -55,7 +57,7 @@ def tenant(url, admin_password, n):
     member = Portal(url)
     member.call("POST", "/api/v1/auth/login", {"username": "member", "password": "member-password-1"})
     mt = member.call("POST", "/api/v1/me/tokens", {"name": "bench"})["secret"]
-    print(at, mt)
+    print(at, mt, member.cookie.split("=", 1)[1])
 
 
 def rss(pid):
@@ -79,6 +81,15 @@ def wrk():
     print(f"{ms('50'):.2f} {ms('99'):.2f} {rps:.0f}{extra}")
 
 
+def median():
+    """Lines of "<p50> <p99> <rps>" on stdin: the median of each column, and the p99 range."""
+    import statistics
+    rows = [[float(x) for x in line.split()[:3]] for line in sys.stdin if line.strip()]
+    med = [statistics.median(col) for col in zip(*rows)]
+    p99s = [r[1] for r in rows]
+    print(f"{med[0]:.2f} {med[1]:.2f} {med[2]:.0f} (p99 {min(p99s):.2f}-{max(p99s):.2f} over {len(rows)} runs)")
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "tenant":
@@ -87,3 +98,5 @@ if __name__ == "__main__":
         rss(sys.argv[2])
     elif cmd == "wrk":
         wrk()
+    elif cmd == "median":
+        median()

@@ -5,7 +5,7 @@
 # which does not matter for reads): tenant `bench` with 20 namespaces × 150 pods, one namespace
 # of 1,000 pods, one of 10,000, the rest in namespaces of 1,000. wrk measures latency
 # percentiles and requests/s. Prints Markdown.
-# Usage: scripts/bench-proxy.sh [seconds per run=10]
+# Usage: [ROUNDS=5] scripts/bench-proxy.sh [seconds per run=10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -27,7 +27,7 @@ portal_pid=$!; pids+=($portal_pid)
 until curl -sf http://127.0.0.1:$portal/readyz >/dev/null; do sleep 0.1; done
 kubectl proxy --kubeconfig "$work/kc" --port $kp >"$work/kp.log" 2>&1 &
 pids+=($!)
-read -r admin_token member_token < <(python3 scripts/bench-proxy.py tenant http://127.0.0.1:$portal admin-password-1 20)
+read -r admin_token member_token session < <(python3 scripts/bench-proxy.py tenant http://127.0.0.1:$portal admin-password-1 20)
 t0=$(date +%s)
 seq 0 19 | xargs -P 4 -I{} python3 scripts/bench-seed.py "$work/kc" "bench-{}" 150
 python3 scripts/bench-seed.py "$work/kc" list-1k 1000
@@ -53,10 +53,23 @@ echo "| request | path | p50 ms | p99 ms | requests/s |"
 echo "|---|---|---|---|---|"
 row() { local what=$1 path=$2; shift 2; read -r p50 p99 rps rest < <(run "$@"); echo "| $what | $path | $p50 | $p99 | $rps $rest |"; }
 one=/api/v1/namespaces/bench-0/pods/pod-00000
-row "GET one pod (4 connections)" "direct" 4 "$direct$one" "$auth_sim"
-row "GET one pod (4 connections)" "kubectl proxy" 4 "$kproxy$one"
-row "GET one pod (4 connections)" "portal, platform admin" 4 "$viaportal$one" "$auth_admin"
-row "GET one pod (4 connections)" "portal, tenant member" 4 "$viaportal$one" "$auth_member"
+# Single-object GETs: ROUNDS rounds (default 5), the paths taking turns within each round so a
+# drift of the machine's speed hits them all alike; the medians are printed.
+rounds=${ROUNDS:-5}
+cookie="Cookie: ku8portal_session=$session"
+for _ in $(seq "$rounds"); do
+    run 4 "$direct$one" "$auth_sim" >>"$work/g-direct"
+    run 4 "$kproxy$one" >>"$work/g-kproxy"
+    run 4 "$viaportal$one" "$auth_admin" >>"$work/g-admin"
+    run 4 "$viaportal$one" "$auth_member" >>"$work/g-member"
+    run 4 "$viaportal$one" "$cookie" >>"$work/g-session"
+done
+med() { local what=$1 path=$2 f=$3; read -r p50 p99 rps rest < <(python3 scripts/bench-proxy.py median <"$work/$f"); echo "| $what | $path | $p50 | $p99 | $rps $rest |"; }
+med "GET one pod (4 connections)" "direct" g-direct
+med "GET one pod (4 connections)" "kubectl proxy" g-kproxy
+med "GET one pod (4 connections)" "portal, platform admin" g-admin
+med "GET one pod (4 connections)" "portal, tenant member (token)" g-member
+med "GET one pod (4 connections)" "portal, tenant member (browser session)" g-session
 row "GET one pod (1 connection)" "direct" 1 "$direct$one" "$auth_sim"
 row "GET one pod (1 connection)" "kubectl proxy" 1 "$kproxy$one"
 row "GET one pod (1 connection)" "portal, tenant member" 1 "$viaportal$one" "$auth_member"
