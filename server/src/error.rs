@@ -115,7 +115,7 @@ impl IntoResponse for ApiError {
             code: code.to_string(),
             message: self.to_string(),
             details,
-            request_id: None,
+            request_id: crate::request_id::current(),
         };
         let mut resp = (status, Json(body)).into_response();
         if let ApiError::TooManyRequests { retry_after, .. } = self {

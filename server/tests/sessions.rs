@@ -240,3 +240,37 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
         .expect(401);
     tp.shutdown().await;
 }
+
+#[tokio::test]
+async fn error_answers_name_their_request_id() {
+    let tp = TestPortal::start().await;
+    let mut anon = tp.api();
+    // Unauthenticated, unknown path, and a body refused before any handler runs.
+    for (status, r) in [
+        (401, anon.get("/api/v1/tenants").await),
+        (404, anon.get("/api/v1/no-such-thing").await),
+        (
+            413,
+            anon.raw(
+                http::Method::POST,
+                "/api/v1/auth/login",
+                Some(bytes::Bytes::from(vec![b' '; 2 * 1024 * 1024])),
+                Some("application/json"),
+            )
+            .await,
+        ),
+    ] {
+        let r = r.expect(status);
+        let header = r.headers["x-request-id"].to_str().unwrap().to_string();
+        assert!(!header.is_empty());
+        assert_eq!(r.body["request_id"], header.as_str(), "{}", r.text);
+    }
+    // An id set by a proxy in front is kept, in the header and the envelope.
+    anon.headers.insert(
+        "x-request-id",
+        "trace-from-the-load-balancer".parse().unwrap(),
+    );
+    let r = anon.get("/api/v1/tenants").await.expect(401);
+    assert_eq!(r.body["request_id"], "trace-from-the-load-balancer");
+    tp.shutdown().await;
+}
