@@ -165,12 +165,13 @@ async fn failed_logins_are_rate_limited() {
         .await
         .expect(429);
     assert!(
-        r.message().starts_with("too many failed logins"),
+        r.message().starts_with("too many wrong passwords"),
         "{}",
         r.text
     );
     let retry: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!(retry > 0 && retry <= 900, "{retry}");
+
     tp.shutdown().await;
 }
 
@@ -272,5 +273,38 @@ async fn error_answers_name_their_request_id() {
     );
     let r = anon.get("/api/v1/tenants").await.expect(401);
     assert_eq!(r.body["request_id"], "trace-from-the-load-balancer");
+    tp.shutdown().await;
+}
+
+/// Wrong current passwords on a password change count like failed logins.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_current_passwords_are_rate_limited() {
+    let tp = TestPortal::start().await;
+    let mut bob = {
+        let mut admin = tp.admin().await;
+        create_user(&mut admin, "bob", None).await;
+        tp.login("bob").await
+    };
+    let change = |current: &str| json!({"current_password": current, "new_password": "a-new-long-password-1"});
+    for _ in 0..5 {
+        let r = bob
+            .post("/api/v1/me/password", &change("guess-guess-guess"))
+            .await
+            .expect(400);
+        assert!(
+            r.text.contains("the current password is wrong"),
+            "{}",
+            r.text
+        );
+    }
+    let r = bob
+        .post("/api/v1/me/password", &change(PASSWORD))
+        .await
+        .expect(429);
+    assert!(
+        r.message().starts_with("too many wrong passwords"),
+        "{}",
+        r.text
+    );
     tp.shutdown().await;
 }

@@ -1,4 +1,4 @@
-//! Login rate limits per user name and per client address, counted in Postgres so they hold
+//! Password rate limits (logins and password changes) per user name and per client address, counted in Postgres so they hold
 //! across portal replicas.
 
 use std::convert::Infallible;
@@ -37,7 +37,7 @@ pub async fn check(state: &AppState, username: &str, addr: &str) -> ApiResult<()
             .unwrap_or(60);
         return Err(ApiError::TooManyRequests {
             message: format!(
-                "too many failed logins; try again in {} minute(s)",
+                "too many wrong passwords; try again in {} minute(s)",
                 retry_after.div_ceil(60)
             ),
             retry_after,

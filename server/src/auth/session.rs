@@ -125,23 +125,29 @@ pub async fn me(p: Principal) -> Json<Me> {
 
 /// Changes the caller's password; every session of the user ends, and this one continues
 /// under a new id.
+/// Wrong current passwords count like failed logins (a stolen session must not become a way
+/// to guess the password).
 pub async fn change_password(
     State(state): State<AppState>,
     p: Principal,
     session: Session,
     rid: RequestId,
+    ClientAddr(addr): ClientAddr,
     JsonBody(req): JsonBody<ChangePassword>,
 ) -> ApiResult<StatusCode> {
     password::check_policy(&req.new_password).map_err(|m| ApiError::field("new_password", m))?;
+    ratelimit::check(&state, &p.username, &addr).await?;
     let hash = sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = $1", p.user_id)
         .fetch_one(&state.db)
         .await?;
     if !state.hasher.verify(Some(hash), &req.current_password).await {
+        ratelimit::record_failure(&state, &p.username, &addr).await?;
         return Err(ApiError::field(
             "current_password",
             "the current password is wrong",
         ));
     }
+    ratelimit::clear(&state, &p.username).await?;
     let new_hash = state
         .hasher
         .hash(&req.new_password)
