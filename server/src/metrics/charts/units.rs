@@ -99,10 +99,15 @@ pub fn human(kind: Kind, v: f64, lang: Lang) -> String {
 
 /// Tick spacing for a range of `secs` seconds.
 fn tick_step(secs: i64) -> i64 {
-    [(3_600, 600), (21_600, 3_600), (86_400, 3 * 3_600), (604_800, 86_400)]
-        .iter()
-        .find(|(upto, _)| secs <= *upto)
-        .map_or(5 * 86_400, |(_, step)| *step)
+    [
+        (3_600, 600),
+        (21_600, 3_600),
+        (86_400, 3 * 3_600),
+        (604_800, 86_400),
+    ]
+    .iter()
+    .find(|(upto, _)| secs <= *upto)
+    .map_or(5 * 86_400, |(_, step)| *step)
 }
 
 /// Tick positions (unix seconds) between `from` and `to`, aligned in the viewer's time zone.
