@@ -133,6 +133,15 @@ async fn main() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64()
     );
 
+    // What the cluster's side of a cycle costs: the two big LISTs alone.
+    for path in ["/api/v1/pods", "/apis/metrics.k8s.io/v1beta1/pods"] {
+        let t = Instant::now();
+        let n = count(&kube, path).await;
+        println!(
+            "LIST {path}: {n} items in {:.0} ms",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     let state = AppState::new(db.clone(), kube.clone(), Settings::default());
     let mut c = Collector::default();
     let start = ku8portal::time::now();
