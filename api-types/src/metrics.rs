@@ -56,3 +56,53 @@ pub struct Ranked {
     pub pct_of_request: Option<f64>,
     pub pct_of_limit: Option<f64>,
 }
+
+/// One resource of the resource pool (CPU in cores, memory and storage in bytes, GPUs as a
+/// count). `None` where the cluster does not tell (usage without a metrics API; GPU and
+/// storage usage are never measured).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PoolResource {
+    /// `cpu`, `memory`, `gpu` or `storage` (ephemeral storage).
+    pub resource: String,
+    pub capacity: Option<f64>,
+    pub allocatable: Option<f64>,
+    /// Sum of the requests of the pods placed there.
+    pub requested: Option<f64>,
+    pub used: Option<f64>,
+}
+
+/// The pool of the whole cluster (`name` empty) or of one node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PoolSubject {
+    pub name: String,
+    pub resources: Vec<PoolResource>,
+}
+
+/// `GET /api/v1/metrics/pool` (platform admins): the last collection's resource pool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pool {
+    /// When it was collected (RFC 3339); `None` before the first cycle.
+    pub at: Option<String>,
+    pub metrics_api: Option<bool>,
+    pub cluster: PoolSubject,
+    pub nodes: Vec<PoolSubject>,
+}
+
+/// One application (pods grouped by `app.kubernetes.io/name`, else their owning workload).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppCount {
+    /// `namespace/app`.
+    pub name: String,
+    pub tenant: Option<String>,
+    pub services: u32,
+    pub pods: u32,
+    /// Pods in phase Running.
+    pub running: u32,
+}
+
+/// `GET /api/v1/metrics/apps`: the applications of the last collection that the caller may read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Apps {
+    pub at: Option<String>,
+    pub apps: Vec<AppCount>,
+}

@@ -52,7 +52,8 @@ pub fn app(state: AppState) -> Router {
             auth::csrf::guard,
         ))
         .layer(sessions.clone())
-        .layer(SetResponseHeaderLayer::overriding(
+        // `no-store` unless the answer says otherwise (charts are cached privately).
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));

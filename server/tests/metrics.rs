@@ -63,6 +63,31 @@ async fn deploy(kube: &kube::Client, ns: &str, replicas: i32) {
         .unwrap();
 }
 
+/// Waits until the metrics API measures at least `n` pods.
+async fn pods_measured(kube: &kube::Client, n: usize) {
+    common::portal::eventually(20, "pods measured", || {
+        let kube = kube.clone();
+        async move {
+            let l = get(&kube, "/apis/metrics.k8s.io/v1beta1/pods").await;
+            l["items"].as_array().unwrap().len() >= n
+        }
+    })
+    .await;
+}
+
+/// Waits until `n` pods of `ns` are on nodes.
+async fn pods_scheduled(kube: &kube::Client, ns: &str, n: usize) {
+    common::portal::eventually(20, "pods scheduled", || {
+        let (kube, path) = (kube.clone(), format!("/api/v1/namespaces/{ns}/pods"));
+        async move {
+            let pods = get(&kube, &path).await;
+            let items = pods["items"].as_array().unwrap();
+            items.len() == n && items.iter().all(|p| p["spec"]["nodeName"].is_string())
+        }
+    })
+    .await;
+}
+
 fn latest(set: &Value, metric: &str) -> f64 {
     let s = set["series"]
         .as_array()
@@ -87,14 +112,7 @@ async fn collected_sums_match_the_metrics_api_and_tenants_see_only_theirs() {
     deploy(&kube, "acme-dev", 3).await;
     deploy(&kube, "acme-prod", 1).await;
     deploy(&kube, "globex-prod", 2).await;
-    common::portal::eventually(20, "pods measured", || {
-        let kube = kube.clone();
-        async move {
-            let l = get(&kube, "/apis/metrics.k8s.io/v1beta1/pods").await;
-            l["items"].as_array().unwrap().len() >= 6
-        }
-    })
-    .await;
+    pods_measured(&kube, 6).await;
     let state = tp.state().clone();
     let mut c = Collector::default();
     // Usage moves with time: read the metrics API around the cycle until both reads agree.
@@ -313,17 +331,7 @@ async fn without_a_metrics_api_requests_are_still_collected() {
     deploy(&kube, "acme-dev", 2).await;
     let state = tp.state().clone();
     let mut c = Collector::default();
-    common::portal::eventually(20, "both pods created", || {
-        let kube = kube.clone();
-        async move {
-            get(&kube, "/api/v1/namespaces/acme-dev/pods").await["items"]
-                .as_array()
-                .unwrap()
-                .len()
-                == 2
-        }
-    })
-    .await;
+    pods_scheduled(&kube, "acme-dev", 2).await;
     c.cycle(&state, ku8portal::time::now(), Retention::default())
         .await
         .unwrap();
@@ -347,3 +355,6 @@ async fn without_a_metrics_api_requests_are_still_collected() {
     assert_eq!(latest(&ns.body, "quota.hard/requests.cpu"), 4.0);
     tp.shutdown().await;
 }
+
+#[path = "metrics/charts.rs"]
+mod charts;

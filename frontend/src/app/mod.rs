@@ -87,6 +87,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("quota-requests/new") view=NewQuotaRequest/>
                     <Route path=path!("quota-requests/:id") view=QuotaRequestPage/>
                     <Route path=path!("audit") view=Audit/>
+                    <Route path=path!("dashboards") view=Dashboards/>
                     <Route path=path!("users") view=Users/>
                     <Route path=path!("profile") view=Profile/>
                 </ParentRoute>

@@ -159,6 +159,7 @@ fn Nav() -> impl IntoView {
         view! {
             <nav class="sidenav" aria-label=t("shell.nav")>
                 <A href="/" exact=true>{t("nav.overview")}</A>
+                <A href="/dashboards">{t("nav.dashboards")}</A>
                 {op.then(|| view! { <A href="/tenants" exact=true>{t("nav.tenants")}</A> })}
                 {(!op).then(|| tenant.map(|tn| view! { <A href=format!("/tenants/{}", api::enc(&tn)) exact=true>{t("nav.tenant")}</A> }))}
                 <A href="/namespaces">{t("nav.namespaces")}</A>

@@ -1,6 +1,7 @@
 //! Translations: every string of the web app in English and Simplified Chinese, looked up by
 //! key (`nav.tenants`). Messages from the server (errors) are shown as the server wrote them.
 
+mod dashboards;
 mod forms;
 mod pages;
 mod shell;
@@ -40,7 +41,12 @@ impl Lang {
     }
 }
 
-const TABLES: [&[(&str, &str, &str)]; 3] = [shell::STRINGS, pages::STRINGS, forms::STRINGS];
+const TABLES: [&[(&str, &str, &str)]; 4] = [
+    shell::STRINGS,
+    pages::STRINGS,
+    forms::STRINGS,
+    dashboards::STRINGS,
+];
 
 /// The text of `key` in `lang`, if the key exists.
 pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {

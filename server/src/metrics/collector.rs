@@ -156,12 +156,15 @@ impl Collector {
                 self.last_expiry = Some(now);
             }
         }
-        let ids = self.ids.resolve(&state.db, &agg).await?;
-        store::write_samples(&state.db, &ids, &agg, now).await?;
-        let ids = self.ids.resolve(&state.db, &per_pod).await?;
-        for (s, id) in per_pod.iter().zip(ids) {
+        // One resolve for both: the aggregates first, then the pods.
+        let n = agg.len();
+        let mut all = agg;
+        all.extend(per_pod);
+        let ids = self.ids.resolve(&state.db, &all).await?;
+        store::write_samples(&state.db, &ids[..n], &all[..n], now).await?;
+        for (s, id) in all[n..].iter().zip(&ids[n..]) {
             self.pods
-                .entry(id)
+                .entry(*id)
                 .and_modify(|a| a.add(s.value))
                 .or_insert(Acc::new(s.value));
         }

@@ -52,10 +52,15 @@ pub async fn status(
     State(state): State<AppState>,
     _p: Principal,
 ) -> ApiResult<Json<MetricsStatus>> {
+    Ok(Json(load_status(&state).await?))
+}
+
+/// The collector's status.
+pub async fn load_status(state: &AppState) -> ApiResult<MetricsStatus> {
     let r = sqlx::query!("SELECT last_cycle_at, last_error, metrics_api FROM metric_collector")
         .fetch_one(&state.db)
         .await?;
-    Ok(Json(MetricsStatus {
+    Ok(MetricsStatus {
         metrics_api: r.metrics_api,
         message: (r.metrics_api == Some(false)).then(|| {
             "metrics API not available in this cluster: usage is not measured; requests, limits and quotas still are".to_string()
@@ -63,10 +68,10 @@ pub async fn status(
         last_cycle_at: rfc3339_opt(r.last_cycle_at),
         last_error: Some(r.last_error).filter(|e| !e.is_empty()),
         interval_seconds: state.settings.metrics_interval.as_secs(),
-    }))
+    })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct SeriesQuery {
     pub scope: String,
     #[serde(default)]
@@ -86,6 +91,11 @@ pub async fn series(
     p: Principal,
     QueryParams(q): QueryParams<SeriesQuery>,
 ) -> ApiResult<Json<SeriesSet>> {
+    Ok(Json(load_series(&state, &p, q).await?))
+}
+
+/// One subject's series over a range, when `p` may read them.
+pub async fn load_series(state: &AppState, p: &Principal, q: SeriesQuery) -> ApiResult<SeriesSet> {
     let scope = scope(&q.scope)?;
     let (secs, mut step, rollups) = range(&q.range)?;
     let metrics: Vec<String> = q
@@ -111,7 +121,7 @@ pub async fn series(
     // Unknown and foreign subjects look the same: nothing to show.
     if owners
         .iter()
-        .any(|o| !may_read(&p, scope, o.tenant.as_deref()))
+        .any(|o| !may_read(p, scope, o.tenant.as_deref()))
         || (scope == "cluster" || scope == "node") && !p.platform_admin
     {
         return Err(ApiError::not_found(format!("{scope} {:?}", q.name)));
@@ -181,16 +191,16 @@ pub async fn series(
     } else {
         step as u64
     };
-    Ok(Json(SeriesSet {
+    Ok(SeriesSet {
         scope: scope.to_string(),
         name: q.name,
         range: q.range,
         step_seconds,
         series,
-    }))
+    })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct TopQuery {
     pub scope: String,
     #[serde(default = "default_metric")]
@@ -218,6 +228,11 @@ pub async fn top(
     p: Principal,
     QueryParams(q): QueryParams<TopQuery>,
 ) -> ApiResult<Json<Vec<Ranked>>> {
+    Ok(Json(load_top(&state, &p, &q).await?))
+}
+
+/// The ranking `q` asks for, within what `p` may read.
+pub async fn load_top(state: &AppState, p: &Principal, q: &TopQuery) -> ApiResult<Vec<Ranked>> {
     let scope = scope(&q.scope)?;
     if !matches!(q.metric.as_str(), "cpu" | "memory") {
         return Err(ApiError::field("metric", "rank by cpu or memory"));
@@ -268,18 +283,17 @@ pub async fn top(
         .collect()
     };
     let pct = |v: f64, of: Option<f64>| of.filter(|o| *o > 0.0).map(|o| v / o * 100.0);
-    Ok(Json(
-        rows.into_iter()
-            .map(|(name, tenant, avg, max, request, limit)| Ranked {
-                pct_of_request: pct(avg, request),
-                pct_of_limit: pct(avg, limit),
-                name,
-                tenant,
-                avg,
-                max,
-                request,
-                limit,
-            })
-            .collect(),
-    ))
+    Ok(rows
+        .into_iter()
+        .map(|(name, tenant, avg, max, request, limit)| Ranked {
+            pct_of_request: pct(avg, request),
+            pct_of_limit: pct(avg, limit),
+            name,
+            tenant,
+            avg,
+            max,
+            request,
+            limit,
+        })
+        .collect())
 }

@@ -167,6 +167,14 @@ impl Sums {
 
 const RESOURCES: [&str; 2] = ["cpu", "memory"];
 const GPU: &str = "nvidia.com/gpu";
+const STORAGE: &str = "ephemeral-storage";
+/// The resource pool: node resource → the short name of its series (`gpu.capacity`, ...).
+const POOL: [(&str, &str); 4] = [
+    ("cpu", "cpu"),
+    ("memory", "memory"),
+    (GPU, "gpu"),
+    (STORAGE, "storage"),
+];
 
 /// The cycle's samples: (aggregates, pods).
 pub fn build(o: &Observed) -> (Vec<Sample>, Vec<Sample>) {
@@ -197,14 +205,14 @@ pub fn build(o: &Observed) -> (Vec<Sample>, Vec<Sample>) {
         .collect();
     for node in o.nodes {
         let name = str_at(node, "/metadata/name");
-        for r in RESOURCES.iter().chain([&GPU]) {
+        for (r, short) in POOL {
             let key = r.replace('/', "~1");
             let alloc = number(str_at(node, &format!("/status/allocatable/{key}")));
             let cap = number(str_at(node, &format!("/status/capacity/{key}")));
-            let short = if *r == GPU { "gpu" } else { r };
-            sums.add("cluster", "", None, &format!("{short}.capacity"), cap);
-            sums.add("cluster", "", None, &format!("{short}.allocatable"), alloc);
-            sums.add("node", name, None, &format!("{short}.allocatable"), alloc);
+            for (scope, subject) in [("cluster", ""), ("node", name)] {
+                sums.add(scope, subject, None, &format!("{short}.capacity"), cap);
+                sums.add(scope, subject, None, &format!("{short}.allocatable"), alloc);
+            }
         }
     }
     for m in o.node_metrics {
@@ -259,7 +267,13 @@ pub fn build(o: &Observed) -> (Vec<Sample>, Vec<Sample>) {
         }
         // Extended resources: requests default to (and must equal) limits.
         let gpu = pod_resources(pod, "requests", GPU).max(pod_resources(pod, "limits", GPU));
-        sums.add("cluster", "", None, "gpu.requests", gpu);
+        let storage = pod_resources(pod, "requests", STORAGE);
+        for (metric, v) in [("gpu.requests", gpu), ("storage.requests", storage)] {
+            sums.add("cluster", "", None, metric, v);
+            if !node.is_empty() {
+                sums.add("node", node, None, metric, v);
+            }
+        }
         sums.add("cluster", "", None, "pods", 1.0);
         sums.add("namespace", ns, tenant, "pods", 1.0);
         sums.add("app", &app, tenant, "pods", 1.0);

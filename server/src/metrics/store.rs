@@ -93,15 +93,14 @@ impl SeriesIds {
                     .unwrap_or(0)
             })
             .collect();
-        // Requests, limits and owners change: kept current for the series that have them.
+        // Requests, limits and owners change (a namespace seen before its tenant was known gets
+        // its tenant later): kept current for every series, written only where they differ.
         let (mut sid, mut req, mut lim, mut ten) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (s, id) in samples.iter().zip(&ids) {
-            if s.request.is_some() || s.limit.is_some() {
-                sid.push(*id);
-                req.push(s.request);
-                lim.push(s.limit);
-                ten.push(s.tenant.clone());
-            }
+            sid.push(*id);
+            req.push(s.request);
+            lim.push(s.limit);
+            ten.push(s.tenant.clone());
         }
         if !sid.is_empty() {
             sqlx::query!(

@@ -1,6 +1,7 @@
 //! The pages, one module each (a page owns its data loading and its forms).
 
 mod audit;
+mod dashboards;
 mod login;
 mod namespace;
 mod namespaces;
@@ -15,6 +16,7 @@ mod tenants;
 mod users;
 
 pub use audit::Audit;
+pub use dashboards::Dashboards;
 pub use login::Login;
 pub use namespace::NamespacePage;
 pub use namespaces::Namespaces;
