@@ -4,6 +4,7 @@
 mod forms;
 mod pages;
 mod shell;
+pub mod workloads;
 
 /// A language of the web app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,7 +41,12 @@ impl Lang {
     }
 }
 
-const TABLES: [&[(&str, &str, &str)]; 3] = [shell::STRINGS, pages::STRINGS, forms::STRINGS];
+const TABLES: [&[(&str, &str, &str)]; 4] = [
+    shell::STRINGS,
+    pages::STRINGS,
+    forms::STRINGS,
+    workloads::STRINGS,
+];
 
 /// The text of `key` in `lang`, if the key exists.
 pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {

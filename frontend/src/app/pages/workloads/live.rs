@@ -1,0 +1,166 @@
+//! A live list: LIST through the proxy, then WATCH from its resourceVersion (bookmarks on),
+//! applying ADDED/MODIFIED/DELETED to a map keyed by name; a `410 Gone` (as the answer or as an
+//! ERROR event) relists, an ended watch resumes from the last version seen. The page sees a
+//! snapshot signal, published at most every 100 ms so thousands of events stay cheap.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use super::super::super::api::ApiError;
+use super::super::super::k8s::{self, Aborter};
+use crate::app::sleep_ms;
+
+/// What a live list shows: loading, the items (by name) or the error of its LIST.
+pub struct Live<T: Send + Sync + 'static> {
+    pub items: RwSignal<Option<Arc<Vec<T>>>>,
+    pub error: RwSignal<Option<ApiError>>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Live<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Live<T> {}
+
+fn rv(v: &Value) -> Option<String> {
+    v["metadata"]["resourceVersion"].as_str().map(str::to_string)
+}
+
+fn name(v: &Value) -> String {
+    v["metadata"]["name"].as_str().unwrap_or("").to_string()
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Shows the store's items; `false` when the page is gone.
+fn publish<T: Clone + Send + Sync + 'static>(live: Live<T>, store: &BTreeMap<String, T>) -> bool {
+    live.items
+        .try_set(Some(Arc::new(store.values().cloned().collect())))
+        .is_none()
+}
+
+/// Lists `path` (a collection URL, maybe with a query) and keeps it current through a watch;
+/// `map` turns each object into what the page keeps.
+pub fn live<T, F>(path: String, map: F) -> Live<T>
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(&Value) -> T + 'static,
+{
+    let live = Live {
+        items: RwSignal::new(None),
+        error: RwSignal::new(None),
+    };
+    let aborter = Aborter::new();
+    leptos::task::spawn_local(run(path, map, live, aborter));
+    live
+}
+
+async fn run<T, F>(path: String, map: F, live: Live<T>, aborter: Aborter)
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(&Value) -> T + 'static,
+{
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let store: Rc<RefCell<BTreeMap<String, T>>> = Rc::default();
+    let show = |store: &BTreeMap<String, T>| publish(live, store);
+    let scheduled = Rc::new(std::cell::Cell::new(false));
+    loop {
+        let list = match k8s::get(&path).await {
+            Ok(l) => l,
+            Err(e) => {
+                let fatal = matches!(e.status, 401 | 403 | 404);
+                if live.error.try_set(Some(e)).is_some() || fatal {
+                    return;
+                }
+                sleep_ms(3000).await;
+                continue;
+            }
+        };
+        let mut version = rv(&list).unwrap_or_default();
+        {
+            let mut s = store.borrow_mut();
+            s.clear();
+            for item in list["items"].as_array().into_iter().flatten() {
+                s.insert(name(item), map(item));
+            }
+        }
+        live.error.try_set(None);
+        if !show(&store.borrow()) {
+            return;
+        }
+        // Watch until the version is gone (then relist).
+        loop {
+            let url = format!("{path}{sep}watch=1&allowWatchBookmarks=true&resourceVersion={version}");
+            let mut gone = false;
+            let mut last_publish = now_ms();
+            let mut dirty = false;
+            let result = k8s::stream_lines(&url, aborter, |lines| {
+                let mut s = store.borrow_mut();
+                for line in lines {
+                    let Ok(ev) = serde_json::from_str::<Value>(&line) else { continue };
+                    let obj = &ev["object"];
+                    if let Some(v) = rv(obj) {
+                        version = v;
+                    }
+                    match ev["type"].as_str().unwrap_or("") {
+                        "ADDED" | "MODIFIED" => {
+                            s.insert(name(obj), map(obj));
+                            dirty = true;
+                        }
+                        "DELETED" => {
+                            s.remove(&name(obj));
+                            dirty = true;
+                        }
+                        "ERROR" => {
+                            gone = obj["code"] == 410;
+                            return false;
+                        }
+                        _ => {}
+                    }
+                }
+                if dirty && now_ms() - last_publish > 100.0 {
+                    dirty = false;
+                    last_publish = now_ms();
+                    return show(&s);
+                }
+                if dirty && !scheduled.replace(true) {
+                    // A burst: the rest is shown 100 ms later even if the stream goes quiet.
+                    dirty = false;
+                    let (store, scheduled) = (store.clone(), scheduled.clone());
+                    leptos::task::spawn_local(async move {
+                        sleep_ms(100).await;
+                        scheduled.set(false);
+                        publish(live, &store.borrow());
+                    });
+                }
+                true
+            })
+            .await;
+            if dirty && !show(&store.borrow()) {
+                return;
+            }
+            if live.items.try_get_untracked().is_none() {
+                return; // the page is gone
+            }
+            match result {
+                Err(e) if e.status == 410 => break,
+                Err(e) if e.status == 0 && aborter.aborted() => return,
+                Err(_) => {
+                    sleep_ms(2000).await;
+                    break;
+                }
+                Ok(()) if gone => break,
+                Ok(()) => {}
+            }
+        }
+    }
+}

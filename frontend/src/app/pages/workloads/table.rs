@@ -1,0 +1,126 @@
+//! The virtualized rows table: a fixed-height scrolling body that renders only the rows in view
+//! (plus a few either side) between two spacer rows, with sortable column headers.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::super::super::state::tr;
+use crate::kinds::{Col, Kind};
+use crate::rows::{Row, age, window};
+
+/// Height of one row in pixels (the CSS gives rows this height).
+pub const ROW_HEIGHT: f64 = 34.0;
+const OVERSCAN: usize = 8;
+
+/// The current sort: column index and direction.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sort {
+    pub col: usize,
+    pub desc: bool,
+}
+
+fn now_secs() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// The table of `rows` (already sorted and filtered); `link(row)` is the detail page's URL.
+#[component]
+pub fn RowsTable(
+    kind: &'static Kind,
+    rows: Memo<Arc<Vec<Arc<Row>>>>,
+    sort: RwSignal<Sort>,
+    link: impl Fn(&Row) -> String + Send + Sync + 'static,
+) -> impl IntoView {
+    let view_height = RwSignal::new(600.0_f64);
+    let range = RwSignal::new((0usize, 0usize));
+    let scroll_top = RwSignal::new(0.0_f64);
+    let body = NodeRef::<leptos::html::Div>::new();
+    // Only a change of the rendered window re-renders rows, not every scrolled pixel.
+    Effect::new(move || {
+        let w = window(scroll_top.get(), view_height.get(), ROW_HEIGHT, rows.with(|r| r.len()), OVERSCAN);
+        if range.get_untracked() != w {
+            range.set(w);
+        }
+    });
+    let on_scroll = move |_| {
+        if let Some(el) = body.get_untracked() {
+            scroll_top.set(el.scroll_top() as f64);
+            view_height.set(el.client_height() as f64);
+        }
+    };
+    Effect::new(move || {
+        if let Some(el) = body.get() {
+            view_height.set(el.client_height().max(300) as f64);
+        }
+    });
+    let head = kind
+        .cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let label = c.label();
+            let mark = move || {
+                let s = sort.get();
+                if s.col != i { "" } else if s.desc { " ▾" } else { " ▴" }
+            };
+            let aria = move || {
+                let s = sort.get();
+                if s.col != i { "none" } else if s.desc { "descending" } else { "ascending" }
+            };
+            view! {
+                <th aria-sort=aria><button class="link sort" on:click=move |_| sort.update(|s| {
+                    if s.col == i { s.desc = !s.desc } else { *s = Sort { col: i, desc: false } }
+                })>{move || tr(label)}{mark}</button></th>
+            }
+        })
+        .collect_view();
+    let link = Arc::new(link);
+    let body_rows = move || {
+        let (start, end) = range.get();
+        let all = rows.get();
+        let now = now_secs();
+        let top = start as f64 * ROW_HEIGHT;
+        let bottom = (all.len().saturating_sub(end)) as f64 * ROW_HEIGHT;
+        let link = link.clone();
+        let shown = all[start.min(all.len())..end.min(all.len())]
+            .iter()
+            .map(|r| row_view(kind, r, &link(r), now))
+            .collect_view();
+        view! {
+            <tr class="spacer" style:height=format!("{top}px")></tr>
+            {shown}
+            <tr class="spacer" style:height=format!("{bottom}px")></tr>
+        }
+    };
+    view! {
+        <div class="vtable" node_ref=body on:scroll=on_scroll data-testid="rows">
+            <table>
+                <thead><tr>{head}</tr></thead>
+                <tbody>{body_rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+fn row_view(kind: &Kind, r: &Row, href: &str, now: i64) -> impl IntoView + use<> {
+    let cells = kind
+        .cols
+        .iter()
+        .zip(r.cells.iter())
+        .map(|(c, v)| {
+            let text = if c.is_time() { age(v, now) } else { v.clone() };
+            match c {
+                Col::Name => view! { <td class="name"><a href=href.to_string()>{text}</a></td> }.into_any(),
+                Col::Status => view! { <td><span class=format!("badge {}", r.tone)>{text}</span></td> }.into_any(),
+                Col::LastSeen if kind.plural == "events" => view! { <td><a href=href.to_string()>{text}</a></td> }.into_any(),
+                Col::Type if kind.plural == "events" => {
+                    let class = if v == "Warning" { "badge warn" } else { "badge" };
+                    view! { <td><span class=class>{text}</span></td> }.into_any()
+                }
+                _ => view! { <td title=v.clone()>{text}</td> }.into_any(),
+            }
+        })
+        .collect_view();
+    view! { <tr data-name=r.name.clone()>{cells}</tr> }
+}
