@@ -100,31 +100,103 @@ use Col::*;
 const REPLICATED: &[Col] = &[Name, Ready, UpToDate, Available, Age];
 
 pub const KINDS: &[Kind] = &[
-    k("pods", "Pod", "api/v1", &[Name, Ready, Status, Restarts, Node, PodIp, Age]),
+    k(
+        "pods",
+        "Pod",
+        "api/v1",
+        &[Name, Ready, Status, Restarts, Node, PodIp, Age],
+    ),
     k("deployments", "Deployment", "apis/apps/v1", REPLICATED),
-    k("replicasets", "ReplicaSet", "apis/apps/v1", &[Name, Desired, Current, Ready, Age]),
-    k("replicationcontrollers", "ReplicationController", "api/v1", &[Name, Desired, Current, Ready, Age]),
-    k("statefulsets", "StatefulSet", "apis/apps/v1", &[Name, Ready, Age]),
-    k("daemonsets", "DaemonSet", "apis/apps/v1", &[Name, Desired, Current, Ready, UpToDate, Available, Age]),
-    k("jobs", "Job", "apis/batch/v1", &[Name, Completions, Status, Age]),
-    k("cronjobs", "CronJob", "apis/batch/v1", &[Name, Schedule, Suspend, Active, LastSchedule, Age]),
-    k("services", "Service", "api/v1", &[Name, Type, ClusterIp, Ports, Age]),
-    k("ingresses", "Ingress", "apis/networking.k8s.io/v1", &[Name, Hosts, Age]),
+    k(
+        "replicasets",
+        "ReplicaSet",
+        "apis/apps/v1",
+        &[Name, Desired, Current, Ready, Age],
+    ),
+    k(
+        "replicationcontrollers",
+        "ReplicationController",
+        "api/v1",
+        &[Name, Desired, Current, Ready, Age],
+    ),
+    k(
+        "statefulsets",
+        "StatefulSet",
+        "apis/apps/v1",
+        &[Name, Ready, Age],
+    ),
+    k(
+        "daemonsets",
+        "DaemonSet",
+        "apis/apps/v1",
+        &[Name, Desired, Current, Ready, UpToDate, Available, Age],
+    ),
+    k(
+        "jobs",
+        "Job",
+        "apis/batch/v1",
+        &[Name, Completions, Status, Age],
+    ),
+    k(
+        "cronjobs",
+        "CronJob",
+        "apis/batch/v1",
+        &[Name, Schedule, Suspend, Active, LastSchedule, Age],
+    ),
+    k(
+        "services",
+        "Service",
+        "api/v1",
+        &[Name, Type, ClusterIp, Ports, Age],
+    ),
+    k(
+        "ingresses",
+        "Ingress",
+        "apis/networking.k8s.io/v1",
+        &[Name, Hosts, Age],
+    ),
     k("configmaps", "ConfigMap", "api/v1", &[Name, Data, Age]),
     k("secrets", "Secret", "api/v1", &[Name, Type, Data, Age]),
-    k("persistentvolumeclaims", "PersistentVolumeClaim", "api/v1", &[Name, Status, Volume, Capacity, StorageClass, Age]),
-    k("horizontalpodautoscalers", "HorizontalPodAutoscaler", "apis/autoscaling/v2", &[Name, Reference, MinMax, Replicas, Age]),
-    k("events", "Event", "api/v1", &[LastSeen, Type, Reason, Object, Message, Count]),
+    k(
+        "persistentvolumeclaims",
+        "PersistentVolumeClaim",
+        "api/v1",
+        &[Name, Status, Volume, Capacity, StorageClass, Age],
+    ),
+    k(
+        "horizontalpodautoscalers",
+        "HorizontalPodAutoscaler",
+        "apis/autoscaling/v2",
+        &[Name, Reference, MinMax, Replicas, Age],
+    ),
+    k(
+        "events",
+        "Event",
+        "api/v1",
+        &[LastSeen, Type, Reason, Object, Message, Count],
+    ),
 ];
 
-const fn k(plural: &'static str, kind: &'static str, api: &'static str, cols: &'static [Col]) -> Kind {
-    Kind { plural, kind, api, cols }
+const fn k(
+    plural: &'static str,
+    kind: &'static str,
+    api: &'static str,
+    cols: &'static [Col],
+) -> Kind {
+    Kind {
+        plural,
+        kind,
+        api,
+        cols,
+    }
 }
 
 impl Kind {
     /// `v1`, `apps/v1`.
     pub fn api_version(&self) -> &'static str {
-        self.api.trim_start_matches("apis/").trim_start_matches("api/")
+        self.api
+            .trim_start_matches("apis/")
+            .trim_start_matches("api/")
     }
 
     /// The translation key of the kind's (plural) title.
@@ -144,7 +216,10 @@ impl Kind {
 
     /// Whether the kind has a `scale` subresource the pages offer.
     pub fn scalable(&self) -> bool {
-        matches!(self.plural, "deployments" | "replicasets" | "statefulsets" | "replicationcontrollers")
+        matches!(
+            self.plural,
+            "deployments" | "replicasets" | "statefulsets" | "replicationcontrollers"
+        )
     }
 
     /// Whether "restart" (kubectl rollout restart) applies.
@@ -187,10 +262,24 @@ mod tests {
     fn paths_and_lookups() {
         let d = by_plural("deployments").unwrap();
         assert_eq!(d.api_version(), "apps/v1");
-        assert_eq!(d.path("shop", Some("web")), "/k8s/apis/apps/v1/namespaces/shop/deployments/web");
-        assert_eq!(by_plural("pods").unwrap().path("a b", None), "/k8s/api/v1/namespaces/a%20b/pods");
-        assert_eq!(by_kind("apps/v1", "ReplicaSet").unwrap().plural, "replicasets");
-        assert_eq!(by_kind("autoscaling/v1", "HorizontalPodAutoscaler").unwrap().plural, "horizontalpodautoscalers");
+        assert_eq!(
+            d.path("shop", Some("web")),
+            "/k8s/apis/apps/v1/namespaces/shop/deployments/web"
+        );
+        assert_eq!(
+            by_plural("pods").unwrap().path("a b", None),
+            "/k8s/api/v1/namespaces/a%20b/pods"
+        );
+        assert_eq!(
+            by_kind("apps/v1", "ReplicaSet").unwrap().plural,
+            "replicasets"
+        );
+        assert_eq!(
+            by_kind("autoscaling/v1", "HorizontalPodAutoscaler")
+                .unwrap()
+                .plural,
+            "horizontalpodautoscalers"
+        );
         assert_eq!(by_kind("v1", "Deployment"), None);
         assert!(d.scalable() && d.restartable());
         assert!(!by_plural("jobs").unwrap().scalable());
@@ -200,7 +289,11 @@ mod tests {
     #[test]
     fn every_kind_lists_a_name_column() {
         for k in KINDS {
-            assert!(k.cols.contains(&Col::Name) || k.plural == "events", "{}", k.plural);
+            assert!(
+                k.cols.contains(&Col::Name) || k.plural == "events",
+                "{}",
+                k.plural
+            );
         }
     }
 }

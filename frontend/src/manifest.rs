@@ -81,7 +81,12 @@ fn header(text: &str, line: usize) -> Result<Doc, DocError> {
 
 fn json_header(text: &str, line: usize) -> Result<Doc, DocError> {
     let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-    let s = |p: &str| v.pointer(p).and_then(|x| x.as_str()).unwrap_or("").to_string();
+    let s = |p: &str| {
+        v.pointer(p)
+            .and_then(|x| x.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
     check(Doc {
         text: text.to_string(),
         line,
@@ -102,7 +107,10 @@ fn check(doc: Doc) -> Result<Doc, DocError> {
     } else {
         return Ok(doc);
     };
-    Err(DocError { line: doc.line, missing })
+    Err(DocError {
+        line: doc.line,
+        missing,
+    })
 }
 
 /// The documents of `manifest` (separated by `---` lines; empty ones skipped).
@@ -139,7 +147,10 @@ pub fn split(manifest: &str) -> Vec<Result<Doc, DocError>> {
 /// document starts on.
 pub fn error_line(message: &str, doc_line: usize) -> Option<usize> {
     let at = message.find("line ")?;
-    let digits: String = message[at + 5..].chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = message[at + 5..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     let n: usize = digits.parse().ok()?;
     Some(doc_line + n.max(1) - 1)
 }
@@ -171,25 +182,58 @@ metadata: {name: web}
         let docs = split(TWO);
         assert_eq!(docs.len(), 2);
         let d = docs[0].clone().unwrap();
-        assert_eq!((d.api_version.as_str(), d.kind.as_str(), d.name.as_str(), d.namespace.as_str()), ("apps/v1", "Deployment", "web", "shop"));
+        assert_eq!(
+            (
+                d.api_version.as_str(),
+                d.kind.as_str(),
+                d.name.as_str(),
+                d.namespace.as_str()
+            ),
+            ("apps/v1", "Deployment", "web", "shop")
+        );
         assert_eq!(d.line, 1);
         assert!(d.text.contains("replicas: 2"));
         // Flow-style metadata is not read: the error names the field and the line.
-        assert_eq!(docs[1], Err(DocError { line: 12, missing: "metadata.name" }));
+        assert_eq!(
+            docs[1],
+            Err(DocError {
+                line: 12,
+                missing: "metadata.name"
+            })
+        );
     }
 
     #[test]
     fn json_documents_and_missing_fields() {
-        let docs = split("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}");
+        let docs =
+            split("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}");
         assert_eq!(docs[0].clone().unwrap().kind, "ConfigMap");
-        assert_eq!(split("kind: Pod\nmetadata:\n  name: x\n")[0], Err(DocError { line: 1, missing: "apiVersion" }));
+        assert_eq!(
+            split("kind: Pod\nmetadata:\n  name: x\n")[0],
+            Err(DocError {
+                line: 1,
+                missing: "apiVersion"
+            })
+        );
         assert!(split("---\n# nothing\n---\n").is_empty());
     }
 
     #[test]
     fn error_lines() {
-        assert_eq!(error_line("error converting YAML: line 3: mapping values are not allowed", 12), Some(14));
-        assert_eq!(error_line("the request body cannot be read: did not find expected key at line 2 column 1", 1), Some(2));
+        assert_eq!(
+            error_line(
+                "error converting YAML: line 3: mapping values are not allowed",
+                12
+            ),
+            Some(14)
+        );
+        assert_eq!(
+            error_line(
+                "the request body cannot be read: did not find expected key at line 2 column 1",
+                1
+            ),
+            Some(2)
+        );
         assert_eq!(error_line("exceeded quota", 1), None);
     }
 }

@@ -57,7 +57,10 @@ pub fn pod_resources(pod: &Value) -> (Amounts, Amounts) {
 
 /// Whether a pod still holds its node's resources.
 pub fn holds_resources(pod: &Value) -> bool {
-    !matches!(pod["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))
+    !matches!(
+        pod["status"]["phase"].as_str(),
+        Some("Succeeded" | "Failed")
+    )
 }
 
 /// One summary per node (in the nodes' order) from the node list, the pod list and the node
@@ -65,7 +68,9 @@ pub fn holds_resources(pod: &Value) -> bool {
 pub fn summarize(nodes: &Value, pods: &Value, metrics: Option<&Value>) -> Vec<NodeSummary> {
     let mut by_node: BTreeMap<&str, (usize, Amounts, Amounts)> = BTreeMap::new();
     for p in pods["items"].as_array().into_iter().flatten() {
-        let Some(node) = p["spec"]["nodeName"].as_str() else { continue };
+        let Some(node) = p["spec"]["nodeName"].as_str() else {
+            continue;
+        };
         if !holds_resources(p) {
             continue;
         }
@@ -92,7 +97,10 @@ pub fn summarize(nodes: &Value, pods: &Value, metrics: Option<&Value>) -> Vec<No
             let name = n["metadata"]["name"].as_str().unwrap_or("").to_string();
             let (pods, requests, limits) = by_node.get(name.as_str()).cloned().unwrap_or_default();
             NodeSummary {
-                ready: n["status"]["conditions"].as_array().into_iter().flatten()
+                ready: n["status"]["conditions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
                     .any(|c| c["type"] == "Ready" && c["status"] == "True"),
                 capacity: amounts(&n["status"]["capacity"]),
                 allocatable: amounts(&n["status"]["allocatable"]),
@@ -101,10 +109,22 @@ pub fn summarize(nodes: &Value, pods: &Value, metrics: Option<&Value>) -> Vec<No
                 usage: usage(&name),
                 pods,
                 pod_capacity: q(&n["status"]["allocatable"]["pods"]).value(),
-                taints: n["spec"]["taints"].as_array().into_iter().flatten().map(|t| {
-                    let v = t["value"].as_str().map(|v| format!("={v}")).unwrap_or_default();
-                    format!("{}{v}:{}", t["key"].as_str().unwrap_or(""), t["effect"].as_str().unwrap_or(""))
-                }).collect(),
+                taints: n["spec"]["taints"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|t| {
+                        let v = t["value"]
+                            .as_str()
+                            .map(|v| format!("={v}"))
+                            .unwrap_or_default();
+                        format!(
+                            "{}{v}:{}",
+                            t["key"].as_str().unwrap_or(""),
+                            t["effect"].as_str().unwrap_or("")
+                        )
+                    })
+                    .collect(),
                 name,
             }
         })
@@ -135,12 +155,30 @@ mod tests {
         assert_eq!(s.len(), 2);
         let n1 = &s[0];
         assert!(n1.ready && !s[1].ready);
-        assert_eq!(n1.capacity, Amounts { cpu_m: 8000, mem: 16 << 30 });
+        assert_eq!(
+            n1.capacity,
+            Amounts {
+                cpu_m: 8000,
+                mem: 16 << 30
+            }
+        );
         assert_eq!(n1.allocatable.cpu_m, 7800);
-        assert_eq!(n1.requests, Amounts { cpu_m: 500, mem: 128 << 20 });
+        assert_eq!(
+            n1.requests,
+            Amounts {
+                cpu_m: 500,
+                mem: 128 << 20
+            }
+        );
         assert_eq!(n1.limits.cpu_m, 2000);
         assert_eq!((n1.pods, n1.pod_capacity), (1, 110));
-        assert_eq!(n1.usage, Some(Amounts { cpu_m: 1200, mem: 2 << 30 }));
+        assert_eq!(
+            n1.usage,
+            Some(Amounts {
+                cpu_m: 1200,
+                mem: 2 << 30
+            })
+        );
         assert_eq!(n1.taints, ["gpu=true:NoSchedule"]);
         assert_eq!(s[1].usage, None);
         assert_eq!(summarize(&nodes, &pods, None)[0].usage, None);

@@ -3,6 +3,7 @@
 //! virtualized table body renders.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -16,6 +17,8 @@ pub struct Row {
     pub cells: Vec<String>,
     /// `ok`, `warn` or `bad` for the row's status, when it has one.
     pub tone: &'static str,
+    /// The object itself, kept only where a page shows more than the row (one object's page).
+    pub obj: Option<Arc<Value>>,
 }
 
 fn s<'a>(v: &'a Value, path: &[&str]) -> &'a str {
@@ -31,7 +34,9 @@ fn n(v: &Value, path: &[&str]) -> i64 {
 }
 
 fn arr<'a>(v: &'a Value, path: &[&str]) -> &'a [Value] {
-    get(v, path).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    get(v, path)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// A pod's status as kubectl shows it: a waiting or terminated reason wins over the phase.
@@ -48,7 +53,11 @@ pub fn pod_status(pod: &Value) -> String {
         }
     }
     let phase = s(pod, &["status", "phase"]);
-    if phase.is_empty() { "Pending".into() } else { phase.into() }
+    if phase.is_empty() {
+        "Pending".into()
+    } else {
+        phase.into()
+    }
 }
 
 fn job_status(job: &Value) -> String {
@@ -63,7 +72,8 @@ fn job_status(job: &Value) -> String {
 /// `ok`, `warn` or `bad` for a status text.
 pub fn tone(status: &str) -> &'static str {
     match status {
-        "Running" | "Succeeded" | "Completed" | "Complete" | "Bound" | "Active" | "True" | "Normal" => "ok",
+        "Running" | "Succeeded" | "Completed" | "Complete" | "Bound" | "Active" | "True"
+        | "Normal" => "ok",
         "Pending" | "ContainerCreating" | "Terminating" | "PodInitializing" | "Unknown" => "warn",
         "" => "",
         _ => "bad",
@@ -83,8 +93,13 @@ pub fn cell(col: Col, obj: &Value) -> String {
                 ratio(ready, arr(obj, &["spec", "containers"]).len() as i64)
             }
             "DaemonSet" => n(obj, &["status", "numberReady"]).to_string(),
-            "ReplicaSet" | "ReplicationController" => n(obj, &["status", "readyReplicas"]).to_string(),
-            _ => ratio(n(obj, &["status", "readyReplicas"]), n(obj, &["spec", "replicas"])),
+            "ReplicaSet" | "ReplicationController" => {
+                n(obj, &["status", "readyReplicas"]).to_string()
+            }
+            _ => ratio(
+                n(obj, &["status", "readyReplicas"]),
+                n(obj, &["spec", "replicas"]),
+            ),
         },
         Col::Status => match kind {
             "Pod" => pod_status(obj),
@@ -120,7 +135,9 @@ pub fn cell(col: Col, obj: &Value) -> String {
         .to_string(),
         Col::Completions => ratio(
             n(obj, &["status", "succeeded"]),
-            get(obj, &["spec", "completions"]).and_then(Value::as_i64).unwrap_or(1),
+            get(obj, &["spec", "completions"])
+                .and_then(Value::as_i64)
+                .unwrap_or(1),
         ),
         Col::Schedule => s(obj, &["spec", "schedule"]).into(),
         Col::Suspend => (get(obj, &["spec", "suspend"]) == Some(&Value::Bool(true))).to_string(),
@@ -130,7 +147,7 @@ pub fn cell(col: Col, obj: &Value) -> String {
         Col::ClusterIp => s(obj, &["spec", "clusterIP"]).into(),
         Col::Ports => arr(obj, &["spec", "ports"])
             .iter()
-            .map(|p| format!("{}/{}", p["port"], s(p, &["protocol"])))
+            .map(|p| format!("{}/{}", n(p, &["port"]), s(p, &["protocol"])))
             .collect::<Vec<_>>()
             .join(","),
         Col::Hosts => arr(obj, &["spec", "rules"])
@@ -151,7 +168,9 @@ pub fn cell(col: Col, obj: &Value) -> String {
             format!("{}/{}", s(r, &["kind"]), s(r, &["name"]))
         }
         Col::MinMax => ratio(
-            get(obj, &["spec", "minReplicas"]).and_then(Value::as_i64).unwrap_or(1),
+            get(obj, &["spec", "minReplicas"])
+                .and_then(Value::as_i64)
+                .unwrap_or(1),
             n(obj, &["spec", "maxReplicas"]),
         )
         .replace('/', " – "),
@@ -159,10 +178,17 @@ pub fn cell(col: Col, obj: &Value) -> String {
         Col::Reason => s(obj, &["reason"]).into(),
         Col::Object => {
             let o = &obj["involvedObject"];
-            format!("{}/{}", s(o, &["kind"]).to_ascii_lowercase(), s(o, &["name"]))
+            format!(
+                "{}/{}",
+                s(o, &["kind"]).to_ascii_lowercase(),
+                s(o, &["name"])
+            )
         }
         Col::Message => s(obj, &["message"]).into(),
-        Col::Count => get(obj, &["count"]).and_then(Value::as_i64).unwrap_or(1).to_string(),
+        Col::Count => get(obj, &["count"])
+            .and_then(Value::as_i64)
+            .unwrap_or(1)
+            .to_string(),
         Col::LastSeen => event_time(obj).into(),
         Col::Age => s(obj, &["metadata", "creationTimestamp"]).into(),
     }
@@ -184,9 +210,18 @@ pub fn row(kind: &Kind, obj: &Value) -> Row {
         .cols
         .iter()
         .zip(&cells)
-        .find(|(c, _)| matches!(c, Col::Status | Col::Type) && kind.plural != "services" && kind.plural != "secrets")
+        .find(|(c, _)| {
+            matches!(c, Col::Status | Col::Type)
+                && kind.plural != "services"
+                && kind.plural != "secrets"
+        })
         .map_or("", |(_, v)| tone(v));
-    Row { name: s(obj, &["metadata", "name"]).into(), cells, tone }
+    Row {
+        name: s(obj, &["metadata", "name"]).into(),
+        cells,
+        tone,
+        obj: None,
+    }
 }
 
 fn numeric(s: &str) -> Option<f64> {
@@ -195,7 +230,10 @@ fn numeric(s: &str) -> Option<f64> {
 
 /// Orders rows by column `col` (numbers as numbers, `3/5` by its first number), then by name.
 pub fn compare(a: &Row, b: &Row, col: usize) -> Ordering {
-    let (x, y) = (a.cells.get(col).map_or("", |s| s), b.cells.get(col).map_or("", |s| s));
+    let (x, y) = (
+        a.cells.get(col).map_or("", |s| s),
+        b.cells.get(col).map_or("", |s| s),
+    );
     let by_col = match (numeric(x), numeric(y)) {
         (Some(p), Some(q)) => p.partial_cmp(&q).unwrap_or(Ordering::Equal),
         _ => x.cmp(y),
@@ -203,11 +241,20 @@ pub fn compare(a: &Row, b: &Row, col: usize) -> Ordering {
     by_col.then_with(|| a.name.cmp(&b.name))
 }
 
+/// Sorts rows by column `col` (one sort for every list: it is big in the web app's code).
+pub fn sort_rows(rows: &mut [Arc<Row>], col: usize, desc: bool) {
+    rows.sort_unstable_by(|a, b| {
+        let o = compare(a, b, col);
+        if desc { o.reverse() } else { o }
+    });
+}
+
 /// Whether `row` matches the filter text (every word somewhere in its cells, any case).
 pub fn matches(row: &Row, filter: &str) -> bool {
     let f = filter.to_lowercase();
     f.split_whitespace().all(|w| {
-        row.name.to_lowercase().contains(w) || row.cells.iter().any(|c| c.to_lowercase().contains(w))
+        row.name.to_lowercase().contains(w)
+            || row.cells.iter().any(|c| c.to_lowercase().contains(w))
     })
 }
 
@@ -233,7 +280,11 @@ pub fn epoch(ts: &str) -> Option<i64> {
 /// kubectl's short age: `45s`, `12m`, `5h`, `3d`.
 pub fn age(ts: &str, now: i64) -> String {
     let Some(t) = epoch(ts) else {
-        return if ts.is_empty() { "—".into() } else { ts.into() };
+        return if ts.is_empty() {
+            "—".into()
+        } else {
+            ts.into()
+        };
     };
     let d = (now - t).max(0);
     match d {
@@ -246,7 +297,13 @@ pub fn age(ts: &str, now: i64) -> String {
 
 /// The rows `[start, end)` a virtualized body renders for a scroll position (plus `overscan`
 /// rows either side).
-pub fn window(scroll_top: f64, view_height: f64, row_height: f64, len: usize, overscan: usize) -> (usize, usize) {
+pub fn window(
+    scroll_top: f64,
+    view_height: f64,
+    row_height: f64,
+    len: usize,
+    overscan: usize,
+) -> (usize, usize) {
     let first = (scroll_top.max(0.0) / row_height).floor() as usize;
     let visible = (view_height / row_height).ceil() as usize + 1;
     let start = first.saturating_sub(overscan).min(len);

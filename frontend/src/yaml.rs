@@ -91,7 +91,27 @@ fn string(s: &str, indent: usize) -> String {
     if let Some(block) = literal_block(s, indent) {
         return block;
     }
-    serde_json::to_string(s).unwrap_or_default()
+    quoted(s)
+}
+
+/// A JSON string literal (also a YAML double-quoted scalar).
+fn quoted(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn literal_block(s: &str, indent: usize) -> Option<String> {
@@ -103,8 +123,12 @@ fn literal_block(s: &str, indent: usize) -> Option<String> {
     };
     let ok = text.contains('\n')
         && !text.starts_with(' ')
-        && !text.lines().any(|l| l.ends_with(' ') || l.starts_with('\t'))
-        && !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
+        && !text
+            .lines()
+            .any(|l| l.ends_with(' ') || l.starts_with('\t'))
+        && !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t');
     if !ok {
         return None;
     }
@@ -152,7 +176,9 @@ fn looks_numeric(s: &str) -> bool {
         || t.starts_with("0o")
         || t.starts_with("0b")
         || (t.starts_with('.') && t[1..].chars().all(|c| c.is_ascii_digit()) && t.len() > 1)
-        || (!t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '_' || c == ':'))
+        || (!t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || c == '_' || c == ':'))
 }
 
 #[cfg(test)]
@@ -199,16 +225,53 @@ status:
     #[test]
     fn strings_that_would_change_meaning_are_quoted() {
         for s in [
-            "", "true", "No", "null", "~", "1", "1.5", "0x1F", "1e3", "-1", "08", "12:30", "a: b",
-            "x #y", " lead", "trail ", "*star", "&a", "!tag", "{a}", "[1]", "'q'", "\"q\"", "- x",
-            "-", "%x", "@x", "`x", "end:", ".5", "tab\tx\u{1}",
+            "",
+            "true",
+            "No",
+            "null",
+            "~",
+            "1",
+            "1.5",
+            "0x1F",
+            "1e3",
+            "-1",
+            "08",
+            "12:30",
+            "a: b",
+            "x #y",
+            " lead",
+            "trail ",
+            "*star",
+            "&a",
+            "!tag",
+            "{a}",
+            "[1]",
+            "'q'",
+            "\"q\"",
+            "- x",
+            "-",
+            "%x",
+            "@x",
+            "`x",
+            "end:",
+            ".5",
+            "tab\tx\u{1}",
         ] {
             let y = string(s, 0);
             assert!(y.starts_with('"'), "{s:?} printed as {y}");
             let back: String = serde_json::from_str(&y).unwrap();
             assert_eq!(back, s);
         }
-        for s in ["nginx:1.27", "a b", "-foo", "100m", "1Gi", "http://x/y", "web-1", "a:b"] {
+        for s in [
+            "nginx:1.27",
+            "a b",
+            "-foo",
+            "100m",
+            "1Gi",
+            "http://x/y",
+            "web-1",
+            "a:b",
+        ] {
             assert_eq!(string(s, 0), s);
         }
     }
@@ -231,7 +294,10 @@ data:
 
     #[test]
     fn nested_lists_and_scalars() {
-        assert_eq!(to_yaml(&json!([[1, 2], {"a": null}])), "-\n  - 1\n  - 2\n- a: null\n");
+        assert_eq!(
+            to_yaml(&json!([[1, 2], {"a": null}])),
+            "-\n  - 1\n  - 2\n- a: null\n"
+        );
         assert_eq!(to_yaml(&json!("x")), "x\n");
         assert_eq!(to_yaml(&json!({})), "{}\n");
     }

@@ -33,13 +33,16 @@ async fn finish(resp: Response) -> ApiResult<Response> {
     let status = resp.status();
     let text = resp.text().await.unwrap_or_default();
     let v: Value = serde_json::from_str(&text).unwrap_or_default();
-    let message = v["message"].as_str().map(str::to_string).unwrap_or_else(|| {
-        if text.trim().is_empty() {
-            format!("the cluster answered {status}")
-        } else {
-            text.clone()
-        }
-    });
+    let message = v["message"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            if text.trim().is_empty() {
+                format!("the cluster answered {status}")
+            } else {
+                text.clone()
+            }
+        });
     Err(ApiError {
         status,
         code: v["reason"].as_str().unwrap_or("http").to_string(),
@@ -77,12 +80,13 @@ pub async fn send(
 ) -> ApiResult<(u16, Value)> {
     let req = builder(method, path).header("accept", "application/json");
     let sent = match body {
-        Some(b) => req
-            .header("content-type", content_type)
-            .body(b)
-            .map_err(network)?
-            .send()
-            .await,
+        Some(b) => {
+            req.header("content-type", content_type)
+                .body(b)
+                .map_err(network)?
+                .send()
+                .await
+        }
         None => req.send().await,
     };
     let resp = finish(sent.map_err(network)?).await?;
@@ -150,7 +154,9 @@ pub async fn stream_lines(
     let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let mut pending: Vec<u8> = Vec::new();
     loop {
-        let chunk = JsFuture::from(reader.read()).await.map_err(|e| network(format!("{e:?}")))?;
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| network(format!("{e:?}")))?;
         let done = js_sys::Reflect::get(&chunk, &"done".into())
             .ok()
             .and_then(|d| d.as_bool())
@@ -163,7 +169,10 @@ pub async fn stream_lines(
         let cut = if done {
             pending.len()
         } else {
-            pending.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1)
+            pending
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |p| p + 1)
         };
         if cut > 0 {
             let text = String::from_utf8_lossy(&pending[..cut]).into_owned();

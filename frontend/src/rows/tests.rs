@@ -26,10 +26,24 @@ fn pod_rows_read_like_kubectl() {
     let k = by_plural("pods").unwrap();
     let r = row(k, &pod("web-1", None, 2));
     assert_eq!(r.name, "web-1");
-    assert_eq!(r.cells, ["web-1", "2/2", "Running", "3", "node-1", "10.0.0.7", "2025-01-01T00:00:00Z"]);
+    assert_eq!(
+        r.cells,
+        [
+            "web-1",
+            "2/2",
+            "Running",
+            "3",
+            "node-1",
+            "10.0.0.7",
+            "2025-01-01T00:00:00Z"
+        ]
+    );
     assert_eq!(r.tone, "ok");
     let r = row(k, &pod("web-2", Some("CrashLoopBackOff"), 7));
-    assert_eq!((r.cells[1].as_str(), r.cells[2].as_str(), r.tone), ("1/2", "CrashLoopBackOff", "bad"));
+    assert_eq!(
+        (r.cells[1].as_str(), r.cells[2].as_str(), r.tone),
+        ("1/2", "CrashLoopBackOff", "bad")
+    );
     let mut p = pod("web-3", None, 0);
     p["metadata"]["deletionTimestamp"] = json!("2025-01-01T00:01:00Z");
     assert_eq!(row(k, &p).cells[2], "Terminating");
@@ -39,29 +53,56 @@ fn pod_rows_read_like_kubectl() {
 fn other_kinds() {
     let dep = json!({"kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": 3},
         "status": {"readyReplicas": 2, "updatedReplicas": 3, "availableReplicas": 2}});
-    assert_eq!(row(by_plural("deployments").unwrap(), &dep).cells[..4], ["web", "2/3", "3", "2"]);
+    assert_eq!(
+        row(by_plural("deployments").unwrap(), &dep).cells[..4],
+        ["web", "2/3", "3", "2"]
+    );
     let svc = json!({"kind": "Service", "metadata": {"name": "web"}, "spec": {"type": "ClusterIP",
         "clusterIP": "10.96.0.5", "ports": [{"port": 80, "protocol": "TCP"}, {"port": 443, "protocol": "TCP"}]}});
     let r = row(by_plural("services").unwrap(), &svc);
     assert_eq!(r.cells[1..4], ["ClusterIP", "10.96.0.5", "80/TCP,443/TCP"]);
     assert_eq!(r.tone, "");
     let sec = json!({"kind": "Secret", "metadata": {"name": "db"}, "type": "Opaque", "data": {"a": "eA==", "b": "eQ=="}});
-    assert_eq!(row(by_plural("secrets").unwrap(), &sec).cells[1..3], ["Opaque", "2"]);
+    assert_eq!(
+        row(by_plural("secrets").unwrap(), &sec).cells[1..3],
+        ["Opaque", "2"]
+    );
     let job = json!({"kind": "Job", "metadata": {"name": "j"}, "spec": {"completions": 2},
         "status": {"succeeded": 2, "conditions": [{"type": "Complete", "status": "True"}]}});
-    assert_eq!(row(by_plural("jobs").unwrap(), &job).cells[1..3], ["2/2", "Complete"]);
+    assert_eq!(
+        row(by_plural("jobs").unwrap(), &job).cells[1..3],
+        ["2/2", "Complete"]
+    );
     let ev = json!({"kind": "Event", "metadata": {"name": "e.1"}, "type": "Warning", "reason": "BackOff",
         "involvedObject": {"kind": "Pod", "name": "web-1"}, "message": "m", "lastTimestamp": "2025-01-01T00:00:09Z"});
-    assert_eq!(row(by_plural("events").unwrap(), &ev).cells, ["2025-01-01T00:00:09Z", "Warning", "BackOff", "pod/web-1", "m", "1"]);
+    assert_eq!(
+        row(by_plural("events").unwrap(), &ev).cells,
+        [
+            "2025-01-01T00:00:09Z",
+            "Warning",
+            "BackOff",
+            "pod/web-1",
+            "m",
+            "1"
+        ]
+    );
 }
 
 #[test]
 fn sorting_and_filtering() {
     let k = by_plural("pods").unwrap();
-    let mut rows = vec![row(k, &pod("b", None, 10)), row(k, &pod("a", None, 9)), row(k, &pod("c", Some("Error"), 1))];
+    let mut rows = [
+        row(k, &pod("b", None, 10)),
+        row(k, &pod("a", None, 9)),
+        row(k, &pod("c", Some("Error"), 1)),
+    ];
     rows.sort_by(|a, b| compare(a, b, 3));
     let names: Vec<_> = rows.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(names, ["c", "a", "b"], "restarts sort as numbers (2 < 10 < 11)");
+    assert_eq!(
+        names,
+        ["c", "a", "b"],
+        "restarts sort as numbers (2 < 10 < 11)"
+    );
     rows.sort_by(|a, b| compare(a, b, 0));
     assert_eq!(rows[0].name, "a");
     assert!(matches(&rows[2], "ERR c"));

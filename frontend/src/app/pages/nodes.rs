@@ -9,8 +9,9 @@ use serde_json::Value;
 use super::super::api::ApiResult;
 use super::super::k8s;
 use super::super::state::{t, tr};
-use super::super::widgets::{Bar, load, set_title};
+use super::super::widgets::{load, set_title};
 use super::workloads::href;
+use crate::html::{badge, esc, link, table};
 use crate::kinds::{by_plural, enc};
 use crate::nodes::{Amounts, NodeSummary, pod_resources, summarize};
 use crate::rows::pod_status;
@@ -33,30 +34,82 @@ async fn fetch(node: Option<String>) -> ApiResult<Data> {
     Ok(Data {
         nodes: k8s::get(&nodes).await?,
         pods: k8s::get(&pods).await?,
-        metrics: k8s::get("/k8s/apis/metrics.k8s.io/v1beta1/nodes").await.ok(),
+        metrics: k8s::get("/k8s/apis/metrics.k8s.io/v1beta1/nodes")
+            .await
+            .ok(),
     })
 }
 
 fn cpu(m: i64) -> String {
-    if m % 1000 == 0 { format!("{}", m / 1000) } else { format!("{:.2}", m as f64 / 1000.0) }
+    if m % 1000 == 0 {
+        format!("{}", m / 1000)
+    } else {
+        format!("{:.2}", m as f64 / 1000.0)
+    }
 }
 
 fn mem(b: i64) -> String {
     format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64)
 }
 
-fn ratio(a: i64, b: i64) -> Option<f64> {
-    (b > 0).then(|| a as f64 / b as f64)
+/// `used / of` with a bar (HTML).
+fn gauge(used: i64, of: i64, fmt: fn(i64) -> String) -> String {
+    let r = if of > 0 { used as f64 / of as f64 } else { 0.0 };
+    let class = crate::html::bar_class(r);
+    format!(
+        "<div class=\"gauge\"><div class=\"{class}\" role=\"meter\" aria-valuenow=\"{:.0}\"><span style=\"width:{:.1}%\"></span></div><span class=\"nums\">{} / {}</span></div>",
+        r * 100.0,
+        (r * 100.0).min(100.0),
+        esc(&fmt(used)),
+        esc(&fmt(of))
+    )
 }
 
-/// `used / of` with a bar.
-fn gauge(used: i64, of: i64, fmt: fn(i64) -> String) -> impl IntoView {
-    view! { <div class="gauge"><Bar ratio=ratio(used, of)/><span class="nums">{fmt(used)}" / "{fmt(of)}</span></div> }
+fn ready(n: &NodeSummary) -> String {
+    if n.ready {
+        badge("ok", tr("nodes.ready"))
+    } else {
+        badge("bad", tr("nodes.not_ready"))
+    }
 }
 
-fn ready_badge(ready: bool) -> impl IntoView {
-    let (class, key) = if ready { ("badge ok", "nodes.ready") } else { ("badge bad", "nodes.not_ready") };
-    view! { <span class=class>{t(key)}</span> }
+fn usage(n: &NodeSummary, f: impl Fn(&Amounts) -> (i64, i64), fmt: fn(i64) -> String) -> String {
+    n.usage.as_ref().map_or_else(
+        || "—".into(),
+        |u| {
+            let (a, b) = f(u);
+            gauge(a, b, fmt)
+        },
+    )
+}
+
+fn nodes_table(list: &[NodeSummary]) -> String {
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|n| {
+            vec![
+                link(&format!("/nodes/{}", enc(&n.name)), &n.name),
+                ready(n),
+                gauge(n.requests.cpu_m, n.allocatable.cpu_m, cpu),
+                usage(n, |u| (u.cpu_m, n.allocatable.cpu_m), cpu),
+                gauge(n.requests.mem, n.allocatable.mem, mem),
+                usage(n, |u| (u.mem, n.allocatable.mem), mem),
+                format!("{} / {}", n.pods, n.pod_capacity),
+                esc(&n.taints.join(", ")),
+            ]
+        })
+        .collect();
+    let head = [
+        "common.name",
+        "wl.col.status",
+        "nodes.cpu_requested",
+        "nodes.cpu_used",
+        "nodes.mem_requested",
+        "nodes.mem_used",
+        "wl.kind.pods",
+        "nodes.taints",
+    ];
+    table(&head.map(tr), &rows)
 }
 
 #[component]
@@ -67,32 +120,12 @@ pub fn Nodes() -> impl IntoView {
         <div class="pagehead"><h1>{t("nav.nodes")}</h1></div>
         {load(data, |d: Data| {
             let list = summarize(&d.nodes, &d.pods, d.metrics.as_ref());
-            let has_metrics = d.metrics.is_some();
             view! {
-                {(!has_metrics).then(|| view! { <div class="alert info">{t("nodes.no_metrics")}</div> })}
-                <div class="table-wrap"><table data-testid="nodes">
-                    <thead><tr><th>{t("common.name")}</th><th>{t("wl.col.status")}</th><th>{t("nodes.cpu_requested")}</th><th>{t("nodes.cpu_used")}</th>
-                        <th>{t("nodes.mem_requested")}</th><th>{t("nodes.mem_used")}</th><th class="num">{t("wl.kind.pods")}</th><th>{t("nodes.taints")}</th></tr></thead>
-                    <tbody>{list.into_iter().map(row).collect_view()}</tbody>
-                </table></div>
+                {d.metrics.is_none().then(|| view! { <div class="alert info">{t("nodes.no_metrics")}</div> })}
+                <div data-testid="nodes" inner_html=move || nodes_table(&list)></div>
             }
         })}
     }
-}
-
-fn row(n: NodeSummary) -> impl IntoView {
-    let u = n.usage.clone();
-    let u2 = n.usage.clone();
-    view! { <tr data-name=n.name.clone()>
-        <td><a href=format!("/nodes/{}", enc(&n.name))>{n.name.clone()}</a></td>
-        <td>{ready_badge(n.ready)}</td>
-        <td>{gauge(n.requests.cpu_m, n.allocatable.cpu_m, cpu)}</td>
-        <td>{u.map(|u| gauge(u.cpu_m, n.allocatable.cpu_m, cpu).into_any()).unwrap_or_else(|| "—".into_any())}</td>
-        <td>{gauge(n.requests.mem, n.allocatable.mem, mem)}</td>
-        <td>{u2.map(|u| gauge(u.mem, n.allocatable.mem, mem).into_any()).unwrap_or_else(|| "—".into_any())}</td>
-        <td class="num">{n.pods}" / "{n.pod_capacity}</td>
-        <td>{n.taints.join(", ")}</td>
-    </tr> }
 }
 
 #[component]
@@ -107,56 +140,112 @@ pub fn NodePage() -> impl IntoView {
             let Some(n) = summarize(&d.nodes, &d.pods, d.metrics.as_ref()).into_iter().next() else {
                 return view! { <p class="muted">{t("wl.gone")}</p> }.into_any();
             };
-            let node = d.nodes["items"][0].clone();
+            let title = n.name.clone();
+            let body = move || node_html(&n, &d);
             view! {
-                <div class="pagehead"><h1 data-testid="node-name">{n.name.clone()}</h1>{ready_badge(n.ready)}</div>
-                <section class="card" data-testid="node-resources">
-                    <h2>{t("nodes.resources")}</h2>
-                    <div class="table-wrap"><table>
-                        <thead><tr><th></th><th>{t("nodes.capacity")}</th><th>{t("nodes.allocatable")}</th><th>{t("nodes.requests")}</th><th>{t("nodes.limits")}</th><th>{t("nodes.usage")}</th></tr></thead>
-                        <tbody>
-                            {amount_row("CPU", &n, |a| cpu(a.cpu_m))}
-                            {amount_row(tr("nodes.memory"), &n, |a| mem(a.mem))}
-                        </tbody>
-                    </table></div>
-                    <p class="muted">{t("wl.kind.pods")}": "{n.pods}" / "{n.pod_capacity}" · "{t("nodes.taints")}": "{if n.taints.is_empty() { "—".to_string() } else { n.taints.join(", ") }}</p>
-                </section>
-                <section class="card"><h2>{t("wl.conditions")}</h2><div class="table-wrap"><table><tbody>
-                    {node["status"]["conditions"].as_array().cloned().unwrap_or_default().into_iter().map(|c| view! { <tr>
-                        <td>{c["type"].as_str().unwrap_or("").to_string()}</td><td>{c["status"].as_str().unwrap_or("").to_string()}</td>
-                        <td>{c["reason"].as_str().unwrap_or("").to_string()}</td><td>{c["message"].as_str().unwrap_or("").to_string()}</td>
-                    </tr> }).collect_view()}
-                </tbody></table></div></section>
-                <NodePods pods=d.pods.clone()/>
+                <div class="pagehead"><h1 data-testid="node-name">{title}</h1></div>
+                <div inner_html=body></div>
             }.into_any()
         })}
     }
 }
 
-fn amount_row(label: &str, n: &NodeSummary, f: impl Fn(&Amounts) -> String) -> impl IntoView {
-    view! { <tr><th>{label.to_string()}</th><td>{f(&n.capacity)}</td><td>{f(&n.allocatable)}</td><td>{f(&n.requests)}</td><td>{f(&n.limits)}</td>
-        <td>{n.usage.as_ref().map(&f).unwrap_or_else(|| "—".into())}</td></tr> }
-}
-
-#[component]
-fn NodePods(pods: Value) -> impl IntoView {
+/// One node: resources, conditions, pods on it.
+fn node_html(n: &NodeSummary, d: &Data) -> String {
+    let amounts = |f: fn(&Amounts) -> String, label: &str| {
+        vec![
+            format!("<strong>{}</strong>", esc(label)),
+            f(&n.capacity),
+            f(&n.allocatable),
+            f(&n.requests),
+            f(&n.limits),
+            n.usage.as_ref().map_or_else(|| "—".into(), f),
+        ]
+    };
+    let resources = table(
+        &[
+            "",
+            tr("nodes.capacity"),
+            tr("nodes.allocatable"),
+            tr("nodes.requests"),
+            tr("nodes.limits"),
+            tr("nodes.usage"),
+        ],
+        &[
+            amounts(|a| cpu(a.cpu_m), "CPU"),
+            amounts(|a| mem(a.mem), tr("nodes.memory")),
+        ],
+    );
+    let s = |v: &Value| esc(v.as_str().unwrap_or(""));
+    let conditions: Vec<Vec<String>> = d.nodes["items"][0]["status"]["conditions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            vec![
+                s(&c["type"]),
+                badge(
+                    if c["status"] == "True" { "ok" } else { "" },
+                    c["status"].as_str().unwrap_or(""),
+                ),
+                s(&c["reason"]),
+                s(&c["message"]),
+            ]
+        })
+        .collect();
     let pods_kind = by_plural("pods").expect("pods kind");
-    let rows = pods["items"].as_array().cloned().unwrap_or_default().into_iter().map(|p| {
-        let ns = p["metadata"]["namespace"].as_str().unwrap_or("").to_string();
-        let name = p["metadata"]["name"].as_str().unwrap_or("").to_string();
-        let (req, _) = pod_resources(&p);
-        view! { <tr>
-            <td>{ns.clone()}</td><td><a href=href(&ns, pods_kind, Some(&name))>{name.clone()}</a></td>
-            <td>{pod_status(&p)}</td><td class="num">{cpu(req.cpu_m)}</td><td class="num">{mem(req.mem)}</td>
-        </tr> }
-    }).collect_view();
-    view! {
-        <section class="card" data-testid="node-pods">
-            <h2>{t("nodes.pods")}</h2>
-            <div class="table-wrap"><table>
-                <thead><tr><th>{t("wl.namespace")}</th><th>{t("common.name")}</th><th>{t("wl.col.status")}</th><th class="num">"CPU"</th><th class="num">{t("nodes.memory")}</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table></div>
-        </section>
-    }
+    let pods: Vec<Vec<String>> = d.pods["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            let ns = p["metadata"]["namespace"].as_str().unwrap_or("");
+            let name = p["metadata"]["name"].as_str().unwrap_or("");
+            let (req, _) = pod_resources(p);
+            vec![
+                esc(ns),
+                link(&href(ns, pods_kind, Some(name)), name),
+                esc(&pod_status(p)),
+                cpu(req.cpu_m),
+                mem(req.mem),
+            ]
+        })
+        .collect();
+    let taints = if n.taints.is_empty() {
+        "—".to_string()
+    } else {
+        n.taints.join(", ")
+    };
+    format!(
+        "<section class=\"card\" data-testid=\"node-resources\"><h2>{}</h2>{resources}<p class=\"muted\">{}: {} / {} · {}: {}</p></section>\
+         <section class=\"card\"><h2>{}</h2>{}</section>\
+         <section class=\"card\" data-testid=\"node-pods\"><h2>{}</h2>{}</section>",
+        esc(tr("nodes.resources")),
+        esc(tr("wl.kind.pods")),
+        n.pods,
+        n.pod_capacity,
+        esc(tr("nodes.taints")),
+        esc(&taints),
+        esc(tr("wl.conditions")),
+        table(
+            &[
+                tr("wl.col.type"),
+                tr("wl.col.status"),
+                tr("wl.col.reason"),
+                tr("wl.col.message")
+            ],
+            &conditions
+        ),
+        esc(tr("nodes.pods")),
+        table(
+            &[
+                tr("wl.namespace"),
+                tr("common.name"),
+                tr("wl.col.status"),
+                "CPU",
+                tr("nodes.memory")
+            ],
+            &pods
+        ),
+    )
 }

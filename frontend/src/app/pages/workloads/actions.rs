@@ -7,13 +7,14 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::href;
 use crate::app::api::{ApiError, Method};
 use crate::app::k8s;
 use crate::app::state::{t, tr};
 use crate::app::widgets::MaybeError;
+use crate::html::esc;
 use crate::kinds::Kind;
 use crate::yaml::to_yaml;
 
@@ -29,9 +30,14 @@ enum Panel {
 pub async fn apply(path: &str, yaml: String, force: bool) -> Result<u16, ApiError> {
     let force = if force { "&force=true" } else { "" };
     let url = format!("{path}?fieldManager=ku8portal{force}");
-    k8s::send(Method::Patch, &url, "application/apply-patch+yaml", Some(yaml))
-        .await
-        .map(|(code, _)| code)
+    k8s::send(
+        Method::Patch,
+        &url,
+        "application/apply-patch+yaml",
+        Some(yaml),
+    )
+    .await
+    .map(|(code, _)| code)
 }
 
 fn now_rfc3339() -> String {
@@ -44,7 +50,13 @@ pub fn Actions(ns: String, kind: &'static Kind, obj: Memo<Option<Arc<Value>>>) -
     let panel = RwSignal::new(Panel::None);
     let error = RwSignal::new(None::<ApiError>);
     let done = RwSignal::new(None::<&'static str>);
-    let name = move || obj.with_untracked(|o| o.as_ref().map(|o| o["metadata"]["name"].as_str().unwrap_or("").to_string()).unwrap_or_default());
+    let name = move || {
+        obj.with_untracked(|o| {
+            o.as_ref()
+                .map(|o| o["metadata"]["name"].as_str().unwrap_or("").to_string())
+                .unwrap_or_default()
+        })
+    };
     let path = {
         let ns = ns.clone();
         move || kind.path(&ns, Some(&name()))
@@ -55,10 +67,17 @@ pub fn Actions(ns: String, kind: &'static Kind, obj: Memo<Option<Arc<Value>>>) -
         error.set(None);
         done.set(None);
         if p == Panel::Scale {
-            replicas.set(obj.with_untracked(|o| o.as_ref().map(|o| o["spec"]["replicas"].to_string()).unwrap_or_default()));
+            replicas.set(obj.with_untracked(|o| {
+                o.as_ref()
+                    .map(|o| o["spec"]["replicas"].as_i64().unwrap_or(1).to_string())
+                    .unwrap_or_default()
+            }));
         }
         if p == Panel::Edit {
-            let mut v = obj.get_untracked().map(|o| (*o).clone()).unwrap_or_default();
+            let mut v = obj
+                .get_untracked()
+                .map(|o| (*o).clone())
+                .unwrap_or_default();
             if let Some(m) = v.as_object_mut() {
                 m.remove("status");
             }
@@ -67,9 +86,17 @@ pub fn Actions(ns: String, kind: &'static Kind, obj: Memo<Option<Arc<Value>>>) -
             }
             yaml.set(to_yaml(&v));
         }
-        panel.set(if panel.get_untracked() == p { Panel::None } else { p });
+        panel.set(if panel.get_untracked() == p {
+            Panel::None
+        } else {
+            p
+        });
     };
-    let run = move |method: Method, url: String, ctype: &'static str, body: Option<String>, ok: &'static str| {
+    let run = move |method: Method,
+                    url: String,
+                    ctype: &'static str,
+                    body: Option<String>,
+                    ok: &'static str| {
         leptos::task::spawn_local(async move {
             match k8s::send(method, &url, ctype, body).await {
                 Ok(_) => {
@@ -85,12 +112,28 @@ pub fn Actions(ns: String, kind: &'static Kind, obj: Memo<Option<Arc<Value>>>) -
     let scale = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let n: i64 = replicas.get_untracked().trim().parse().unwrap_or(-1);
-        let body = json!({"spec": {"replicas": n}}).to_string();
-        run(Method::Patch, format!("{}/scale", p1()), "application/merge-patch+json", Some(body), "wl.scaled");
+        // Bodies written as text: serializing JSON values would add to the wasm.
+        let body = format!(r#"{{"spec":{{"replicas":{n}}}}}"#);
+        run(
+            Method::Patch,
+            format!("{}/scale", p1()),
+            "application/merge-patch+json",
+            Some(body),
+            "wl.scaled",
+        );
     };
     let restart = move |_| {
-        let body = json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": now_rfc3339()}}}}});
-        run(Method::Patch, p2(), "application/strategic-merge-patch+json", Some(body.to_string()), "wl.restarted");
+        let at = now_rfc3339();
+        let body = format!(
+            r#"{{"spec":{{"template":{{"metadata":{{"annotations":{{"kubectl.kubernetes.io/restartedAt":"{at}"}}}}}}}}}}"#
+        );
+        run(
+            Method::Patch,
+            p2(),
+            "application/strategic-merge-patch+json",
+            Some(body),
+            "wl.restarted",
+        );
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -117,7 +160,11 @@ pub fn Actions(ns: String, kind: &'static Kind, obj: Memo<Option<Arc<Value>>>) -
             }
         });
     };
-    let logs = format!("/ns/{}/pods/{}/logs", crate::kinds::enc(&ns), crate::kinds::enc(&name()));
+    let logs = format!(
+        "/ns/{}/pods/{}/logs",
+        crate::kinds::enc(&ns),
+        crate::kinds::enc(&name())
+    );
     view! {
         <div class="actions">
             {(kind.plural == "pods").then(|| view! { <a class="btn" href=logs data-testid="logs-link">{t("wl.logs")}</a> })}
@@ -127,7 +174,7 @@ pub fn Actions(ns: String, kind: &'static Kind, obj: Memo<Option<Arc<Value>>>) -
             <button class="danger" on:click=move |_| open(Panel::Delete) data-testid="delete">{t("wl.delete")}</button>
         </div>
         <div class="action-panel">
-            {move || done.get().map(|k| view! { <div class="alert success" role="status">{move || tr(k)}</div> })}
+            {move || done.get().map(|k| view! { <div class="alert success" role="status">{t(k)}</div> })}
             <MaybeError error=error/>
             {move || match panel.get() {
                 Panel::Scale => view! {
@@ -173,24 +220,29 @@ fn decode_b64(s: &str) -> String {
 pub fn DataView(obj: Memo<Option<Arc<Value>>>, secret: bool) -> impl IntoView {
     let shown = RwSignal::new(!secret);
     let rows = move || {
-        let o = obj.get()?;
-        let data = o["data"].as_object()?.clone();
         let reveal = shown.get();
-        Some(data.into_iter().map(|(k, v)| {
-            let raw = v.as_str().unwrap_or("").to_string();
+        let o = obj.get().unwrap_or_default();
+        let mut out = String::new();
+        for (k, v) in o["data"].as_object().into_iter().flatten() {
+            let raw = v.as_str().unwrap_or("");
             let val = match (secret, reveal) {
                 (true, false) => "••••••".to_string(),
-                (true, true) => decode_b64(&raw),
-                _ => raw,
+                (true, true) => decode_b64(raw),
+                _ => raw.to_string(),
             };
-            view! { <tr><td class="mono">{k}</td><td><pre class="value">{val}</pre></td></tr> }
-        }).collect_view())
+            out.push_str(&format!(
+                "<tr><td class=\"mono\">{}</td><td><pre class=\"value\">{}</pre></td></tr>",
+                esc(k),
+                esc(&val)
+            ));
+        }
+        out
     };
     view! {
         <section class="card" data-testid="obj-data">
             <div class="pagehead"><h2>{t("wl.data")}</h2><span class="spacer"></span>
             {secret.then(|| view! { <button on:click=move |_| shown.update(|s| *s = !*s) data-testid="reveal">{move || if shown.get() { tr("wl.hide") } else { tr("wl.reveal") }}</button> })}</div>
-            <div class="table-wrap"><table><tbody>{rows}</tbody></table></div>
+            <div class="table-wrap"><table><tbody inner_html=rows></tbody></table></div>
         </section>
     }
 }

@@ -9,6 +9,7 @@ use super::actions::apply;
 use super::{NsHeader, href};
 use crate::app::state::{t, tr, trf};
 use crate::app::widgets::set_title;
+use crate::html::esc;
 use crate::kinds::{KINDS, by_kind};
 use crate::manifest::{Doc, error_line, split};
 
@@ -39,13 +40,38 @@ spec:
 ";
 
 /// What happened to one document.
-#[derive(Clone, PartialEq)]
 struct Outcome {
     what: String,
     link: Option<String>,
     ok: bool,
     message: String,
     line: Option<usize>,
+}
+
+impl Outcome {
+    /// The outcome as a list item (HTML).
+    fn html(&self) -> String {
+        let (class, role) = if self.ok {
+            ("alert success", "status")
+        } else {
+            ("alert error", "alert")
+        };
+        let what = format!("<strong>{}</strong>", esc(&self.what));
+        let what = match &self.link {
+            Some(h) => format!("<a href=\"{}\">{what}</a>", esc(h)),
+            None => what,
+        };
+        let line = self.line.map_or_else(String::new, |l| {
+            format!(
+                " <span class=\"badge warn\">{}</span>",
+                esc(&trf("wl.create.at_line", &[("line", &l.to_string())]))
+            )
+        });
+        format!(
+            "<li class=\"{class}\" role=\"{role}\">{what} {}{line}</li>",
+            esc(&self.message)
+        )
+    }
 }
 
 async fn send(ns: &str, doc: Doc) -> Outcome {
@@ -56,12 +82,19 @@ async fn send(ns: &str, doc: Doc) -> Outcome {
             what,
             link: None,
             ok: false,
-            message: trf("wl.create.unknown_kind", &[("kind", &doc.kind), ("known", &known)]),
+            message: trf(
+                "wl.create.unknown_kind",
+                &[("kind", &doc.kind), ("known", &known)],
+            ),
             line: Some(doc.line),
         };
     };
     // The document's own version (autoscaling/v1 as well as v2).
-    let api = if doc.api_version.contains('/') { "apis" } else { "api" };
+    let api = if doc.api_version.contains('/') {
+        "apis"
+    } else {
+        "api"
+    };
     let path = format!(
         "/k8s/{api}/{}/namespaces/{}/{}/{}",
         doc.api_version,
@@ -74,10 +107,21 @@ async fn send(ns: &str, doc: Doc) -> Outcome {
             what,
             link: Some(href(ns, kind, Some(&doc.name))),
             ok: true,
-            message: tr(if code == 201 { "wl.create.created" } else { "wl.create.configured" }).to_string(),
+            message: tr(if code == 201 {
+                "wl.create.created"
+            } else {
+                "wl.create.configured"
+            })
+            .to_string(),
             line: None,
         },
-        Err(e) => Outcome { what, link: None, ok: false, line: error_line(&e.message, doc.line), message: e.message },
+        Err(e) => Outcome {
+            what,
+            link: None,
+            ok: false,
+            line: error_line(&e.message, doc.line),
+            message: e.message,
+        },
     }
 }
 
@@ -86,9 +130,8 @@ pub fn CreateFromYaml() -> impl IntoView {
     set_title("wl.create");
     let params = use_params_map();
     let ns = Memo::new(move |_| params.get().get("ns").unwrap_or_default());
-    let kind = Memo::new(|_| &KINDS[1]);
     let text = RwSignal::new(EXAMPLE.to_string());
-    let outcomes = RwSignal::new(Vec::<Outcome>::new());
+    let outcomes = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -98,7 +141,13 @@ pub fn CreateFromYaml() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let mut out = Vec::new();
             if docs.is_empty() {
-                out.push(Outcome { what: String::new(), link: None, ok: false, message: tr("wl.create.empty").into(), line: None });
+                out.push(Outcome {
+                    what: String::new(),
+                    link: None,
+                    ok: false,
+                    message: tr("wl.create.empty").into(),
+                    line: None,
+                });
             }
             for d in docs {
                 out.push(match d {
@@ -112,27 +161,18 @@ pub fn CreateFromYaml() -> impl IntoView {
                     },
                 });
             }
-            outcomes.set(out);
+            outcomes.set(out.iter().map(Outcome::html).collect());
             busy.set(false);
         });
     };
     view! {
-        <NsHeader ns=ns kind=kind/>
+        <NsHeader ns=ns kind=Signal::derive(|| None)/>
         <form class="card" on:submit=submit data-testid="create-form">
             <h2>{t("wl.create")}</h2>
             <p class="muted">{move || trf("wl.create.hint", &[("ns", &ns.get())])}</p>
-            <textarea class="code" rows="22" spellcheck="false" aria-label=move || tr("wl.create") data-testid="yaml-input" bind:value=text></textarea>
+            <textarea class="code" rows="22" spellcheck="false" aria-label=t("wl.create") data-testid="yaml-input" bind:value=text></textarea>
             <div class="actions mt"><button class="primary" type="submit" disabled=busy data-testid="apply">{t("wl.apply")}</button></div>
         </form>
-        <ul class="outcomes" data-testid="outcomes">
-            {move || outcomes.get().into_iter().map(|o| {
-                let class = if o.ok { "alert success" } else { "alert error" };
-                let line = o.line.map(|l| trf("wl.create.at_line", &[("line", &l.to_string())]));
-                view! { <li class=class role=if o.ok { "status" } else { "alert" }>
-                    {match o.link { Some(h) => view! { <a href=h><strong>{o.what.clone()}</strong></a> }.into_any(), None => view! { <strong>{o.what.clone()}</strong> }.into_any() }}
-                    " " {o.message} {line.map(|l| view! { " " <span class="badge warn">{l}</span> })}
-                </li> }
-            }).collect_view()}
-        </ul>
+        <ul class="outcomes" data-testid="outcomes" inner_html=outcomes></ul>
     }
 }

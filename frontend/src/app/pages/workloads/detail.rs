@@ -10,12 +10,13 @@ use serde_json::Value;
 
 use super::actions::{Actions, DataView};
 use super::live::live;
-use super::table::{RowsTable, Sort};
+use super::table::{Link, RowsTable, Sort};
 use super::{NsHeader, href, route};
 use crate::app::state::{t, tr};
 use crate::app::widgets::{Empty, ErrorBox, Loading, set_title};
+use crate::html::{badge, esc, link, table};
 use crate::kinds::{Kind, by_kind, by_plural, enc};
-use crate::rows::{Row, age, cell, compare, row};
+use crate::rows::{Row, age, cell, row, sort_rows};
 use crate::yaml::to_yaml;
 
 #[component]
@@ -25,21 +26,28 @@ pub fn ObjectPage() -> impl IntoView {
     let params = use_params_map();
     let name = Memo::new(move |_| params.get().get("name").unwrap_or_default());
     view! {
-        <NsHeader ns=ns kind=kind/>
+        <NsHeader ns=ns kind=Signal::derive(move || Some(kind.get()))/>
         {move || view! { <Object ns=ns.get() kind=kind.get() name=name.get()/> }}
     }
 }
 
 #[component]
 fn Object(ns: String, kind: &'static Kind, name: String) -> impl IntoView {
-    let path = format!("{}?fieldSelector=metadata.name%3D{}", kind.path(&ns, None), enc(&name));
-    let obj = live(path, |v| Arc::new(v.clone()));
-    let current = Memo::new(move |_| obj.items.with(|l| l.as_ref().and_then(|l| l.first().cloned())));
+    let path = format!(
+        "{}?fieldSelector=metadata.name%3D{}",
+        kind.path(&ns, None),
+        enc(&name)
+    );
+    let obj = live(path, kind, true);
+    let current = Memo::new(move |_| {
+        obj.items
+            .with(|l| l.as_ref().and_then(|l| l.first()?.obj.clone()))
+    });
     // Loading, gone or shown: the actions (and an open editor) stay while the object changes.
     let state = Memo::new(move |_| obj.items.with(|l| l.as_ref().map(|l| !l.is_empty())));
     let (ns2, name2) = (ns.clone(), name.clone());
     view! {
-        <div class="crumbs"><a href=href(&ns, kind, None)>{move || tr(super::title(kind))}</a>" / "{name.clone()}</div>
+        <div class="crumbs"><a href=href(&ns, kind, None)>{t(super::title(kind))}</a>" / "{name.clone()}</div>
         {move || obj.error.get().map(|e| view! { <ErrorBox error=e/> })}
         {move || match state.get() {
             None => obj.error.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
@@ -56,15 +64,18 @@ fn Object(ns: String, kind: &'static Kind, name: String) -> impl IntoView {
                     {move || current.get().map(|o| view! { <Body ns=ns.clone() kind=kind obj=o/> })}
                     {matches!(kind.plural, "secrets" | "configmaps").then(|| view! { <DataView obj=current secret=kind.plural == "secrets"/> })}
                     <Yaml obj=current secret=kind.plural == "secrets"/>
+                    <Events ns=ns2.clone() kind=kind name=name2.clone()/>
                 }.into_any()
             }
         }}
-        <Events ns=ns kind=kind name=name/>
     }
 }
 
 fn status_badge(kind: &Kind, obj: &Value) -> Option<impl IntoView + use<>> {
-    let at = kind.cols.iter().position(|c| *c == crate::kinds::Col::Status)?;
+    let at = kind
+        .cols
+        .iter()
+        .position(|c| *c == crate::kinds::Col::Status)?;
     let r = row(kind, obj);
     let st = r.cells.get(at).cloned().unwrap_or_default();
     Some(view! { <span class=format!("badge {}", r.tone) data-testid="obj-status">{st}</span> })
@@ -73,102 +84,187 @@ fn status_badge(kind: &Kind, obj: &Value) -> Option<impl IntoView + use<>> {
 fn text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => String::new(),
     }
 }
 
 #[component]
 fn Body(ns: String, kind: &'static Kind, obj: Arc<Value>) -> impl IntoView {
-    let meta = &obj["metadata"];
-    let owners = meta["ownerReferences"].as_array().cloned().unwrap_or_default();
-    let labels = meta["labels"].as_object().cloned().unwrap_or_default();
     let now = (js_sys::Date::now() / 1000.0) as i64;
-    let facts = kind.cols.iter().filter(|c| !matches!(c, crate::kinds::Col::Name)).map(|c| {
-        let v = cell(*c, &obj);
-        let v = if c.is_time() { age(&v, now) } else { v };
-        view! { <div class="fact"><span class="label">{move || tr(c.label())}</span><span>{v}</span></div> }
-    }).collect_view();
-    view! {
-        <section class="card facts">{facts}
-            <div class="fact"><span class="label">{t("wl.labels")}</span><span>{labels.iter().map(|(k, v)| view! { <code class="label-chip">{format!("{k}={}", text(v))}</code> }).collect_view()}</span></div>
-            {(!owners.is_empty()).then(|| view! { <div class="fact"><span class="label">{t("wl.owners")}</span><span>{owners.iter().map(|o| owner_link(&ns, o)).collect_view()}</span></div> })}
-        </section>
-        {(kind.plural == "pods").then(|| view! { <Containers obj=obj.clone()/> })}
-        <Conditions obj=obj.clone()/>
-    }
+    let facts = move || {
+        let meta = &obj["metadata"];
+        let mut out = String::new();
+        let mut fact = |label: &str, value: String, wide: bool| {
+            let class = if wide { "fact wide" } else { "fact" };
+            out.push_str(&format!(
+                "<div class=\"{class}\"><span class=\"label\">{}</span><span>{value}</span></div>",
+                esc(label)
+            ));
+        };
+        for c in kind
+            .cols
+            .iter()
+            .filter(|c| !matches!(c, crate::kinds::Col::Name))
+        {
+            let v = cell(*c, &obj);
+            fact(
+                tr(c.label()),
+                esc(&if c.is_time() { age(&v, now) } else { v }),
+                false,
+            );
+        }
+        if let Some(labels) = meta["labels"].as_object().filter(|l| !l.is_empty()) {
+            let chips: String = labels
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "<code class=\"label-chip\">{}={}</code>",
+                        esc(k),
+                        esc(&text(v))
+                    )
+                })
+                .collect();
+            fact(tr("wl.labels"), chips, true);
+        }
+        if let Some(owners) = meta["ownerReferences"].as_array().filter(|l| !l.is_empty()) {
+            fact(
+                tr("wl.owners"),
+                owners
+                    .iter()
+                    .map(|o| owner_link(&ns, o))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                true,
+            );
+        }
+        out.push_str("</section>");
+        let pod = if kind.plural == "pods" {
+            containers(&obj)
+        } else {
+            String::new()
+        };
+        format!(
+            "<section class=\"card facts\">{out}{pod}{}",
+            conditions(&obj)
+        )
+    };
+    view! { <div inner_html=facts></div> }
 }
 
-fn owner_link(ns: &str, o: &Value) -> impl IntoView + use<> {
+fn owner_link(ns: &str, o: &Value) -> String {
     let (av, k, n) = (text(&o["apiVersion"]), text(&o["kind"]), text(&o["name"]));
     let label = format!("{k}/{n}");
     match by_kind(&av, &k) {
-        Some(kind) => view! { <a class="owner" href=href(ns, kind, Some(&n))>{label}</a> }.into_any(),
-        None => view! { <span>{label}</span> }.into_any(),
+        Some(kind) => link(&href(ns, kind, Some(&n)), &label),
+        None => esc(&label),
     }
 }
 
-#[component]
-fn Containers(obj: Arc<Value>) -> impl IntoView {
-    let statuses = obj["status"]["containerStatuses"].as_array().cloned().unwrap_or_default();
-    let rows = obj["spec"]["containers"].as_array().cloned().unwrap_or_default().into_iter().map(|c| {
-        let name = text(&c["name"]);
-        let st = statuses.iter().find(|s| s["name"] == c["name"]).cloned().unwrap_or_default();
-        let state = st["state"].as_object().and_then(|m| m.keys().next().cloned()).unwrap_or_default();
-        let req = &c["resources"]["requests"];
-        view! { <tr>
-            <td>{name}</td><td class="mono">{text(&c["image"])}</td>
-            <td>{if st["ready"] == true { "✓" } else { "—" }}</td><td>{text(&st["restartCount"])}</td><td>{state}</td>
-            <td class="mono">{text(&req["cpu"])}" "{text(&req["memory"])}</td>
-        </tr> }
-    }).collect_view();
-    view! {
-        <section class="card">
-            <h2>{t("wl.containers")}</h2>
-            <div class="table-wrap"><table>
-                <thead><tr><th>{t("wl.col.name")}</th><th>{t("wl.image")}</th><th>{t("wl.col.ready")}</th><th>{t("wl.col.restarts")}</th><th>{t("wl.state")}</th><th>{t("wl.requests")}</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table></div>
-        </section>
-    }
+/// The containers of a pod and their state (HTML).
+fn containers(obj: &Value) -> String {
+    let statuses = obj["status"]["containerStatuses"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let rows: Vec<Vec<String>> = obj["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let st = statuses
+                .iter()
+                .find(|s| s["name"] == c["name"])
+                .cloned()
+                .unwrap_or_default();
+            let state = st["state"]
+                .as_object()
+                .and_then(|m| m.keys().next().cloned())
+                .unwrap_or_default();
+            let req = &c["resources"]["requests"];
+            vec![
+                esc(&text(&c["name"])),
+                format!("<code>{}</code>", esc(&text(&c["image"]))),
+                (if st["ready"] == true { "✓" } else { "—" }).to_string(),
+                esc(&text(&st["restartCount"])),
+                esc(&state),
+                esc(&format!("{} {}", text(&req["cpu"]), text(&req["memory"]))),
+            ]
+        })
+        .collect();
+    let head = [
+        "wl.col.name",
+        "wl.image",
+        "wl.col.ready",
+        "wl.col.restarts",
+        "wl.state",
+        "wl.requests",
+    ]
+    .map(tr);
+    format!(
+        "<section class=\"card\"><h2>{}</h2>{}</section>",
+        esc(tr("wl.containers")),
+        table(&head, &rows)
+    )
 }
 
-#[component]
-fn Conditions(obj: Arc<Value>) -> impl IntoView {
-    let list = obj["status"]["conditions"].as_array().cloned().unwrap_or_default();
-    (!list.is_empty()).then(|| {
-        let rows = list.into_iter().map(|c| {
-            let ok = if c["status"] == "True" { "badge ok" } else { "badge" };
-            view! { <tr>
-                <td>{text(&c["type"])}</td><td><span class=ok>{text(&c["status"])}</span></td>
-                <td>{text(&c["reason"])}</td><td>{text(&c["message"])}</td>
-                <td class="nowrap">{text(&c["lastTransitionTime"]).replace('T', " ")}</td>
-            </tr> }
-        }).collect_view();
-        view! {
-            <section class="card" data-testid="conditions">
-                <h2>{t("wl.conditions")}</h2>
-                <div class="table-wrap"><table>
-                    <thead><tr><th>{t("wl.col.type")}</th><th>{t("wl.col.status")}</th><th>{t("wl.col.reason")}</th><th>{t("wl.col.message")}</th><th>{t("wl.changed")}</th></tr></thead>
-                    <tbody>{rows}</tbody>
-                </table></div>
-            </section>
-        }
-    })
+/// The status conditions (HTML; nothing without conditions).
+fn conditions(obj: &Value) -> String {
+    let Some(list) = obj["status"]["conditions"]
+        .as_array()
+        .filter(|l| !l.is_empty())
+    else {
+        return String::new();
+    };
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|c| {
+            vec![
+                esc(&text(&c["type"])),
+                badge(
+                    if c["status"] == "True" { "ok" } else { "" },
+                    &text(&c["status"]),
+                ),
+                esc(&text(&c["reason"])),
+                esc(&text(&c["message"])),
+                esc(&text(&c["lastTransitionTime"]).replace('T', " ")),
+            ]
+        })
+        .collect();
+    let head = [
+        "wl.col.type",
+        "wl.col.status",
+        "wl.col.reason",
+        "wl.col.message",
+        "wl.changed",
+    ]
+    .map(tr);
+    format!(
+        "<section class=\"card\" data-testid=\"conditions\"><h2>{}</h2>{}</section>",
+        esc(tr("wl.conditions")),
+        table(&head, &rows)
+    )
 }
 
 /// The object's events, live (newest first).
 #[component]
 fn Events(ns: String, kind: &'static Kind, name: String) -> impl IntoView {
     let events = by_plural("events").expect("events kind");
-    let path = format!("{}?fieldSelector=involvedObject.name%3D{}", events.path(&ns, None), enc(&name));
-    let want = kind.kind;
-    let list = live(path, move |v| (v["involvedObject"]["kind"] == want).then(|| Arc::new(row(events, v))));
+    let path = format!(
+        "{}?fieldSelector=involvedObject.name%3D{}%2CinvolvedObject.kind%3D{}",
+        events.path(&ns, None),
+        enc(&name),
+        kind.kind
+    );
+    let list = live(path, events, false);
     let sort = RwSignal::new(Sort { col: 0, desc: true });
     let rows = Memo::new(move |_| {
-        let mut v: Vec<Arc<Row>> = list.items.with(|i| i.iter().flat_map(|l| l.iter().flatten().cloned()).collect());
+        let mut v: Vec<Arc<Row>> = list
+            .items
+            .with(|i| i.iter().flat_map(|l| l.iter().cloned()).collect());
         let s = sort.get();
-        v.sort_by(|a, b| if s.desc { compare(b, a, s.col) } else { compare(a, b, s.col) });
+        sort_rows(&mut v, s.col, s.desc);
         Arc::new(v)
     });
     let empty = Memo::new(move |_| rows.with(|r| r.is_empty()));
@@ -180,7 +276,8 @@ fn Events(ns: String, kind: &'static Kind, name: String) -> impl IntoView {
                 view! { <p class="muted">{t("wl.no_events")}</p> }.into_any()
             } else {
                 let ns = ns2.clone();
-                view! { <div class="events-box"><RowsTable kind=events rows=rows sort=sort link=move |r: &Row| href(&ns, events, Some(&r.name))/></div> }.into_any()
+                let link: Link = Arc::new(move |r: &Row| href(&ns, events, Some(&r.name)));
+                view! { <div class="events-box"><RowsTable kind=events rows=rows sort=sort link=link/></div> }.into_any()
             }}
         </section>
     }

@@ -7,12 +7,12 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use super::live::live;
-use super::table::{RowsTable, Sort};
+use super::table::{Link, RowsTable, Sort};
 use super::{NsHeader, href, route, visible_namespaces};
 use crate::app::state::{storage_get, t, tr, trf};
 use crate::app::widgets::{Empty, ErrorBox, Loading, load, set_title};
 use crate::kinds::Kind;
-use crate::rows::{Row, compare, matches, row};
+use crate::rows::{Row, matches, sort_rows};
 
 #[component]
 pub fn WorkloadsHome() -> impl IntoView {
@@ -22,7 +22,8 @@ pub fn WorkloadsHome() -> impl IntoView {
         let last = storage_get("ku8portal.ns").filter(|n| names.contains(n));
         match last.or_else(|| names.first().cloned()) {
             Some(ns) => view! { <Redirect path=format!("/ns/{ns}/pods")/> }.into_any(),
-            None => view! { <Empty text=Signal::derive(|| tr("wl.no_namespaces").to_string())/> }.into_any(),
+            None => view! { <Empty text=Signal::derive(|| tr("wl.no_namespaces").to_string())/> }
+                .into_any(),
         }
     })
 }
@@ -32,7 +33,7 @@ pub fn KindList() -> impl IntoView {
     set_title("wl.title");
     let (ns, kind) = route();
     view! {
-        <NsHeader ns=ns kind=kind/>
+        <NsHeader ns=ns kind=Signal::derive(move || Some(kind.get()))/>
         {move || {
             let (ns, kind) = (ns.get(), kind.get());
             view! { <LiveTable ns=ns kind=kind/> }
@@ -42,10 +43,17 @@ pub fn KindList() -> impl IntoView {
 
 #[component]
 fn LiveTable(ns: String, kind: &'static Kind) -> impl IntoView {
-    let list = live(kind.path(&ns, None), move |obj| Arc::new(row(kind, obj)));
+    let list = live(kind.path(&ns, None), kind, false);
     let filter = RwSignal::new(String::new());
     // Events newest first; everything else by name.
-    let first = if kind.plural == "events" { Sort { col: 0, desc: true } } else { Sort { col: 0, desc: false } };
+    let first = if kind.plural == "events" {
+        Sort { col: 0, desc: true }
+    } else {
+        Sort {
+            col: 0,
+            desc: false,
+        }
+    };
     let sort = RwSignal::new(first);
     let total = Memo::new(move |_| list.items.with(|i| i.as_ref().map(|v| v.len())));
     // Loading, empty or rows: the table is made once (a changing count keeps the scroll).
@@ -58,19 +66,16 @@ fn LiveTable(ns: String, kind: &'static Kind) -> impl IntoView {
                 .map(|all| all.iter().filter(|r| matches(r, &f)).cloned().collect())
                 .unwrap_or_default()
         });
-        v.sort_by(|a, b| {
-            let o = compare(a, b, s.col);
-            if s.desc { o.reverse() } else { o }
-        });
+        sort_rows(&mut v, s.col, s.desc);
         Arc::new(v)
     });
     let ns2 = ns.clone();
-    let link = move |r: &Row| href(&ns2, kind, Some(&r.name));
+    let link: Link = Arc::new(move |r: &Row| href(&ns2, kind, Some(&r.name)));
     view! {
         <div class="filters">
             <div class="field">
                 <label for="wl-filter">{t("wl.filter")}</label>
-                <input id="wl-filter" type="search" data-testid="wl-filter" placeholder=move || tr("wl.filter.hint") bind:value=filter/>
+                <input id="wl-filter" type="search" data-testid="wl-filter" placeholder=t("wl.filter.hint") bind:value=filter/>
             </div>
             <span class="muted live" data-testid="wl-count">{move || match total.get() {
                 Some(n) => trf("wl.count", &[("shown", &rows.with(|r| r.len()).to_string()), ("total", &n.to_string())]),

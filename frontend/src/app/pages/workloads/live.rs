@@ -14,23 +14,23 @@ use serde_json::Value;
 use super::super::super::api::ApiError;
 use super::super::super::k8s::{self, Aborter};
 use crate::app::sleep_ms;
+use crate::kinds::Kind;
+use crate::rows::{Row, row};
 
 /// What a live list shows: loading, the items (by name) or the error of its LIST.
-pub struct Live<T: Send + Sync + 'static> {
+#[derive(Clone, Copy)]
+pub struct Live {
     pub items: RwSignal<Option<Arc<Vec<T>>>>,
     pub error: RwSignal<Option<ApiError>>,
 }
 
-impl<T: Send + Sync + 'static> Clone for Live<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T: Send + Sync + 'static> Copy for Live<T> {}
+/// What a live list keeps of each object: its row (and, if asked, the object).
+type T = Arc<Row>;
 
 fn rv(v: &Value) -> Option<String> {
-    v["metadata"]["resourceVersion"].as_str().map(str::to_string)
+    v["metadata"]["resourceVersion"]
+        .as_str()
+        .map(str::to_string)
 }
 
 fn name(v: &Value) -> String {
@@ -42,19 +42,22 @@ fn now_ms() -> f64 {
 }
 
 /// Shows the store's items; `false` when the page is gone.
-fn publish<T: Clone + Send + Sync + 'static>(live: Live<T>, store: &BTreeMap<String, T>) -> bool {
+fn publish(live: Live, store: &BTreeMap<String, T>) -> bool {
     live.items
         .try_set(Some(Arc::new(store.values().cloned().collect())))
         .is_none()
 }
 
-/// Lists `path` (a collection URL, maybe with a query) and keeps it current through a watch;
-/// `map` turns each object into what the page keeps.
-pub fn live<T, F>(path: String, map: F) -> Live<T>
-where
-    T: Clone + Send + Sync + 'static,
-    F: Fn(&Value) -> T + 'static,
-{
+/// Lists `path` (a collection URL of `kind`, maybe with a query) and keeps it current through
+/// a watch; each object becomes its row, with the object itself when `keep_object`.
+pub fn live(path: String, kind: &'static Kind, keep_object: bool) -> Live {
+    let map = move |obj: &Value| {
+        let mut r = row(kind, obj);
+        if keep_object {
+            r.obj = Some(Arc::new(obj.clone()));
+        }
+        Arc::new(r)
+    };
     let live = Live {
         items: RwSignal::new(None),
         error: RwSignal::new(None),
@@ -64,11 +67,7 @@ where
     live
 }
 
-async fn run<T, F>(path: String, map: F, live: Live<T>, aborter: Aborter)
-where
-    T: Clone + Send + Sync + 'static,
-    F: Fn(&Value) -> T + 'static,
-{
+async fn run(path: String, map: impl Fn(&Value) -> T, live: Live, aborter: Aborter) {
     let sep = if path.contains('?') { '&' } else { '?' };
     let store: Rc<RefCell<BTreeMap<String, T>>> = Rc::default();
     let show = |store: &BTreeMap<String, T>| publish(live, store);
@@ -99,14 +98,17 @@ where
         }
         // Watch until the version is gone (then relist).
         loop {
-            let url = format!("{path}{sep}watch=1&allowWatchBookmarks=true&resourceVersion={version}");
+            let url =
+                format!("{path}{sep}watch=1&allowWatchBookmarks=true&resourceVersion={version}");
             let mut gone = false;
             let mut last_publish = now_ms();
             let mut dirty = false;
             let result = k8s::stream_lines(&url, aborter, |lines| {
                 let mut s = store.borrow_mut();
                 for line in lines {
-                    let Ok(ev) = serde_json::from_str::<Value>(&line) else { continue };
+                    let Ok(ev) = serde_json::from_str::<Value>(&line) else {
+                        continue;
+                    };
                     let obj = &ev["object"];
                     if let Some(v) = rv(obj) {
                         version = v;

@@ -8,8 +8,9 @@ use wasm_bindgen::JsCast;
 
 use super::{NsHeader, href};
 use crate::app::k8s::{self, Aborter};
-use crate::app::state::{t, tr};
+use crate::app::state::t;
 use crate::app::widgets::{ErrorBox, set_title};
+use crate::html::esc;
 use crate::kinds::{KINDS, enc};
 
 /// Lines kept in the page (older ones are dropped while following).
@@ -21,9 +22,12 @@ pub fn PodLogs() -> impl IntoView {
     let params = use_params_map();
     let ns = Memo::new(move |_| params.get().get("ns").unwrap_or_default());
     let name = Memo::new(move |_| params.get().get("name").unwrap_or_default());
-    let kind = Memo::new(|_| &KINDS[0]);
     let pod = LocalResource::new(move || {
-        let path = format!("/k8s/api/v1/namespaces/{}/pods/{}", enc(&ns.get()), enc(&name.get()));
+        let path = format!(
+            "/k8s/api/v1/namespaces/{}/pods/{}",
+            enc(&ns.get()),
+            enc(&name.get())
+        );
         async move { k8s::get(&path).await }
     });
     let container = RwSignal::new(String::new());
@@ -37,7 +41,10 @@ pub fn PodLogs() -> impl IntoView {
         pod.get()
             .and_then(Result::ok)
             .map(|p: Value| {
-                p["spec"]["containers"].as_array().into_iter().flatten()
+                p["spec"]["containers"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
                     .filter_map(|c| c["name"].as_str().map(str::to_string))
                     .collect::<Vec<_>>()
             })
@@ -47,40 +54,55 @@ pub fn PodLogs() -> impl IntoView {
     Effect::new(move || {
         let list = containers();
         let c = container.get();
-        let c = if list.contains(&c) { c } else { list.first().cloned().unwrap_or_default() };
+        let c = if list.contains(&c) {
+            c
+        } else {
+            list.first().cloned().unwrap_or_default()
+        };
         if c.is_empty() {
             return;
         }
         let tail_n: u32 = tail.get().trim().parse().unwrap_or(500);
         let path = format!(
             "/k8s/api/v1/namespaces/{}/pods/{}/log?container={}&tailLines={tail_n}{}",
-            enc(&ns.get()), enc(&name.get()), enc(&c), if follow.get() { "&follow=true" } else { "" }
+            enc(&ns.get()),
+            enc(&name.get()),
+            enc(&c),
+            if follow.get() { "&follow=true" } else { "" }
         );
         lines.set(Vec::new());
         error.set(None);
         leptos::task::spawn_local(async move {
             let r = k8s::stream_lines(&path, aborter, |new| {
-                lines.try_update(|l| {
-                    l.extend(new);
-                    let extra = l.len().saturating_sub(KEEP);
-                    l.drain(..extra);
-                }).is_some()
-            }).await;
-            if let Err(e) = r && !aborter.aborted() {
+                lines
+                    .try_update(|l| {
+                        l.extend(new);
+                        let extra = l.len().saturating_sub(KEEP);
+                        l.drain(..extra);
+                    })
+                    .is_some()
+            })
+            .await;
+            if let Err(e) = r
+                && !aborter.aborted()
+            {
                 error.try_set(Some(e));
             }
         });
     });
     let shown = move || {
         let q = search.get().to_lowercase();
-        lines.with(|l| l.iter().map(|line| highlight(line, &q)).collect_view())
+        let mut out = String::new();
+        lines.with(|l| l.iter().for_each(|line| highlight(line, &q, &mut out)));
+        out
     };
     let matches = move || {
         let q = search.get().to_lowercase();
-        (!q.is_empty()).then(|| lines.with(|l| l.iter().filter(|x| x.to_lowercase().contains(&q)).count()))
+        (!q.is_empty())
+            .then(|| lines.with(|l| l.iter().filter(|x| x.to_lowercase().contains(&q)).count()))
     };
     view! {
-        <NsHeader ns=ns kind=kind/>
+        <NsHeader ns=ns kind=Signal::derive(|| Some(&KINDS[0]))/>
         <div class="crumbs"><a href=move || href(&ns.get(), &KINDS[0], None)>{t("wl.kind.pods")}</a>" / "
             <a href=move || href(&ns.get(), &KINDS[0], Some(&name.get()))>{name}</a>" / "{t("wl.logs")}</div>
         <div class="filters logbar">
@@ -97,24 +119,29 @@ pub fn PodLogs() -> impl IntoView {
         </div>
         {move || pod.get().and_then(Result::err).map(|e| view! { <ErrorBox error=e/> })}
         {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
-        <pre class="logs" data-testid="logs" aria-label=move || tr("wl.logs")>{shown}</pre>
+        <pre class="logs" data-testid="logs" aria-label=t("wl.logs") inner_html=shown></pre>
     }
 }
 
-fn highlight(line: &str, q: &str) -> impl IntoView + use<> {
+/// One log line as HTML, the matches of `q` (lower case) marked.
+fn highlight(line: &str, q: &str, out: &mut String) {
     let lower = line.to_lowercase();
+    out.push_str("<div>");
     if q.is_empty() || lower.len() != line.len() || !lower.contains(q) {
-        return view! { <div>{line.to_string()}</div> }.into_any();
+        out.push_str(&esc(line));
+    } else {
+        let mut at = 0;
+        while let Some(i) = lower[at..].find(q) {
+            let start = at + i;
+            out.push_str(&esc(&line[at..start]));
+            out.push_str("<mark>");
+            out.push_str(&esc(&line[start..start + q.len()]));
+            out.push_str("</mark>");
+            at = start + q.len();
+        }
+        out.push_str(&esc(&line[at..]));
     }
-    let mut parts = Vec::new();
-    let mut at = 0;
-    while let Some(i) = lower[at..].find(q) {
-        let start = at + i;
-        parts.push(view! { {line[at..start].to_string()}<mark>{line[start..start + q.len()].to_string()}</mark> }.into_any());
-        at = start + q.len();
-    }
-    parts.push(line[at..].to_string().into_any());
-    view! { <div class="hit">{parts}</div> }.into_any()
+    out.push_str("</div>");
 }
 
 /// Saves `text` as a file named `file` (a Blob URL clicked through a temporary link).
@@ -122,8 +149,12 @@ fn download(file: &str, text: &str) {
     let parts = js_sys::Array::of1(&text.into());
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type("text/plain");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
     if let Some(a) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.create_element("a").ok())

@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::super::api;
-use super::super::state::{storage_set, t, tr};
+use super::super::state::{storage_set, t};
 use crate::kinds::{KINDS, Kind, by_plural};
 
 /// The `:ns` and `:kind` of the URL (`pods` when the kind is unknown).
@@ -61,13 +61,21 @@ pub async fn visible_namespaces() -> api::ApiResult<Vec<String>> {
 
 /// The namespace switcher and the kind tabs above every workload page.
 #[component]
-pub fn NsHeader(ns: Memo<String>, kind: Memo<&'static Kind>) -> impl IntoView {
+pub fn NsHeader(
+    ns: Memo<String>,
+    /// The kind whose tab is marked (none on the create page).
+    #[prop(into)]
+    kind: Signal<Option<&'static Kind>>,
+) -> impl IntoView {
     let names = LocalResource::new(visible_namespaces);
     let navigate = use_navigate();
     Effect::new(move || storage_set("ku8portal.ns", &ns.get()));
     let switch = move |ev| {
         let v = event_target_value(&ev);
-        navigate(&href(&v, kind.get_untracked(), None), Default::default());
+        navigate(
+            &href(&v, kind.get_untracked().unwrap_or(&KINDS[0]), None),
+            Default::default(),
+        );
     };
     view! {
         <div class="pagehead">
@@ -89,10 +97,10 @@ pub fn NsHeader(ns: Memo<String>, kind: Memo<&'static Kind>) -> impl IntoView {
             <span class="spacer"></span>
             <a class="btn primary" data-testid="create-yaml" href=move || format!("/ns/{}/create", api::enc(&ns.get()))>{t("wl.create")}</a>
         </div>
-        <nav class="kindtabs" aria-label=move || tr("wl.kinds")>
+        <nav class="kindtabs" aria-label=t("wl.kinds")>
             {KINDS.iter().map(|k| {
-                let cur = move || if kind.get() == k { "page" } else { "false" };
-                view! { <a href=move || href(&ns.get(), k, None) aria-current=cur>{move || tr(title(k))}</a> }
+                let cur = move || if kind.get() == Some(k) { "page" } else { "false" };
+                view! { <a href=move || href(&ns.get(), k, None) aria-current=cur>{t(title(k))}</a> }
             }).collect_view()}
         </nav>
     }

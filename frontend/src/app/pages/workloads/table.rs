@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::super::super::state::tr;
+use super::super::super::state::t;
+use crate::html::esc;
 use crate::kinds::{Col, Kind};
 use crate::rows::{Row, age, window};
 
@@ -24,13 +25,16 @@ fn now_secs() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 
+/// A row's detail page.
+pub type Link = Arc<dyn Fn(&Row) -> String + Send + Sync>;
+
 /// The table of `rows` (already sorted and filtered); `link(row)` is the detail page's URL.
 #[component]
 pub fn RowsTable(
     kind: &'static Kind,
     rows: Memo<Arc<Vec<Arc<Row>>>>,
     sort: RwSignal<Sort>,
-    link: impl Fn(&Row) -> String + Send + Sync + 'static,
+    link: Link,
 ) -> impl IntoView {
     let view_height = RwSignal::new(600.0_f64);
     let range = RwSignal::new((0usize, 0usize));
@@ -38,7 +42,13 @@ pub fn RowsTable(
     let body = NodeRef::<leptos::html::Div>::new();
     // Only a change of the rendered window re-renders rows, not every scrolled pixel.
     Effect::new(move || {
-        let w = window(scroll_top.get(), view_height.get(), ROW_HEIGHT, rows.with(|r| r.len()), OVERSCAN);
+        let w = window(
+            scroll_top.get(),
+            view_height.get(),
+            ROW_HEIGHT,
+            rows.with(|r| r.len()),
+            OVERSCAN,
+        );
         if range.get_untracked() != w {
             range.set(w);
         }
@@ -62,65 +72,81 @@ pub fn RowsTable(
             let label = c.label();
             let mark = move || {
                 let s = sort.get();
-                if s.col != i { "" } else if s.desc { " ▾" } else { " ▴" }
+                if s.col != i {
+                    ""
+                } else if s.desc {
+                    " ▾"
+                } else {
+                    " ▴"
+                }
             };
             let aria = move || {
                 let s = sort.get();
-                if s.col != i { "none" } else if s.desc { "descending" } else { "ascending" }
+                if s.col != i {
+                    "none"
+                } else if s.desc {
+                    "descending"
+                } else {
+                    "ascending"
+                }
             };
             view! {
                 <th aria-sort=aria><button class="link sort" on:click=move |_| sort.update(|s| {
                     if s.col == i { s.desc = !s.desc } else { *s = Sort { col: i, desc: false } }
-                })>{move || tr(label)}{mark}</button></th>
+                })>{t(label)}{mark}</button></th>
             }
         })
         .collect_view();
-    let link = Arc::new(link);
     let body_rows = move || {
         let (start, end) = range.get();
         let all = rows.get();
         let now = now_secs();
         let top = start as f64 * ROW_HEIGHT;
         let bottom = (all.len().saturating_sub(end)) as f64 * ROW_HEIGHT;
-        let link = link.clone();
-        let shown = all[start.min(all.len())..end.min(all.len())]
-            .iter()
-            .map(|r| row_view(kind, r, &link(r), now))
-            .collect_view();
-        view! {
-            <tr class="spacer" style:height=format!("{top}px")></tr>
-            {shown}
-            <tr class="spacer" style:height=format!("{bottom}px")></tr>
+        let mut out = format!("<tr class=\"spacer\" style=\"height:{top}px\"></tr>");
+        for r in &all[start.min(all.len())..end.min(all.len())] {
+            row_html(kind, r, &link(r), now, &mut out);
         }
+        out.push_str(&format!(
+            "<tr class=\"spacer\" style=\"height:{bottom}px\"></tr>"
+        ));
+        out
     };
     view! {
         <div class="vtable" node_ref=body on:scroll=on_scroll data-testid="rows">
             <table>
                 <thead><tr>{head}</tr></thead>
-                <tbody>{body_rows}</tbody>
+                <tbody inner_html=body_rows></tbody>
             </table>
         </div>
     }
 }
 
-fn row_view(kind: &Kind, r: &Row, href: &str, now: i64) -> impl IntoView + use<> {
-    let cells = kind
-        .cols
-        .iter()
-        .zip(r.cells.iter())
-        .map(|(c, v)| {
-            let text = if c.is_time() { age(v, now) } else { v.clone() };
-            match c {
-                Col::Name => view! { <td class="name"><a href=href.to_string()>{text}</a></td> }.into_any(),
-                Col::Status => view! { <td><span class=format!("badge {}", r.tone)>{text}</span></td> }.into_any(),
-                Col::LastSeen if kind.plural == "events" => view! { <td><a href=href.to_string()>{text}</a></td> }.into_any(),
-                Col::Type if kind.plural == "events" => {
-                    let class = if v == "Warning" { "badge warn" } else { "badge" };
-                    view! { <td><span class=class>{text}</span></td> }.into_any()
-                }
-                _ => view! { <td title=v.clone()>{text}</td> }.into_any(),
+/// One row as HTML (a few dozen rows are rendered at a time; links go through the router).
+fn row_html(kind: &Kind, r: &Row, href: &str, now: i64, out: &mut String) {
+    out.push_str(&format!("<tr data-name=\"{}\">", esc(&r.name)));
+    for (c, v) in kind.cols.iter().zip(r.cells.iter()) {
+        let text = esc(&if c.is_time() { age(v, now) } else { v.clone() });
+        let cell = match c {
+            Col::Name => format!(
+                "<td class=\"name\"><a href=\"{}\">{text}</a></td>",
+                esc(href)
+            ),
+            Col::Status => format!("<td><span class=\"badge {}\">{text}</span></td>", r.tone),
+            Col::LastSeen if kind.plural == "events" => {
+                format!("<td><a href=\"{}\">{text}</a></td>", esc(href))
             }
-        })
-        .collect_view();
-    view! { <tr data-name=r.name.clone()>{cells}</tr> }
+            Col::Type if kind.plural == "events" => {
+                let class = if v == "Warning" {
+                    "badge warn"
+                } else {
+                    "badge"
+                };
+                format!("<td><span class=\"{class}\">{text}</span></td>")
+            }
+            _ => format!("<td title=\"{}\">{text}</td>", esc(v)),
+        };
+        out.push_str(&cell);
+    }
+    out.push_str("</tr>");
 }
