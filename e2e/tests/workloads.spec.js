@@ -68,6 +68,7 @@ test('a member deploys from YAML, sees pods run live, scales, reads logs, delete
   await page.evaluate(() => { window.__e2eNoReload = true; });
   await expect(webPods(page)).toHaveCount(2, { timeout: 30_000 });
   await expect(webPods(page).locator('.badge.ok', { hasText: 'Running' })).toHaveCount(2, { timeout: 30_000 });
+  await expect(webPods(page).locator('td', { hasText: /^1\/1$/ })).toHaveCount(2);
   await page.getByTestId('wl-filter').fill('e2e-web');
   await expect(rows(page)).toHaveCount(2);
   await shot(page, 'workloads-pods');

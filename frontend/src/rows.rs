@@ -80,10 +80,10 @@ pub fn tone(status: &str) -> &'static str {
     }
 }
 
-/// The text of column `col` for `obj`.
-pub fn cell(col: Col, obj: &Value) -> String {
+/// The text of column `col` for `obj`, an object of `kind` (the items of a LIST carry no
+/// `kind` of their own).
+pub fn cell(col: Col, kind: &str, obj: &Value) -> String {
     let ratio = |a: i64, b: i64| format!("{a}/{b}");
-    let kind = s(obj, &["kind"]);
     match col {
         Col::Name => s(obj, &["metadata", "name"]).into(),
         Col::Ready => match kind {
@@ -205,7 +205,7 @@ pub fn event_time(ev: &Value) -> &str {
 
 /// The row of `obj` in `kind`'s list.
 pub fn row(kind: &Kind, obj: &Value) -> Row {
-    let cells: Vec<String> = kind.cols.iter().map(|c| cell(*c, obj)).collect();
+    let cells: Vec<String> = kind.cols.iter().map(|c| cell(*c, kind.kind, obj)).collect();
     let tone = kind
         .cols
         .iter()

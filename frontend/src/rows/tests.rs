@@ -11,7 +11,6 @@ fn pod(name: &str, waiting: Option<&str>, restarts: i64) -> Value {
         None => json!({"running": {"startedAt": "2025-01-01T00:00:00Z"}}),
     };
     json!({
-        "kind": "Pod",
         "metadata": {"name": name, "creationTimestamp": "2025-01-01T00:00:00Z"},
         "spec": {"nodeName": "node-1", "containers": [{"name": "a"}, {"name": "b"}]},
         "status": {"phase": "Running", "podIP": "10.0.0.7", "containerStatuses": [
@@ -51,29 +50,30 @@ fn pod_rows_read_like_kubectl() {
 
 #[test]
 fn other_kinds() {
-    let dep = json!({"kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": 3},
+    let dep = json!({"metadata": {"name": "web"}, "spec": {"replicas": 3},
         "status": {"readyReplicas": 2, "updatedReplicas": 3, "availableReplicas": 2}});
     assert_eq!(
         row(by_plural("deployments").unwrap(), &dep).cells[..4],
         ["web", "2/3", "3", "2"]
     );
-    let svc = json!({"kind": "Service", "metadata": {"name": "web"}, "spec": {"type": "ClusterIP",
+    let svc = json!({"metadata": {"name": "web"}, "spec": {"type": "ClusterIP",
         "clusterIP": "10.96.0.5", "ports": [{"port": 80, "protocol": "TCP"}, {"port": 443, "protocol": "TCP"}]}});
     let r = row(by_plural("services").unwrap(), &svc);
     assert_eq!(r.cells[1..4], ["ClusterIP", "10.96.0.5", "80/TCP,443/TCP"]);
     assert_eq!(r.tone, "");
-    let sec = json!({"kind": "Secret", "metadata": {"name": "db"}, "type": "Opaque", "data": {"a": "eA==", "b": "eQ=="}});
+    let sec =
+        json!({"metadata": {"name": "db"}, "type": "Opaque", "data": {"a": "eA==", "b": "eQ=="}});
     assert_eq!(
         row(by_plural("secrets").unwrap(), &sec).cells[1..3],
         ["Opaque", "2"]
     );
-    let job = json!({"kind": "Job", "metadata": {"name": "j"}, "spec": {"completions": 2},
+    let job = json!({"metadata": {"name": "j"}, "spec": {"completions": 2},
         "status": {"succeeded": 2, "conditions": [{"type": "Complete", "status": "True"}]}});
     assert_eq!(
         row(by_plural("jobs").unwrap(), &job).cells[1..3],
         ["2/2", "Complete"]
     );
-    let ev = json!({"kind": "Event", "metadata": {"name": "e.1"}, "type": "Warning", "reason": "BackOff",
+    let ev = json!({"metadata": {"name": "e.1"}, "type": "Warning", "reason": "BackOff",
         "involvedObject": {"kind": "Pod", "name": "web-1"}, "message": "m", "lastTimestamp": "2025-01-01T00:00:09Z"});
     assert_eq!(
         row(by_plural("events").unwrap(), &ev).cells,

@@ -49,7 +49,11 @@ fn cpu(m: i64) -> String {
 }
 
 fn mem(b: i64) -> String {
-    format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64)
+    if b < 1 << 30 {
+        format!("{} MiB", b >> 20)
+    } else {
+        format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64)
+    }
 }
 
 /// `used / of` with a bar (HTML).

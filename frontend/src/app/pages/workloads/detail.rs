@@ -108,7 +108,7 @@ fn Body(ns: String, kind: &'static Kind, obj: Arc<Value>) -> impl IntoView {
             .iter()
             .filter(|c| !matches!(c, crate::kinds::Col::Name))
         {
-            let v = cell(*c, &obj);
+            let v = cell(*c, kind.kind, &obj);
             fact(
                 tr(c.label()),
                 esc(&if c.is_time() { age(&v, now) } else { v }),
