@@ -1,4 +1,4 @@
-//! A live list: LIST through the proxy, then WATCH from its resourceVersion (bookmarks on),
+//! A live list: LIST through the proxy (in pages of 500, each shown as it arrives), then WATCH from its resourceVersion (bookmarks on),
 //! applying ADDED/MODIFIED/DELETED to a map keyed by name; a `410 Gone` (as the answer or as an
 //! ERROR event) relists, an ended watch resumes from the last version seen. The page sees a
 //! snapshot signal, published at most every 100 ms so thousands of events stay cheap.
@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::super::super::api::ApiError;
 use super::super::super::k8s::{self, Aborter};
 use crate::app::sleep_ms;
-use crate::kinds::Kind;
+use crate::kinds::{Kind, enc};
 use crate::rows::{Row, row};
 
 /// What a live list shows: loading, the items (by name) or the error of its LIST.
@@ -73,29 +73,52 @@ async fn run(path: String, map: impl Fn(&Value) -> T, live: Live, aborter: Abort
     let show = |store: &BTreeMap<String, T>| publish(live, store);
     let scheduled = Rc::new(std::cell::Cell::new(false));
     loop {
-        let list = match k8s::get(&path).await {
-            Ok(l) => l,
-            Err(e) => {
-                let fatal = matches!(e.status, 401 | 403 | 404);
-                if live.error.try_set(Some(e)).is_some() || fatal {
-                    return;
+        // Pages of 500: the first ones are on screen while the rest arrive.
+        let mut version = String::new();
+        let mut token = String::new();
+        let mut first = true;
+        let listed = loop {
+            let url = format!(
+                "{path}{sep}limit=500{}",
+                if token.is_empty() {
+                    String::new()
+                } else {
+                    format!("&continue={}", enc(&token))
                 }
-                sleep_ms(3000).await;
-                continue;
-            }
-        };
-        let mut version = rv(&list).unwrap_or_default();
-        {
+            );
+            let page = match k8s::get(&url).await {
+                Ok(p) => p,
+                Err(e) => break Err(e),
+            };
+            version = rv(&page).unwrap_or_default();
+            token = page["metadata"]["continue"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
             let mut s = store.borrow_mut();
-            s.clear();
-            for item in list["items"].as_array().into_iter().flatten() {
+            if first {
+                s.clear();
+                first = false;
+            }
+            for item in page["items"].as_array().into_iter().flatten() {
                 s.insert(name(item), map(item));
             }
+            if !show(&s) {
+                return;
+            }
+            if token.is_empty() {
+                break Ok(());
+            }
+        };
+        if let Err(e) = listed {
+            let fatal = matches!(e.status, 401 | 403 | 404);
+            if live.error.try_set(Some(e)).is_some() || fatal {
+                return;
+            }
+            sleep_ms(3000).await;
+            continue;
         }
         live.error.try_set(None);
-        if !show(&store.borrow()) {
-            return;
-        }
         // Watch until the version is gone (then relist).
         loop {
             let url =
