@@ -45,7 +45,10 @@ module.exports = async () => {
   const [port, simPort] = [await freePort(), await freePort()];
   const log = path.join(dataDir, 'portal.log');
   const out = fs.openSync(log, 'w');
-  const child = spawn(bin, ['demo', '--listen', `127.0.0.1:${port}`, '--sim-listen', `127.0.0.1:${simPort}`, '--data-dir', dataDir],
+  // 30 more simulated workers: room for the 3,000 pods of workloads-perf.spec.js.
+  const extraNodes = process.env.E2E_SIM_EXTRA_NODES || '30';
+  const child = spawn(bin, ['demo', '--listen', `127.0.0.1:${port}`, '--sim-listen', `127.0.0.1:${simPort}`, '--data-dir', dataDir,
+    '--sim-extra-nodes', extraNodes],
     { stdio: ['ignore', out, out], detached: false, env: { ...process.env, KU8PORTAL_LOG: process.env.KU8PORTAL_LOG || 'warn' } });
   const base = `http://127.0.0.1:${port}`;
   fs.writeFileSync(path.join(__dirname, '.portal.json'), JSON.stringify({ pid: child.pid, dataDir, base }));

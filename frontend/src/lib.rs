@@ -1,9 +1,16 @@
 //! ku8portal's browser app: a Leptos client-side-rendered web app compiled to wasm32 (the
-//! `app` module), plus pure modules (translations, quota form logic) that also build and are
+//! `app` module), plus pure modules (translations, quota form logic, workload rows and kinds, the
+//! YAML printer and manifest reader) that also build and are
 //! tested on the host.
 
+pub mod html;
 pub mod i18n;
+pub mod kinds;
+pub mod manifest;
+pub mod nodes;
 pub mod quota_form;
+pub mod rows;
+pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

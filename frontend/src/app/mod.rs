@@ -2,6 +2,7 @@
 //! work (who is signed in, the language, polling `/readyz`).
 
 mod api;
+mod k8s;
 mod pages;
 mod shell;
 mod state;
@@ -90,6 +91,13 @@ fn App() -> impl IntoView {
                     <Route path=path!("dashboards") view=Dashboards/>
                     <Route path=path!("users") view=Users/>
                     <Route path=path!("profile") view=Profile/>
+                    <Route path=path!("workloads") view=WorkloadsHome/>
+                    <Route path=path!("ns/:ns/create") view=CreateFromYaml/>
+                    <Route path=path!("ns/:ns/:kind") view=KindList/>
+                    <Route path=path!("ns/:ns/:kind/:name") view=ObjectPage/>
+                    <Route path=path!("ns/:ns/pods/:name/logs") view=PodLogs/>
+                    <Route path=path!("nodes") view=Nodes/>
+                    <Route path=path!("nodes/:name") view=NodePage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -163,6 +163,8 @@ fn Nav() -> impl IntoView {
                 {op.then(|| view! { <A href="/tenants" exact=true>{t("nav.tenants")}</A> })}
                 {(!op).then(|| tenant.map(|tn| view! { <A href=format!("/tenants/{}", api::enc(&tn)) exact=true>{t("nav.tenant")}</A> }))}
                 <A href="/namespaces">{t("nav.namespaces")}</A>
+                <A href="/workloads" attr:data-testid="nav-workloads">{t("nav.workloads")}</A>
+                {op.then(|| view! { <A href="/nodes">{t("nav.nodes")}</A> })}
                 <A href="/quota-requests">{t("nav.quota_requests")}</A>
                 {admin.then(|| view! { <A href="/audit">{t("nav.audit")}</A> })}
                 {op.then(|| view! {

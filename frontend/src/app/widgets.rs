@@ -42,13 +42,7 @@ pub fn MaybeError(error: RwSignal<Option<ApiError>>) -> impl IntoView {
 #[component]
 pub fn Bar(ratio: Option<f64>) -> impl IntoView {
     let r = ratio.unwrap_or(0.0);
-    let class = if r >= 0.999 {
-        "bar full"
-    } else if r >= 0.8 {
-        "bar high"
-    } else {
-        "bar"
-    };
+    let class = crate::html::bar_class(r);
     let pct = format!("{:.1}%", r * 100.0);
     let label = format!("{:.0}%", r * 100.0);
     view! {

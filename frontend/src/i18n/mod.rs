@@ -5,6 +5,7 @@ mod dashboards;
 mod forms;
 mod pages;
 mod shell;
+pub mod workloads;
 
 /// A language of the web app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,11 +42,12 @@ impl Lang {
     }
 }
 
-const TABLES: [&[(&str, &str, &str)]; 4] = [
+const TABLES: [&[(&str, &str, &str)]; 5] = [
     shell::STRINGS,
     pages::STRINGS,
     forms::STRINGS,
     dashboards::STRINGS,
+    workloads::STRINGS,
 ];
 
 /// The text of `key` in `lang`, if the key exists.

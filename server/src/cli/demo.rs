@@ -23,6 +23,10 @@ pub struct DemoArgs {
     /// Folder for the demo's state: the database and the cluster's kubeconfig.
     #[arg(long, env = "KU8PORTAL_DATA_DIR", default_value = ".ku8portal-data")]
     pub data_dir: PathBuf,
+    /// Workers added to the simulated cluster's seeded nodes (room for thousands of pods, e.g.
+    /// for the web app's 3,000-pod list benchmark).
+    #[arg(long, env = "KU8PORTAL_SIM_EXTRA_NODES", default_value_t = 0)]
+    pub sim_extra_nodes: usize,
 }
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
@@ -35,6 +39,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         random_seed: 42,
         kubelet_delay: std::time::Duration::from_millis(1000),
         job_run_time: std::time::Duration::from_secs(20),
+        extra_nodes: args.sim_extra_nodes,
         ..Default::default()
     })
     .await

@@ -2,9 +2,11 @@
 
 mod audit;
 mod dashboards;
+mod kubeconfig;
 mod login;
 mod namespace;
 mod namespaces;
+mod nodes;
 mod ns_form;
 mod overview;
 mod profile;
@@ -14,12 +16,14 @@ mod quota_requests;
 mod tenant;
 mod tenants;
 mod users;
+mod workloads;
 
 pub use audit::Audit;
 pub use dashboards::Dashboards;
 pub use login::Login;
 pub use namespace::NamespacePage;
 pub use namespaces::Namespaces;
+pub use nodes::{NodePage, Nodes};
 pub use ns_form::NewNamespace;
 pub use overview::Overview;
 pub use profile::Profile;
@@ -28,6 +32,7 @@ pub use quota_requests::QuotaRequests;
 pub use tenant::TenantPage;
 pub use tenants::Tenants;
 pub use users::Users;
+pub use workloads::{CreateFromYaml, KindList, ObjectPage, PodLogs, WorkloadsHome};
 
 use leptos::prelude::*;
 

@@ -62,6 +62,7 @@ fn Detail(d: Data, reload: impl Fn() + Clone + Send + Sync + 'static) -> impl In
             <h1>{ns.name.clone()}</h1>
             <LiveSync ns=ns.clone()/>
             <span class="spacer"></span>
+            <a class="btn" href=format!("/ns/{}/pods", api::enc(&ns.name)) data-testid="ns-workloads">{t("nav.workloads")}</a>
             {admin.then(|| view! { <a class="btn" href=request_href>{t("qr.ask_more")}</a> })}
         </div>
         {(!ns.sync_message.is_empty()).then(|| view! { <div class="alert info">{ns.sync_message.clone()}</div> })}

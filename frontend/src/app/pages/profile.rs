@@ -22,6 +22,7 @@ pub fn Profile() -> impl IntoView {
             })}
         </section>
         <PasswordForm/>
+        <super::kubeconfig::KubeconfigCard/>
         <Tokens/>
     }
 }
