@@ -21,7 +21,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn network(e: impl std::fmt::Display) -> ApiError {
+    pub(super) fn network(e: impl std::fmt::Display) -> ApiError {
         ApiError {
             status: 0,
             code: "network".into(),

@@ -15,16 +15,6 @@ use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader};
 
 use super::api::{ApiError, ApiResult, Method};
 
-fn network(e: impl std::fmt::Display) -> ApiError {
-    ApiError {
-        status: 0,
-        code: "network".into(),
-        message: format!("the portal cannot be reached: {e}"),
-        details: Vec::new(),
-        retry_after: None,
-    }
-}
-
 /// The `Status` object of a failed call as an `ApiError` (reason as the code).
 async fn finish(resp: Response) -> ApiResult<Response> {
     if resp.ok() {
@@ -67,8 +57,8 @@ pub async fn get(path: &str) -> ApiResult<Value> {
         .header("accept", "application/json")
         .send()
         .await
-        .map_err(network)?;
-    finish(resp).await?.json().await.map_err(network)
+        .map_err(ApiError::network)?;
+    finish(resp).await?.json().await.map_err(ApiError::network)
 }
 
 /// A change: `body` sent as `content_type`; answers the status code and the JSON answer.
@@ -83,13 +73,13 @@ pub async fn send(
         Some(b) => {
             req.header("content-type", content_type)
                 .body(b)
-                .map_err(network)?
+                .map_err(ApiError::network)?
                 .send()
                 .await
         }
         None => req.send().await,
     };
-    let resp = finish(sent.map_err(network)?).await?;
+    let resp = finish(sent.map_err(ApiError::network)?).await?;
     let code = resp.status();
     Ok((code, resp.json().await.unwrap_or_default()))
 }
@@ -146,7 +136,7 @@ pub async fn stream_lines(
         .abort_signal(aborter.signal().as_ref())
         .send()
         .await
-        .map_err(network)?;
+        .map_err(ApiError::network)?;
     let resp = finish(resp).await?;
     let Some(body) = resp.body() else {
         return Ok(());
@@ -156,7 +146,7 @@ pub async fn stream_lines(
     loop {
         let chunk = JsFuture::from(reader.read())
             .await
-            .map_err(|e| network(format!("{e:?}")))?;
+            .map_err(|e| ApiError::network(format!("{e:?}")))?;
         let done = js_sys::Reflect::get(&chunk, &"done".into())
             .ok()
             .and_then(|d| d.as_bool())

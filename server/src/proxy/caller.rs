@@ -82,7 +82,6 @@ impl CallerCache {
 
 /// The session cookie's value, if the request carries one.
 fn session_cookie(parts: &Parts) -> Option<&str> {
-    let prefix = format!("{}=", crate::app::SESSION_COOKIE);
     parts
         .headers
         .get_all(header::COOKIE)
@@ -90,7 +89,10 @@ fn session_cookie(parts: &Parts) -> Option<&str> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .map(str::trim)
-        .find_map(|c| c.strip_prefix(prefix.as_str()))
+        .find_map(|c| {
+            c.strip_prefix(crate::app::SESSION_COOKIE)?
+                .strip_prefix('=')
+        })
         .filter(|v| !v.is_empty())
 }
 
