@@ -9,6 +9,7 @@ use std::time::Duration;
 use common::portal::{TestPortal, settings};
 use common::tenancy::two_tenants;
 use ku8portal::metrics::collector::Collector;
+use ku8portal::metrics::pods::PodCache;
 use ku8portal::metrics::sample::number;
 use ku8portal::metrics::store::{self, Retention};
 use serde_json::{Value, json};
@@ -114,7 +115,13 @@ async fn collected_sums_match_the_metrics_api_and_tenants_see_only_theirs() {
     deploy(&kube, "globex-prod", 2).await;
     pods_measured(&kube, 6).await;
     let state = tp.state().clone();
-    let mut c = Collector::default();
+    // As the collector runs when it leads: pods from a watch-fed cache.
+    let mut c = Collector::default().watching_pods(kube.clone());
+    common::portal::eventually(20, "pod cache in sync", || {
+        let synced = c.pods_cached();
+        async move { synced }
+    })
+    .await;
     // Usage moves with time: read the metrics API around the cycle until both reads agree.
     let (pods, nodes) = loop {
         let before = get(&kube, "/apis/metrics.k8s.io/v1beta1/pods").await;
@@ -218,6 +225,55 @@ async fn collected_sums_match_the_metrics_api_and_tenants_see_only_theirs() {
         .expect(400);
     let status = bob.get("/api/v1/metrics/status").await.expect(200);
     assert_eq!(status.body["metrics_api"], true);
+    tp.shutdown().await;
+}
+
+/// The pods of `ns` in the cache: (name, node, cpu request) sorted.
+fn cached(cache: &PodCache, ns: &str) -> Option<Vec<(String, String, f64)>> {
+    cache.with_pods(|pods| {
+        let mut v: Vec<_> = pods
+            .iter()
+            .filter(|p| p.namespace == ns)
+            .map(|p| (p.name.clone(), p.node.clone(), p.cpu.request))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_pod_cache_follows_creates_scheduling_and_deletes() {
+    let tp = portal(true).await;
+    let _admin = two_tenants(&tp).await;
+    let kube = tp.kube().await;
+    let cache = PodCache::start(kube.clone());
+    common::portal::eventually(20, "pod cache in sync", || {
+        let synced = cached(&cache, "acme-dev").is_some();
+        async move { synced }
+    })
+    .await;
+    assert_eq!(cached(&cache, "acme-dev"), Some(vec![]));
+    deploy(&kube, "acme-dev", 2).await;
+    common::portal::eventually(20, "two scheduled pods in the cache", || {
+        let pods = cached(&cache, "acme-dev").unwrap_or_default();
+        let ok = pods.len() == 2
+            && pods
+                .iter()
+                .all(|(_, node, cpu)| !node.is_empty() && (cpu - 0.1).abs() < 1e-9);
+        async move { ok }
+    })
+    .await;
+    let api: kube::Api<k8s_openapi::api::apps::v1::Deployment> =
+        kube::Api::namespaced(kube.clone(), "acme-dev");
+    api.delete("web", &kube::api::DeleteParams::foreground())
+        .await
+        .unwrap();
+    common::portal::eventually(20, "deleted pods leave the cache", || {
+        let gone = cached(&cache, "acme-dev") == Some(vec![]);
+        async move { gone }
+    })
+    .await;
+    drop(cache);
     tp.shutdown().await;
 }
 

@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use super::pods::{PodCache, PodInfo, PodUsage, SlimPod};
 use super::sample::{self, Observed};
 use super::store::{self, Acc, Retention, SeriesIds};
 use crate::reconciler::leader;
@@ -48,10 +49,12 @@ pub struct Collector {
     pods: HashMap<i64, Acc>,
     metrics_api: Option<bool>,
     last_expiry: Option<OffsetDateTime>,
+    /// Every pod, kept current by a watch while leading (else each cycle lists them).
+    pod_cache: Option<PodCache>,
 }
 
 async fn lead(state: AppState, cfg: CollectorConfig) {
-    let mut c = Collector::default();
+    let mut c = Collector::default().watching_pods(state.kube.clone());
     let mut tick = tokio::time::interval(cfg.interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -66,23 +69,41 @@ async fn lead(state: AppState, cfg: CollectorConfig) {
     }
 }
 
-async fn list(client: &kube::Client, path: &str) -> Result<Option<Vec<Value>>, kube::Error> {
+/// A list's items, parsed as `T` (only the fields `T` names are kept).
+#[derive(serde::Deserialize)]
+struct Items<T> {
+    items: Option<Vec<T>>,
+}
+
+/// The items at `path`; `None` when the API is not there (404, or 503 from an aggregated API).
+async fn list<T: serde::de::DeserializeOwned>(
+    client: &kube::Client,
+    path: &str,
+) -> Result<Option<Vec<T>>, kube::Error> {
     let req = http::Request::get(path)
         .body(Vec::new())
         .map_err(kube::Error::HttpError)?;
-    match client.request::<Value>(req).await {
-        Ok(v) => Ok(Some(
-            v.get("items")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default(),
-        )),
+    match client.request::<Items<T>>(req).await {
+        Ok(v) => Ok(Some(v.items.unwrap_or_default())),
         Err(kube::Error::Api(e)) if e.code == 404 || e.code == 503 => Ok(None),
         Err(e) => Err(e),
     }
 }
 
 impl Collector {
+    /// Keeps every pod in a watch-fed cache from now on, instead of listing them each cycle.
+    pub fn watching_pods(mut self, client: kube::Client) -> Collector {
+        self.pod_cache = Some(PodCache::start(client));
+        self
+    }
+
+    /// Whether the pod cache has its initial list (benchmarks wait for it).
+    pub fn pods_cached(&self) -> bool {
+        self.pod_cache
+            .as_ref()
+            .is_some_and(|c| c.with_pods(|_| ()).is_some())
+    }
+
     /// One cycle at `now`: read, store, roll up, expire.
     pub async fn cycle(
         &mut self,
@@ -91,8 +112,9 @@ impl Collector {
         keep: Retention,
     ) -> anyhow::Result<()> {
         let k = &state.kube;
-        let node_metrics = list(k, "/apis/metrics.k8s.io/v1beta1/nodes").await?;
-        let pod_metrics = match node_metrics {
+        let node_metrics: Option<Vec<Value>> =
+            list(k, "/apis/metrics.k8s.io/v1beta1/nodes").await?;
+        let pod_metrics: Option<Vec<PodUsage>> = match node_metrics {
             Some(_) => list(k, "/apis/metrics.k8s.io/v1beta1/pods").await?,
             None => None,
         };
@@ -106,7 +128,6 @@ impl Collector {
             self.metrics_api = Some(available);
         }
         let nodes = list(k, "/api/v1/nodes").await?.unwrap_or_default();
-        let pods = list(k, "/api/v1/pods").await?.unwrap_or_default();
         let services = list(k, "/api/v1/services").await?.unwrap_or_default();
         let tenants: HashMap<String, String> = sqlx::query!(
             r#"SELECT n.name, t.name AS tenant FROM namespaces n JOIN tenants t ON t.id = n.tenant_id
@@ -130,17 +151,27 @@ impl Collector {
             node_metrics.unwrap_or_default(),
             pod_metrics.unwrap_or_default(),
         );
-        let observed = Observed {
-            node_metrics: &node_metrics,
-            pod_metrics: &pod_metrics,
-            nodes: &nodes,
-            pods: &pods,
-            services: &services,
-            tenants: &tenants,
-            quotas: &quotas,
-            budgets: &budgets,
+        let build = |pods: &[&PodInfo]| {
+            sample::build(&Observed {
+                node_metrics: &node_metrics,
+                pod_metrics: &pod_metrics,
+                nodes: &nodes,
+                pods,
+                services: &services,
+                tenants: &tenants,
+                quotas: &quotas,
+                budgets: &budgets,
+            })
         };
-        let (agg, per_pod) = sample::build(&observed);
+        let cached = self.pod_cache.as_ref().and_then(|c| c.with_pods(&build));
+        let (agg, per_pod) = match cached {
+            Some(built) => built,
+            None => {
+                let listed: Vec<SlimPod> = list(k, "/api/v1/pods").await?.unwrap_or_default();
+                let infos: Vec<PodInfo> = listed.iter().map(PodInfo::of).collect();
+                build(&infos.iter().collect::<Vec<_>>())
+            }
+        };
         let bucket = store::bucket_of(now);
         if self.bucket != Some(bucket) {
             // The pods' bucket closed: write it; then (no open accumulators referring to

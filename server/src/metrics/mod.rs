@@ -7,6 +7,7 @@
 pub mod charts;
 pub mod collector;
 pub mod latest;
+pub mod pods;
 pub mod query;
 pub mod sample;
 pub mod store;

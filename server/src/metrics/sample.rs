@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use api_types::quantity::Quantity;
 use serde_json::Value;
 
+use super::pods::{PodInfo, PodUsage};
+
 /// One number of one series.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
@@ -32,9 +34,9 @@ type SumMap = BTreeMap<(&'static str, String, String), (Option<String>, f64, f64
 pub struct Observed<'a> {
     /// `NodeMetricsList` / `PodMetricsList` items (empty without a metrics API).
     pub node_metrics: &'a [Value],
-    pub pod_metrics: &'a [Value],
+    pub pod_metrics: &'a [PodUsage],
     pub nodes: &'a [Value],
-    pub pods: &'a [Value],
+    pub pods: &'a [&'a PodInfo],
     pub services: &'a [Value],
     /// Namespace → owning tenant.
     pub tenants: &'a HashMap<String, String>,
@@ -50,47 +52,6 @@ pub fn number(q: &str) -> f64 {
 
 fn str_at<'v>(v: &'v Value, ptr: &str) -> &'v str {
     v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
-}
-
-/// Sum of a container resource map (`requests` or `limits`) over a pod's containers.
-fn pod_resources(pod: &Value, kind: &str, resource: &str) -> f64 {
-    pod.pointer("/spec/containers")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|c| {
-            c.pointer(&format!(
-                "/resources/{kind}/{}",
-                resource.replace('/', "~1")
-            ))
-        })
-        .filter_map(Value::as_str)
-        .map(number)
-        .sum()
-}
-
-/// The application a pod belongs to.
-pub fn app_of(pod: &Value) -> String {
-    let label = str_at(pod, "/metadata/labels/app.kubernetes.io~1name");
-    if !label.is_empty() {
-        return label.to_string();
-    }
-    let owner = pod
-        .pointer("/metadata/ownerReferences")
-        .and_then(Value::as_array)
-        .and_then(|o| o.first());
-    match owner {
-        Some(o) => {
-            let name = str_at(o, "/name");
-            let hash = str_at(pod, "/metadata/labels/pod-template-hash");
-            // A Deployment's pods are owned by `<deployment>-<pod-template-hash>`.
-            match name.strip_suffix(&format!("-{hash}")) {
-                Some(d) if str_at(o, "/kind") == "ReplicaSet" && !hash.is_empty() => d.to_string(),
-                _ => name.to_string(),
-            }
-        }
-        None => str_at(pod, "/metadata/name").to_string(),
-    }
 }
 
 /// The application a Service serves: its label, else its selector's.
@@ -166,8 +127,8 @@ impl Sums {
 }
 
 const RESOURCES: [&str; 2] = ["cpu", "memory"];
-const GPU: &str = "nvidia.com/gpu";
-const STORAGE: &str = "ephemeral-storage";
+pub(super) const GPU: &str = "nvidia.com/gpu";
+pub(super) const STORAGE: &str = "ephemeral-storage";
 /// The resource pool: node resource → the short name of its series (`gpu.capacity`, ...).
 const POOL: [(&str, &str); 4] = [
     ("cpu", "cpu"),
@@ -183,25 +144,7 @@ pub fn build(o: &Observed) -> (Vec<Sample>, Vec<Sample>) {
     let usage: HashMap<(&str, &str), (f64, f64)> = o
         .pod_metrics
         .iter()
-        .map(|m| {
-            let (mut cpu, mut mem) = (0.0, 0.0);
-            for c in m
-                .get("containers")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                cpu += number(str_at(c, "/usage/cpu"));
-                mem += number(str_at(c, "/usage/memory"));
-            }
-            (
-                (
-                    str_at(m, "/metadata/namespace"),
-                    str_at(m, "/metadata/name"),
-                ),
-                (cpu, mem),
-            )
-        })
+        .map(|m| ((m.namespace.as_str(), m.name.as_str()), (m.cpu, m.memory)))
         .collect();
     for node in o.nodes {
         let name = str_at(node, "/metadata/name");
@@ -215,15 +158,17 @@ pub fn build(o: &Observed) -> (Vec<Sample>, Vec<Sample>) {
             }
         }
     }
+    let nodes: HashMap<&str, &Value> = o
+        .nodes
+        .iter()
+        .map(|n| (str_at(n, "/metadata/name"), n))
+        .collect();
     for m in o.node_metrics {
         let name = str_at(m, "/metadata/name");
         let alloc = |r: &str| {
-            o.nodes
-                .iter()
-                .find(|n| str_at(n, "/metadata/name") == name)
-                .map_or(0.0, |n| {
-                    number(str_at(n, &format!("/status/allocatable/{r}")))
-                })
+            nodes.get(name).map_or(0.0, |n| {
+                number(str_at(n, &format!("/status/allocatable/{r}")))
+            })
         };
         for r in RESOURCES {
             let v = number(str_at(m, &format!("/usage/{r}")));
@@ -232,22 +177,17 @@ pub fn build(o: &Observed) -> (Vec<Sample>, Vec<Sample>) {
         }
     }
     for pod in o.pods {
-        let phase = str_at(pod, "/status/phase");
+        let phase = pod.phase.as_str();
         if matches!(phase, "Succeeded" | "Failed") {
             continue;
         }
-        let ns = str_at(pod, "/metadata/namespace");
-        let name = str_at(pod, "/metadata/name");
+        let (ns, name, node) = (pod.namespace.as_str(), pod.name.as_str(), pod.node.as_str());
         let tenant = o.tenants.get(ns);
-        let app = format!("{ns}/{}", app_of(pod));
-        let node = str_at(pod, "/spec/nodeName");
+        let app = format!("{ns}/{}", pod.app);
         let (ucpu, umem) = usage.get(&(ns, name)).copied().unwrap_or((0.0, 0.0));
         let pod_key = format!("{ns}/{name}");
-        for (r, u) in [("cpu", ucpu), ("memory", umem)] {
-            let (req, lim) = (
-                pod_resources(pod, "requests", r),
-                pod_resources(pod, "limits", r),
-            );
+        for (r, u, rl) in [("cpu", ucpu, pod.cpu), ("memory", umem, pod.memory)] {
+            let (req, lim) = (rl.request, rl.limit);
             sums.add("cluster", "", None, &format!("{r}.requests"), req);
             sums.add_with("namespace", ns, tenant, r, u, req, lim);
             sums.add("namespace", ns, tenant, &format!("{r}.requests"), req);
@@ -265,10 +205,7 @@ pub fn build(o: &Observed) -> (Vec<Sample>, Vec<Sample>) {
             }
             pods_out.add_with("pod", &pod_key, tenant, r, u, req, lim);
         }
-        // Extended resources: requests default to (and must equal) limits.
-        let gpu = pod_resources(pod, "requests", GPU).max(pod_resources(pod, "limits", GPU));
-        let storage = pod_resources(pod, "requests", STORAGE);
-        for (metric, v) in [("gpu.requests", gpu), ("storage.requests", storage)] {
+        for (metric, v) in [("gpu.requests", pod.gpu), ("storage.requests", pod.storage)] {
             sums.add("cluster", "", None, metric, v);
             if !node.is_empty() {
                 sums.add("node", node, None, metric, v);

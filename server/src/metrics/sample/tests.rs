@@ -4,7 +4,16 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
 
-use super::{Observed, Sample, app_of, build, number};
+use super::super::pods::{PodInfo, PodUsage};
+use super::{Observed, Sample, build, number};
+
+fn app_of(pod: &Value) -> String {
+    PodInfo::of_value(pod).app
+}
+
+fn infos(pods: &[Value]) -> Vec<PodInfo> {
+    pods.iter().map(PodInfo::of_value).collect()
+}
 
 fn pod(
     ns: &str,
@@ -25,9 +34,10 @@ fn pod(
         "status": {"phase": "Running"}})
 }
 
-fn pod_metrics(ns: &str, name: &str, cpu: &str, mem: &str) -> Value {
-    json!({"metadata": {"namespace": ns, "name": name},
-        "containers": [{"name": "a", "usage": {"cpu": cpu, "memory": mem}}]})
+fn pod_metrics(ns: &str, name: &str, cpu: &str, mem: &str) -> PodUsage {
+    serde_json::from_value(json!({"metadata": {"namespace": ns, "name": name},
+        "containers": [{"name": "a", "usage": {"cpu": cpu, "memory": mem}}]}))
+    .expect("PodMetrics")
 }
 
 fn find<'a>(s: &'a [Sample], scope: &str, name: &str, metric: &str) -> &'a Sample {
@@ -137,6 +147,8 @@ fn sums_per_scope_match_the_parts() {
         "acme".to_string(),
         BTreeMap::from([("requests.cpu".to_string(), "10".to_string())]),
     )]);
+    let pods = infos(&pods);
+    let pods: Vec<&PodInfo> = pods.iter().collect();
     let o = Observed {
         node_metrics: &nm,
         pod_metrics: &pm,
@@ -209,6 +221,8 @@ fn sums_per_scope_match_the_parts() {
 #[test]
 fn without_a_metrics_api_requests_still_count() {
     let pods = vec![pod("shop", "web-1", "n1", "100m", json!({}), None)];
+    let pods = infos(&pods);
+    let pods: Vec<&PodInfo> = pods.iter().collect();
     let (tenants, quotas, budgets) = (HashMap::new(), BTreeMap::new(), BTreeMap::new());
     let o = Observed {
         node_metrics: &[],
