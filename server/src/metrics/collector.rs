@@ -49,6 +49,9 @@ pub struct Collector {
     pods: HashMap<i64, Acc>,
     metrics_api: Option<bool>,
     last_expiry: Option<OffsetDateTime>,
+    /// Whether pods' numbers were written yet in this term (the first cycle writes them at
+    /// once, so rankings by pod are there from the start, not after the first bucket).
+    pods_written: bool,
     /// Every pod, kept current by a watch while leading (else each cycle lists them).
     pod_cache: Option<PodCache>,
 }
@@ -198,6 +201,10 @@ impl Collector {
                 .entry(*id)
                 .and_modify(|a| a.add(s.value))
                 .or_insert(Acc::new(s.value));
+        }
+        if !self.pods_written {
+            self.flush(state).await?;
+            self.pods_written = true;
         }
         store::roll_up(&state.db, now).await?;
         sqlx::query!(
