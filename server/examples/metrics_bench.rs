@@ -161,6 +161,7 @@ async fn main() -> anyhow::Result<()> {
         let t = Instant::now();
         c.cycle(&state, now, Retention::default()).await?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
+        println!("  cycle {i}: {:?}", c.last_times);
     }
     let first = times[0];
     let steady = median(times[1..].to_vec());

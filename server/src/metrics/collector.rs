@@ -40,6 +40,17 @@ pub async fn run(state: AppState, cfg: CollectorConfig) {
     .await;
 }
 
+/// Where the last cycle's time went (debug log; the benchmark prints it).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CycleTimes {
+    /// The apiserver's lists and the database's tenants and budgets.
+    pub read: Duration,
+    /// Sums per subject (`sample::build`), pods from the cache or a list.
+    pub build: Duration,
+    /// Series ids, raw samples, pods' accumulators, roll-ups.
+    pub store: Duration,
+}
+
 /// What the collector keeps between cycles.
 #[derive(Default)]
 pub struct Collector {
@@ -52,6 +63,7 @@ pub struct Collector {
     /// Whether pods' numbers were written yet in this term (the first cycle writes them at
     /// once, so rankings by pod are there from the start, not after the first bucket).
     pods_written: bool,
+    pub last_times: CycleTimes,
     /// Every pod, kept current by a watch while leading (else each cycle lists them).
     pod_cache: Option<PodCache>,
 }
@@ -115,6 +127,7 @@ impl Collector {
         keep: Retention,
     ) -> anyhow::Result<()> {
         let k = &state.kube;
+        let started = std::time::Instant::now();
         let node_metrics: Option<Vec<Value>> =
             list(k, "/apis/metrics.k8s.io/v1beta1/nodes").await?;
         let pod_metrics: Option<Vec<PodUsage>> = match node_metrics {
@@ -154,6 +167,7 @@ impl Collector {
             node_metrics.unwrap_or_default(),
             pod_metrics.unwrap_or_default(),
         );
+        let read = started.elapsed();
         let build = |pods: &[&PodInfo]| {
             sample::build(&Observed {
                 node_metrics: &node_metrics,
@@ -175,6 +189,7 @@ impl Collector {
                 build(&infos.iter().collect::<Vec<_>>())
             }
         };
+        let built = started.elapsed();
         let bucket = store::bucket_of(now);
         if self.bucket != Some(bucket) {
             // The pods' bucket closed: write it; then (no open accumulators referring to
@@ -214,6 +229,12 @@ impl Collector {
         )
         .execute(&state.db)
         .await?;
+        self.last_times = CycleTimes {
+            read,
+            build: built - read,
+            store: started.elapsed() - built,
+        };
+        tracing::debug!(times = ?self.last_times, samples = n, "metrics collected");
         Ok(())
     }
 

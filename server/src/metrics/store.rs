@@ -34,30 +34,44 @@ pub fn bucket_of(at: OffsetDateTime) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(secs - secs.rem_euclid(BUCKET_SECS)).unwrap_or(at)
 }
 
-type Key = (&'static str, String, String);
+/// What the database holds of one series, as last written.
+#[derive(Debug, Clone, PartialEq)]
+struct Known {
+    id: i64,
+    request: Option<f64>,
+    limit: Option<f64>,
+    tenant: Option<String>,
+}
 
-/// Series ids by (scope, name, metric).
+/// Series ids by scope, name and metric (nested so lookups borrow), with the request, limit
+/// and tenant last written.
 #[derive(Default)]
 pub struct SeriesIds {
-    ids: HashMap<Key, i64>,
+    ids: HashMap<&'static str, HashMap<String, HashMap<String, Known>>>,
 }
 
 impl SeriesIds {
+    fn get(&self, s: &Sample) -> Option<&Known> {
+        self.ids.get(s.scope)?.get(&s.name)?.get(&s.metric)
+    }
+
+    fn put(&mut self, scope: &'static str, name: String, metric: String, known: Known) {
+        self.ids
+            .entry(scope)
+            .or_default()
+            .entry(name)
+            .or_default()
+            .insert(metric, known);
+    }
+
     /// The ids of `samples`' series (created when new), and their request/limit/tenant kept
-    /// current.
+    /// current (written only where they changed since the last cycle).
     pub async fn resolve(
         &mut self,
         db: &PgPool,
         samples: &[Sample],
     ) -> Result<Vec<i64>, sqlx::Error> {
-        let missing: Vec<&Sample> = samples
-            .iter()
-            .filter(|s| {
-                !self
-                    .ids
-                    .contains_key(&(s.scope, s.name.clone(), s.metric.clone()))
-            })
-            .collect();
+        let missing: Vec<&Sample> = samples.iter().filter(|s| self.get(s).is_none()).collect();
         if !missing.is_empty() {
             let scopes: Vec<String> = missing.iter().map(|s| s.scope.to_string()).collect();
             let names: Vec<String> = missing.iter().map(|s| s.name.clone()).collect();
@@ -67,7 +81,7 @@ impl SeriesIds {
                 r#"INSERT INTO metric_series (scope, name, metric, tenant)
                    SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[])
                    ON CONFLICT (scope, name, metric) DO UPDATE SET tenant = EXCLUDED.tenant
-                   RETURNING id, scope, name, metric"#,
+                   RETURNING id, scope, name, metric, tenant, request, "limit""#,
                 &scopes,
                 &names,
                 &metrics,
@@ -81,33 +95,39 @@ impl SeriesIds {
                     .copied()
                     .find(|s| *s == r.scope)
                     .unwrap_or("cluster");
-                self.ids.insert((scope, r.name, r.metric), r.id);
+                let known = Known {
+                    id: r.id,
+                    request: r.request,
+                    limit: r.limit,
+                    tenant: r.tenant,
+                };
+                self.put(scope, r.name, r.metric, known);
             }
         }
-        let ids: Vec<i64> = samples
-            .iter()
-            .map(|s| {
-                self.ids
-                    .get(&(s.scope, s.name.clone(), s.metric.clone()))
-                    .copied()
-                    .unwrap_or(0)
-            })
-            .collect();
+        let mut ids = Vec::with_capacity(samples.len());
         // Requests, limits and owners change (a namespace seen before its tenant was known gets
-        // its tenant later): kept current for every series, written only where they differ.
+        // its tenant later): written where they differ from what was last written.
         let (mut sid, mut req, mut lim, mut ten) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (s, id) in samples.iter().zip(&ids) {
-            sid.push(*id);
-            req.push(s.request);
-            lim.push(s.limit);
-            ten.push(s.tenant.clone());
+        let mut changed = Vec::new();
+        for s in samples {
+            let Some(k) = self.get(s) else {
+                ids.push(0);
+                continue;
+            };
+            ids.push(k.id);
+            if (k.request, k.limit, k.tenant.as_ref()) != (s.request, s.limit, s.tenant.as_ref()) {
+                sid.push(k.id);
+                req.push(s.request);
+                lim.push(s.limit);
+                ten.push(s.tenant.clone());
+                changed.push(s);
+            }
         }
         if !sid.is_empty() {
             sqlx::query!(
                 r#"UPDATE metric_series s SET request = u.req, "limit" = u.lim, tenant = u.ten
                    FROM UNNEST($1::bigint[], $2::float8[], $3::float8[], $4::text[]) AS u(id, req, lim, ten)
-                   WHERE s.id = u.id AND (s.request IS DISTINCT FROM u.req
-                     OR s."limit" IS DISTINCT FROM u.lim OR s.tenant IS DISTINCT FROM u.ten)"#,
+                   WHERE s.id = u.id"#,
                 &sid,
                 &req as &[Option<f64>],
                 &lim as &[Option<f64>],
@@ -115,6 +135,15 @@ impl SeriesIds {
             )
             .execute(db)
             .await?;
+            for (s, id) in changed.into_iter().zip(sid) {
+                let known = Known {
+                    id,
+                    request: s.request,
+                    limit: s.limit,
+                    tenant: s.tenant.clone(),
+                };
+                self.put(s.scope, s.name.clone(), s.metric.clone(), known);
+            }
         }
         Ok(ids)
     }

@@ -92,12 +92,14 @@ async fn charts_in_both_languages_cached_and_tenant_isolated() {
     assert!(again.text.is_empty());
     assert_eq!(again.headers["etag"].to_str().unwrap(), etag);
     admin.get(&format!("{cluster_cpu}&tz=0")).await.expect(200);
-    // New data (timestamps are to the second): a new ETag. Series first seen before their
-    // namespace's tenant was known get the tenant on the next cycle.
+    // New data (timestamps are to the second): a new ETag. Series whose tenant is missing in
+    // the database (seen before their namespace's tenant was known) get it back from the next
+    // leader's first cycle.
     sqlx::query("UPDATE metric_series SET tenant = NULL WHERE scope = 'app'")
         .execute(&tp.state().db)
         .await
         .unwrap();
+    let mut c = Collector::default();
     tokio::time::sleep(Duration::from_millis(1100)).await;
     collect(&tp, &mut c).await;
     admin
