@@ -128,12 +128,14 @@ impl Collector {
     ) -> anyhow::Result<()> {
         let k = &state.kube;
         let started = std::time::Instant::now();
-        let node_metrics: Option<Vec<Value>> =
-            list(k, "/apis/metrics.k8s.io/v1beta1/nodes").await?;
-        let pod_metrics: Option<Vec<PodUsage>> = match node_metrics {
-            Some(_) => list(k, "/apis/metrics.k8s.io/v1beta1/pods").await?,
-            None => None,
-        };
+        // The lists are independent: asked for at once.
+        let (node_metrics, pod_metrics, nodes, services) = tokio::try_join!(
+            list::<Value>(k, "/apis/metrics.k8s.io/v1beta1/nodes"),
+            list::<PodUsage>(k, "/apis/metrics.k8s.io/v1beta1/pods"),
+            list::<Value>(k, "/api/v1/nodes"),
+            list::<Value>(k, "/api/v1/services"),
+        )?;
+        let (nodes, services) = (nodes.unwrap_or_default(), services.unwrap_or_default());
         let available = node_metrics.is_some() && pod_metrics.is_some();
         if self.metrics_api != Some(available) {
             if !available {
@@ -143,8 +145,6 @@ impl Collector {
             }
             self.metrics_api = Some(available);
         }
-        let nodes = list(k, "/api/v1/nodes").await?.unwrap_or_default();
-        let services = list(k, "/api/v1/services").await?.unwrap_or_default();
         let tenants: HashMap<String, String> = sqlx::query!(
             r#"SELECT n.name, t.name AS tenant FROM namespaces n JOIN tenants t ON t.id = n.tenant_id
                WHERE n.sync_state NOT IN ('removed')"#
