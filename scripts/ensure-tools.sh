@@ -58,6 +58,13 @@ if [[ $(wasm-bindgen --version 2>/dev/null | awk '{print $2}') != "$wb_want" ]];
     cargo install --quiet wasm-bindgen-cli --version "$wb_want"
 fi
 say "$(wasm-bindgen --version)"
+# wasm-split-cli splits the web app into lazily loaded chunks (scripts/build-frontend.sh).
+ws_want=0.2.4
+if ! command -v wasm-split-cli >/dev/null || ! cargo install --list | grep -qx "wasm_split_cli_support v$ws_want:"; then
+    say "installing wasm-split-cli $ws_want (cargo install wasm_split_cli_support, a few minutes)"
+    cargo install --quiet --locked wasm_split_cli_support --version "$ws_want" --features build-binary
+fi
+say "wasm-split-cli $ws_want"
 apt_missing=()
 command -v chromium >/dev/null || apt_missing+=(chromium)
 command -v brotli >/dev/null || apt_missing+=(brotli)

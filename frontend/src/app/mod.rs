@@ -4,17 +4,16 @@
 mod api;
 mod k8s;
 mod pages;
+mod routes;
 mod shell;
 mod state;
 mod widgets;
 
 use api_types::portal::Me;
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use pages::*;
+use routes::App;
 use state::{Ready, Session, globals, set_lang};
 
 #[wasm_bindgen(start)]
@@ -69,37 +68,4 @@ pub async fn sleep_ms(ms: i32) {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-#[component]
-fn App() -> impl IntoView {
-    view! {
-        <Router>
-            <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/login") view=Login/>
-                <ParentRoute path=path!("") view=shell::Shell>
-                    <Route path=path!("") view=Overview/>
-                    <Route path=path!("tenants") view=Tenants/>
-                    <Route path=path!("tenants/:tenant") view=TenantPage/>
-                    <Route path=path!("tenants/:tenant/namespaces/new") view=NewNamespace/>
-                    <Route path=path!("tenants/:tenant/namespaces/:ns") view=NamespacePage/>
-                    <Route path=path!("namespaces") view=Namespaces/>
-                    <Route path=path!("quota-requests") view=QuotaRequests/>
-                    <Route path=path!("quota-requests/new") view=NewQuotaRequest/>
-                    <Route path=path!("quota-requests/:id") view=QuotaRequestPage/>
-                    <Route path=path!("audit") view=Audit/>
-                    <Route path=path!("dashboards") view=Dashboards/>
-                    <Route path=path!("users") view=Users/>
-                    <Route path=path!("profile") view=Profile/>
-                    <Route path=path!("workloads") view=WorkloadsHome/>
-                    <Route path=path!("ns/:ns/create") view=CreateFromYaml/>
-                    <Route path=path!("ns/:ns/:kind") view=KindList/>
-                    <Route path=path!("ns/:ns/:kind/:name") view=ObjectPage/>
-                    <Route path=path!("ns/:ns/pods/:name/logs") view=PodLogs/>
-                    <Route path=path!("nodes") view=Nodes/>
-                    <Route path=path!("nodes/:name") view=NodePage/>
-                </ParentRoute>
-            </Routes>
-        </Router>
-    }
 }
