@@ -134,7 +134,12 @@ async fn main() -> anyhow::Result<()> {
     );
 
     // What the cluster's side of a cycle costs: the two big LISTs alone.
-    for path in ["/api/v1/pods", "/apis/metrics.k8s.io/v1beta1/pods"] {
+    for path in [
+        "/api/v1/pods",
+        "/apis/metrics.k8s.io/v1beta1/pods",
+        "/apis/metrics.k8s.io/v1beta1/nodes",
+        "/api/v1/nodes",
+    ] {
         let t = Instant::now();
         let n = count(&kube, path).await;
         println!(
