@@ -122,7 +122,7 @@ async fn prepare() -> Result<(EmbeddedPostgres, PgPool), String> {
 /// Backends exit shortly after their client disconnects; wait for the template's to be gone.
 /// (An autovacuum worker may be there too: `CREATE DATABASE` ends those itself.)
 async fn wait_until_unused(admin: &PgPool) -> Result<(), String> {
-    for _ in 0..3000 {
+    for i in 0..3000 {
         let (n,): (i64,) = sqlx::query_as(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'",
         )
@@ -132,6 +132,15 @@ async fn wait_until_unused(admin: &PgPool) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
         if n == 0 {
             return Ok(());
+        }
+        if i % 100 == 99 {
+            // A backend still there after a second (a loaded machine, a connection the pool
+            // opened as it closed): nothing uses the template, so end it.
+            sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'")
+                .bind(TEMPLATE)
+                .execute(admin)
+                .await
+                .map_err(|e| e.to_string())?;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
