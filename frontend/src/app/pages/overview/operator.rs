@@ -1,35 +1,19 @@
-//! Overview: for an operator the cluster (capacity and what the budgets promise), tenants,
-//! namespaces out of sync and pending quota requests; for a tenant user the tenant's budget use
-//! and namespaces.
+//! The operator's overview: counts (tenants, namespaces, out of sync, pending requests, nodes),
+//! capacity against what the budgets promise, the cluster's use over the last 6 hours (server-drawn
+//! charts), recent warnings across the cluster, namespaces out of sync, pending quota requests
+//! and the tenants.
 
-use api_types::portal::{ClusterCapacity, Namespace, QuotaRequest, Tenant, TenantUsage};
+use api_types::portal::{ClusterCapacity, Namespace, QuotaRequest, Tenant};
 use leptos::prelude::*;
 
-use super::super::api::{self, ApiResult};
-use super::super::state::{globals, is_operator, me, t, tr};
-use super::super::widgets::{Empty, SyncBadge, UsageGrid, load, set_title};
-use super::namespaces::NamespaceTable;
-
-/// The resources the summaries show.
-pub const MAIN: [&str; 5] = [
-    "requests.cpu",
-    "requests.memory",
-    "requests.nvidia.com/gpu",
-    "requests.storage",
-    "pods",
-];
-
-#[component]
-pub fn Overview() -> impl IntoView {
-    set_title("nav.overview");
-    move || {
-        if is_operator() {
-            view! { <OperatorOverview/> }.into_any()
-        } else {
-            view! { <TenantOverview/> }.into_any()
-        }
-    }
-}
+use super::super::super::api::{self, ApiResult};
+use super::super::super::k8s;
+use super::super::super::state::{t, tr};
+use super::super::super::widgets::{Empty, SyncBadge, UsageGrid, load};
+use super::super::dashboards::parts::{Chart, chart_url};
+use super::MAIN;
+use super::parts::{MetricsNotice, event_table};
+use crate::overview::{EventRow, recent_events};
 
 #[derive(Clone)]
 struct OpData {
@@ -48,6 +32,12 @@ async fn op_data() -> ApiResult<OpData> {
     })
 }
 
+/// The newest ten Warning events of the whole cluster (through the proxy, like kubectl).
+async fn warnings() -> ApiResult<Vec<EventRow>> {
+    let list = k8s::get("/k8s/api/v1/events?fieldSelector=type%3DWarning").await?;
+    Ok(recent_events(&list, &[], true, 10))
+}
+
 fn stat(label: &'static str, value: usize, href: Option<&'static str>) -> impl IntoView {
     let inner = view! { <div class="label">{t(label)}</div><div class="value">{value}</div> };
     match href {
@@ -57,8 +47,9 @@ fn stat(label: &'static str, value: usize, href: Option<&'static str>) -> impl I
 }
 
 #[component]
-fn OperatorOverview() -> impl IntoView {
+pub fn OperatorOverview() -> impl IntoView {
     let data = LocalResource::new(op_data);
+    let warnings = LocalResource::new(warnings);
     view! {
         <div class="pagehead"><h1>{t("overview.cluster")}</h1></div>
         {load(data, |d: OpData| {
@@ -70,13 +61,24 @@ fn OperatorOverview() -> impl IntoView {
                     {stat("overview.namespaces", d.namespaces.len(), Some("/namespaces"))}
                     {stat("overview.out_of_sync", out_of_sync.len(), Some("/namespaces?sync=out"))}
                     {stat("overview.pending", d.pending.len(), Some("/quota-requests?status=pending"))}
-                    {stat("overview.nodes", cap.nodes.len(), None)}
+                    {stat("overview.nodes", cap.nodes.len(), Some("/nodes"))}
                 </div>
                 <section class="card" data-testid="capacity">
                     <h2>{t("overview.capacity")}</h2>
                     <p class="muted">{t("overview.capacity.hint")}</p>
                     <UsageGrid used=cap.budgets.clone() hard=capacity_as_requests(&cap) only=MAIN.to_vec()/>
                 </section>
+            }
+        })}
+        <ClusterCharts/>
+        <section class="card" data-testid="recent-warnings">
+            <div class="card-head"><h2>{t("overview.warnings")}</h2></div>
+            <p class="muted">{t("overview.warnings.hint")}</p>
+            {load(warnings, |rows: Vec<EventRow>| event_table(rows, "overview.warnings.none"))}
+        </section>
+        {load(data, |d: OpData| {
+            let out_of_sync: Vec<Namespace> = d.namespaces.iter().filter(|n| n.sync_state != "in-sync").cloned().collect();
+            view! {
                 <section class="card">
                     <h2>{t("overview.out_of_sync")}</h2>
                     {if out_of_sync.is_empty() {
@@ -93,15 +95,41 @@ fn OperatorOverview() -> impl IntoView {
                     {if d.pending.is_empty() {
                         view! { <Empty text=Signal::derive(|| tr("qr.none_pending").to_string())/> }.into_any()
                     } else {
-                        view! { <super::quota_requests::RequestTable items=d.pending.clone()/> }.into_any()
+                        view! { <super::super::quota_requests::RequestTable items=d.pending.clone()/> }.into_any()
                     }}
                 </section>
                 <section class="card">
                     <h2>{t("overview.tenants")}</h2>
-                    <super::tenants::TenantTable tenants=d.tenants.clone()/>
+                    <super::super::tenants::TenantTable tenants=d.tenants.clone()/>
                 </section>
             }
         })}
+    }
+}
+
+/// The cluster's CPU and memory (used, requested, allocatable) over the last 6 hours and the
+/// resource pool now, as the dashboards draw them.
+#[component]
+fn ClusterCharts() -> impl IntoView {
+    let series = |r: &str| {
+        let m = format!("{r},{r}.requests,{r}.allocatable");
+        chart_url(
+            "series.svg",
+            &[("scope", "cluster"), ("metric", &m), ("range", "6h")],
+        )
+    };
+    view! {
+        <section class="card" data-testid="overview-charts">
+            <div class="card-head"><h2>{t("overview.charts")}</h2>
+                <a href="/dashboards?range=6h">{t("overview.to_dashboards")}</a></div>
+            <p class="muted">{t("overview.charts.hint")}</p>
+            <MetricsNotice/>
+            <div class="charts overview-charts">
+                <Chart src=Signal::derive(move || series("cpu"))/>
+                <Chart src=Signal::derive(move || series("memory"))/>
+                <Chart src=Signal::derive(|| chart_url("pool.svg", &[]))/>
+            </div>
+        </section>
     }
 }
 
@@ -120,63 +148,4 @@ fn capacity_as_requests(cap: &ClusterCapacity) -> api_types::quota::ResourceList
         }
     }
     out
-}
-
-#[component]
-fn TenantOverview() -> impl IntoView {
-    let tenant = move || {
-        globals()
-            .tenant
-            .get()
-            .or_else(|| me().and_then(|m| m.tenants.first().map(|t| t.tenant.clone())))
-    };
-    move || {
-        match tenant() {
-        None => view! { <h1>{t("nav.overview")}</h1><Empty text=Signal::derive(|| tr("overview.no_tenant").to_string())/> }.into_any(),
-        Some(name) => view! { <TenantOverviewPage tenant=name/> }.into_any(),
-    }
-    }
-}
-
-/// A tenant's budget use and its namespaces with their bars (also on the tenant page).
-#[component]
-pub fn TenantUsageView(tenant: String) -> impl IntoView {
-    let data = LocalResource::new(move || {
-        let tenant = tenant.clone();
-        async move {
-            let t = api::enc(&tenant);
-            let usage = api::get::<TenantUsage>(&format!("/api/v1/tenants/{t}/usage")).await?;
-            let list =
-                api::get::<Vec<Namespace>>(&format!("/api/v1/tenants/{t}/namespaces")).await?;
-            Ok((usage, list))
-        }
-    });
-    load(data, |(u, list): (TenantUsage, Vec<Namespace>)| {
-        view! {
-            {u.cluster_error.clone().map(|e| view! { <div class="alert error">{e}</div> })}
-            <section class="card" data-testid="budget-use">
-                <h2>{t("overview.budget")}</h2>
-                <p class="muted">{t("overview.budget.hint")}</p>
-                <div class="grid2">
-                    <div><h3>{t("overview.allocated")}</h3><UsageGrid used=u.allocated.clone() hard=u.budget.clone()/></div>
-                    <div><h3>{t("overview.used")}</h3><UsageGrid used=u.used.clone() hard=u.budget.clone()/></div>
-                </div>
-            </section>
-            <section class="card">
-                <h2>{t("overview.namespaces")}</h2>
-                <NamespaceTable items=list usage=u.namespaces.clone()/>
-            </section>
-        }
-    })
-}
-
-#[component]
-fn TenantOverviewPage(tenant: String) -> impl IntoView {
-    view! {
-        <div class="pagehead"><h1>{tenant.clone()}</h1>
-            <span class="spacer"></span>
-            <a class="btn" href=format!("/tenants/{}", api::enc(&tenant))>{t("overview.tenant_page")}</a>
-        </div>
-        <TenantUsageView tenant=tenant/>
-    }
 }

@@ -1,0 +1,137 @@
+//! The YAML editor's error markers (pure, tested on the host): which lines of the text carry an
+//! error (from the server's message or the local manifest check), the gutter beside the text,
+//! and where a line starts and ends for jumping to it.
+
+/// An error at one line of the editor's text (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub line: usize,
+    pub message: String,
+}
+
+/// How many lines an editor shows for `text` (a trailing newline opens an empty last line).
+pub fn line_count(text: &str) -> usize {
+    text.split('\n').count()
+}
+
+/// The last line of `text` with something on it (1 for an empty text).
+fn last_content_line(text: &str) -> usize {
+    text.split('\n')
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, _)| i + 1)
+        .last()
+        .unwrap_or(1)
+}
+
+/// Marks for `errors` (a line and a message each) on `text`: a line past the text's content
+/// (a parser that hit the end, "line 6" of five lines) is the last line with content; several
+/// messages at one line are joined; sorted by line.
+pub fn marks(text: &str, errors: &[(usize, String)]) -> Vec<Mark> {
+    let last = last_content_line(text);
+    let mut out: Vec<Mark> = Vec::new();
+    for (line, message) in errors {
+        let line = (*line).clamp(1, last);
+        match out.iter_mut().find(|m| m.line == line) {
+            Some(m) if !m.message.contains(message.as_str()) => {
+                m.message.push_str(" · ");
+                m.message.push_str(message);
+            }
+            Some(_) => {}
+            None => out.push(Mark {
+                line,
+                message: message.clone(),
+            }),
+        }
+    }
+    out.sort_by_key(|m| m.line);
+    out
+}
+
+/// The gutter: each line's number and, on a marked line, its message.
+pub fn gutter(lines: usize, marks: &[Mark]) -> Vec<(usize, Option<String>)> {
+    (1..=lines.max(1))
+        .map(|n| {
+            let message = marks
+                .iter()
+                .find(|m| m.line == n)
+                .map(|m| m.message.clone());
+            (n, message)
+        })
+        .collect()
+}
+
+/// Where `line` (1-based) starts and ends in `text`, in UTF-16 code units (what a textarea's
+/// `setSelectionRange` counts).
+pub fn line_range(text: &str, line: usize) -> (u32, u32) {
+    let mut start = 0u32;
+    for (i, l) in text.split('\n').enumerate() {
+        let len = l.encode_utf16().count() as u32;
+        if i + 1 == line {
+            return (start, start + len);
+        }
+        start += len + 1;
+    }
+    let end = text.encode_utf16().count() as u32;
+    (end, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BROKEN: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata: [1\n";
+
+    #[test]
+    fn marks_are_clamped_joined_and_sorted() {
+        assert_eq!(line_count(BROKEN), 6);
+        let m = marks(
+            BROKEN,
+            &[
+                (6, "did not find expected ',' or ']'".into()),
+                (2, "unknown kind".into()),
+                (5, "second message".into()),
+                (5, "second message".into()),
+                (0, "no line zero".into()),
+            ],
+        );
+        assert_eq!(
+            m,
+            vec![
+                Mark {
+                    line: 1,
+                    message: "no line zero".into()
+                },
+                Mark {
+                    line: 2,
+                    message: "unknown kind".into()
+                },
+                Mark {
+                    line: 5,
+                    message: "did not find expected ',' or ']' · second message".into()
+                },
+            ]
+        );
+        assert!(marks("", &[(3, "x".into())]).iter().all(|m| m.line == 1));
+    }
+
+    #[test]
+    fn gutter_numbers_every_line_and_carries_the_message() {
+        let m = marks(BROKEN, &[(5, "bad".into())]);
+        let g = gutter(line_count(BROKEN), &m);
+        assert_eq!(g.len(), 6);
+        assert_eq!(g[0], (1, None));
+        assert_eq!(g[4], (5, Some("bad".into())));
+        assert_eq!(gutter(0, &[]), vec![(1, None)]);
+    }
+
+    #[test]
+    fn line_ranges_count_utf16() {
+        assert_eq!(line_range(BROKEN, 1), (0, 14));
+        assert_eq!(line_range(BROKEN, 5), (53, 61));
+        assert_eq!(&BROKEN[53..61], "data: [1");
+        // "é" is one UTF-16 unit, "𝄞" two.
+        assert_eq!(line_range("é𝄞\nx", 2), (4, 5));
+        assert_eq!(line_range("a", 9), (1, 1));
+    }
+}

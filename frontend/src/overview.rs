@@ -1,0 +1,283 @@
+//! The overview's summaries of Kubernetes lists (pure, tested on the host): workloads by state
+//! across a tenant's namespaces, and the recent events, newest first, with the web app's page
+//! of the object each one is about.
+
+use serde_json::Value;
+
+use crate::kinds::{by_kind, enc};
+use crate::rows::{epoch, event_time};
+
+/// Pods, Deployments and Jobs by state.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WorkloadCounts {
+    pub pods_running: usize,
+    pub pods_pending: usize,
+    pub pods_failed: usize,
+    pub pods_succeeded: usize,
+    pub deployments_available: usize,
+    pub deployments_unavailable: usize,
+    pub jobs_active: usize,
+    pub jobs_complete: usize,
+    pub jobs_failed: usize,
+}
+
+fn items(list: &Value) -> &[Value] {
+    list["items"].as_array().map_or(&[], Vec::as_slice)
+}
+
+fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
+    v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+}
+
+/// Whether `obj` is in one of `namespaces` (all namespaces when the list is empty).
+fn in_scope(obj: &Value, namespaces: &[String]) -> bool {
+    namespaces.is_empty()
+        || namespaces
+            .iter()
+            .any(|n| n == str_at(obj, "/metadata/namespace"))
+}
+
+/// Whether `obj` has the condition `kind` with status `True`.
+fn condition(obj: &Value, kind: &str) -> bool {
+    obj.pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .is_some_and(|cs| {
+            cs.iter()
+                .any(|c| c["type"] == kind && c["status"] == "True")
+        })
+}
+
+/// Counts the items of three LISTs (pods, deployments, jobs) in `namespaces`.
+pub fn count(
+    pods: &Value,
+    deployments: &Value,
+    jobs: &Value,
+    namespaces: &[String],
+) -> WorkloadCounts {
+    let mut c = WorkloadCounts::default();
+    for p in items(pods).iter().filter(|o| in_scope(o, namespaces)) {
+        match str_at(p, "/status/phase") {
+            "Running" => c.pods_running += 1,
+            "Succeeded" => c.pods_succeeded += 1,
+            "Failed" => c.pods_failed += 1,
+            _ => c.pods_pending += 1,
+        }
+    }
+    for d in items(deployments)
+        .iter()
+        .filter(|o| in_scope(o, namespaces))
+    {
+        let has_conditions = d.pointer("/status/conditions").is_some();
+        let available = if has_conditions {
+            condition(d, "Available")
+        } else {
+            let want = d
+                .pointer("/spec/replicas")
+                .and_then(Value::as_i64)
+                .unwrap_or(1);
+            let have = d
+                .pointer("/status/availableReplicas")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            have >= want
+        };
+        if available {
+            c.deployments_available += 1;
+        } else {
+            c.deployments_unavailable += 1;
+        }
+    }
+    for j in items(jobs).iter().filter(|o| in_scope(o, namespaces)) {
+        if condition(j, "Complete") {
+            c.jobs_complete += 1;
+        } else if condition(j, "Failed") {
+            c.jobs_failed += 1;
+        } else {
+            c.jobs_active += 1;
+        }
+    }
+    c
+}
+
+/// One event as the overview lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    pub namespace: String,
+    /// `deployment/web`, as kubectl writes the object.
+    pub object: String,
+    /// The object's page in the web app, when it has one.
+    pub link: Option<String>,
+    pub reason: String,
+    pub message: String,
+    /// When it last happened (RFC 3339).
+    pub time: String,
+    pub warning: bool,
+    pub count: i64,
+}
+
+/// The web app's page of the object an event is about: a workload page, or a node's page.
+pub fn object_link(event: &Value) -> Option<String> {
+    let o = &event["involvedObject"];
+    let (kind, name) = (str_at(o, "/kind"), str_at(o, "/name"));
+    if name.is_empty() {
+        return None;
+    }
+    if kind == "Node" {
+        return Some(format!("/nodes/{}", enc(name)));
+    }
+    let ns = match str_at(o, "/namespace") {
+        "" => str_at(event, "/metadata/namespace"),
+        ns => ns,
+    };
+    let k = by_kind(str_at(o, "/apiVersion"), kind)?;
+    (!ns.is_empty()).then(|| format!("/ns/{}/{}/{}", enc(ns), k.plural, enc(name)))
+}
+
+/// The newest `limit` events of a LIST in `namespaces` (all when empty), only warnings when
+/// `warnings_only`.
+pub fn recent_events(
+    list: &Value,
+    namespaces: &[String],
+    warnings_only: bool,
+    limit: usize,
+) -> Vec<EventRow> {
+    let mut picked: Vec<(i64, &Value)> = items(list)
+        .iter()
+        .filter(|e| in_scope(e, namespaces))
+        .filter(|e| !warnings_only || e["type"] == "Warning")
+        .map(|e| (epoch(event_time(e)).unwrap_or(0), e))
+        .collect();
+    // Newest first; the same second by name, so the order is stable between renders.
+    picked.sort_by(|(ta, a), (tb, b)| {
+        tb.cmp(ta)
+            .then_with(|| str_at(a, "/metadata/name").cmp(str_at(b, "/metadata/name")))
+    });
+    picked
+        .into_iter()
+        .take(limit)
+        .map(|(_, e)| {
+            let o = &e["involvedObject"];
+            EventRow {
+                namespace: str_at(e, "/metadata/namespace").to_string(),
+                object: format!(
+                    "{}/{}",
+                    str_at(o, "/kind").to_ascii_lowercase(),
+                    str_at(o, "/name")
+                ),
+                link: object_link(e),
+                reason: str_at(e, "/reason").to_string(),
+                message: str_at(e, "/message").to_string(),
+                time: event_time(e).to_string(),
+                warning: e["type"] == "Warning",
+                count: e["count"].as_i64().unwrap_or(1),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ns(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn counts_workloads_by_state_in_the_tenants_namespaces() {
+        let pods = json!({"items": [
+            {"metadata": {"namespace": "a"}, "status": {"phase": "Running"}},
+            {"metadata": {"namespace": "a"}, "status": {"phase": "Running"}},
+            {"metadata": {"namespace": "b"}, "status": {"phase": "Pending"}},
+            {"metadata": {"namespace": "b"}, "status": {}},
+            {"metadata": {"namespace": "a"}, "status": {"phase": "Failed"}},
+            {"metadata": {"namespace": "a"}, "status": {"phase": "Succeeded"}},
+            {"metadata": {"namespace": "other"}, "status": {"phase": "Running"}},
+        ]});
+        let deployments = json!({"items": [
+            {"metadata": {"namespace": "a"}, "status": {"conditions": [{"type": "Available", "status": "True"}]}},
+            {"metadata": {"namespace": "a"}, "status": {"conditions": [{"type": "Available", "status": "False"}]}},
+            // No conditions yet: available replicas against the wanted ones.
+            {"metadata": {"namespace": "b"}, "spec": {"replicas": 2}, "status": {"availableReplicas": 1}},
+            {"metadata": {"namespace": "b"}, "spec": {"replicas": 0}, "status": {}},
+        ]});
+        let jobs = json!({"items": [
+            {"metadata": {"namespace": "a"}, "status": {"conditions": [{"type": "Complete", "status": "True"}]}},
+            {"metadata": {"namespace": "a"}, "status": {"conditions": [{"type": "Failed", "status": "True"}]}},
+            {"metadata": {"namespace": "b"}, "status": {"active": 1}},
+            {"metadata": {"namespace": "other"}, "status": {"active": 1}},
+        ]});
+        let c = count(&pods, &deployments, &jobs, &ns(&["a", "b"]));
+        assert_eq!(
+            c,
+            WorkloadCounts {
+                pods_running: 2,
+                pods_pending: 2,
+                pods_failed: 1,
+                pods_succeeded: 1,
+                deployments_available: 2,
+                deployments_unavailable: 2,
+                jobs_active: 1,
+                jobs_complete: 1,
+                jobs_failed: 1,
+            }
+        );
+        // No namespaces: everything in the lists.
+        assert_eq!(count(&pods, &json!({}), &jobs, &[]).pods_running, 3);
+        assert_eq!(
+            count(&json!({}), &json!({}), &json!({}), &[]),
+            WorkloadCounts::default()
+        );
+    }
+
+    fn event(ns: &str, name: &str, kind: &str, api: &str, t: &str, warning: bool) -> Value {
+        json!({
+            "metadata": {"namespace": ns, "name": name},
+            "involvedObject": {"kind": kind, "apiVersion": api, "name": format!("{name}-obj"), "namespace": ns},
+            "reason": if warning { "BackOff" } else { "Started" },
+            "message": format!("about {name}"),
+            "type": if warning { "Warning" } else { "Normal" },
+            "lastTimestamp": t,
+            "count": 3,
+        })
+    }
+
+    #[test]
+    fn recent_events_newest_first_with_links() {
+        let list = json!({"items": [
+            event("a", "old", "Pod", "v1", "2026-01-01T10:00:00Z", true),
+            event("a", "new", "Deployment", "apps/v1", "2026-01-01T12:00:00Z", false),
+            event("b", "mid", "Job", "batch/v1", "2026-01-01T11:00:00Z", true),
+            event("other", "x", "Pod", "v1", "2026-01-01T13:00:00Z", true),
+            {"metadata": {"namespace": "a", "name": "node"}, "type": "Warning",
+             "involvedObject": {"kind": "Node", "name": "worker-1"}, "eventTime": "2026-01-01T09:00:00.000000Z"},
+        ]});
+        let rows = recent_events(&list, &ns(&["a", "b"]), false, 10);
+        let names: Vec<&str> = rows.iter().map(|r| r.message.as_str()).collect();
+        assert_eq!(names, ["about new", "about mid", "about old", ""]);
+        assert_eq!(rows[0].object, "deployment/new-obj");
+        assert_eq!(rows[0].link.as_deref(), Some("/ns/a/deployments/new-obj"));
+        assert!(!rows[0].warning && rows[1].warning);
+        assert_eq!(rows[1].link.as_deref(), Some("/ns/b/jobs/mid-obj"));
+        assert_eq!((rows[1].reason.as_str(), rows[1].count), ("BackOff", 3));
+        assert_eq!(rows[3].link.as_deref(), Some("/nodes/worker-1"));
+        assert_eq!(rows[3].count, 1);
+
+        let warnings = recent_events(&list, &[], true, 2);
+        let names: Vec<&str> = warnings.iter().map(|r| r.namespace.as_str()).collect();
+        assert_eq!(names, ["other", "b"]);
+    }
+
+    #[test]
+    fn links_only_for_pages_the_app_has() {
+        let custom = json!({"metadata": {"namespace": "a"},
+            "involvedObject": {"kind": "Widget", "apiVersion": "example.com/v1", "name": "w"}});
+        assert_eq!(object_link(&custom), None);
+        // The object's namespace falls back to the event's; names are encoded.
+        let pod = json!({"metadata": {"namespace": "a b"},
+            "involvedObject": {"kind": "Pod", "apiVersion": "v1", "name": "p"}});
+        assert_eq!(object_link(&pod).as_deref(), Some("/ns/a%20b/pods/p"));
+        assert_eq!(object_link(&json!({})), None);
+    }
+}
