@@ -2,7 +2,7 @@
 // admin; the tenant admin creates a namespace within the budget, is refused beyond it with the
 // server's message, asks for more; the operator approves; another tenant sees none of it.
 const { test, expect } = require('@playwright/test');
-const { base, shot, login, loginAs, setQuota } = require('./helpers');
+const { base, shot, settled, collected, login, loginAs, setQuota } = require('./helpers');
 
 test.describe.configure({ mode: 'serial' });
 
@@ -13,6 +13,13 @@ const PASSWORD = 'tina-password-1';
 test('operator creates a tenant with a budget and a tenant admin', async ({ page }) => {
   await login(page, 'admin', 'admin-password');
   await expect(page.getByTestId('capacity')).toBeVisible();
+  // Recent warnings of the whole cluster (or the empty state) and the cluster's charts.
+  await expect(page.getByTestId('recent-warnings').locator('[data-testid=event-table], .empty')).toBeVisible();
+  await expect(page.getByTestId('overview-charts').locator('img.chart')).toHaveCount(3);
+  await expect(page.getByTestId('overview-charts').locator('a[href^="/dashboards"]')).toBeVisible();
+  await collected(page);
+  await page.reload();
+  await settled(page);
   await shot(page, 'overview-operator');
 
   await page.locator('nav.sidenav').getByText('Users').click();

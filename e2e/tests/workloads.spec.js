@@ -54,7 +54,19 @@ test('a member deploys from YAML, sees pods run live, scales, reads logs, delete
   await page.getByTestId('yaml-input').fill('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata: [1\n');
   await page.getByTestId('apply').click();
   await expect(page.getByTestId('outcomes').locator('.alert.error')).toBeVisible();
+  // The line the message names is marked in the editor: gutter, band, and the list under it.
+  const editor = page.getByTestId('editor');
+  await expect(editor.locator('.gutter .bad')).toHaveCount(1);
+  await expect(editor.locator('.gutter .bad')).toHaveAttribute('data-line', '5');
+  await expect(editor.locator('.band[data-line="5"]')).toBeVisible();
+  await expect(page.getByTestId('editor-marks')).toContainText('line 5');
+  await expect(page.locator('nav.sidenav a[aria-current=page]')).toHaveText('Workloads');
   await shot(page, 'workloads-create-error');
+  // A document without a name: the local check marks the document's first line.
+  await page.getByTestId('yaml-input').fill('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {}\n');
+  await page.getByTestId('apply').click();
+  await expect(editor.locator('.gutter .bad')).toHaveAttribute('data-line', '1');
+  await expect(page.getByTestId('editor-marks')).toContainText('metadata.name');
 
   await page.getByTestId('yaml-input').fill(MANIFEST);
   await page.getByTestId('apply').click();

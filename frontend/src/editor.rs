@@ -1,6 +1,14 @@
 //! The YAML editor's error markers (pure, tested on the host): which lines of the text carry an
 //! error (from the server's message or the local manifest check), the gutter beside the text,
-//! and where a line starts and ends for jumping to it.
+//! and where a line starts and ends for jumping to it. The gutter, the bands behind marked
+//! lines and the list of marks are HTML text (`crate::html`), which costs far less wasm than views.
+
+use crate::html::esc;
+use crate::i18n::{Lang, fill, text};
+
+/// Line height and top padding of the editor's text in px (`.editor` in the CSS uses the same).
+pub const LINE_PX: f64 = 18.0;
+pub const PAD_PX: f64 = 6.0;
 
 /// An error at one line of the editor's text (1-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,13 +46,19 @@ pub fn marks(text: &str, errors: &[(usize, String)]) -> Vec<Mark> {
                 m.message.push_str(message);
             }
             Some(_) => {}
-            None => out.push(Mark {
-                line,
-                message: message.clone(),
-            }),
+            None => {
+                // Kept in line order as they come (a sort would cost the wasm a few KB).
+                let at = out.iter().position(|m| m.line > line).unwrap_or(out.len());
+                out.insert(
+                    at,
+                    Mark {
+                        line,
+                        message: message.clone(),
+                    },
+                );
+            }
         }
     }
-    out.sort_by_key(|m| m.line);
     out
 }
 
@@ -74,6 +88,56 @@ pub fn line_range(text: &str, line: usize) -> (u32, u32) {
     }
     let end = text.encode_utf16().count() as u32;
     (end, end)
+}
+
+/// The gutter's HTML: one numbered line each, a marked one with class `bad` and its message
+/// as the title.
+pub fn gutter_html(lines: usize, marks: &[Mark]) -> String {
+    gutter(lines, marks)
+        .into_iter()
+        .map(|(n, msg)| match msg {
+            Some(m) => format!(
+                "<div class=\"bad\" data-line=\"{n}\" title=\"{}\">{n}</div>",
+                esc(&m)
+            ),
+            None => format!("<div data-line=\"{n}\">{n}</div>"),
+        })
+        .collect()
+}
+
+/// A band behind each marked line (at the line's offset from the text's top), the message at
+/// its end.
+pub fn bands_html(marks: &[Mark]) -> String {
+    marks
+        .iter()
+        .map(|m| {
+            format!(
+                "<div class=\"band\" data-line=\"{}\" style=\"top:{}px\"><span>{}</span></div>",
+                m.line,
+                PAD_PX + (m.line as f64 - 1.0) * LINE_PX,
+                esc(&m.message)
+            )
+        })
+        .collect()
+}
+
+/// The marks as list items, each with a button (`data-line`) that jumps to its line.
+pub fn marks_html(marks: &[Mark], lang: Lang) -> String {
+    marks
+        .iter()
+        .map(|m| {
+            let line = fill(
+                text(lang, "wl.create.at_line"),
+                &[("line", &m.line.to_string())],
+            );
+            format!(
+                "<li><button type=\"button\" class=\"link\" data-line=\"{}\">{}</button>: {}</li>",
+                m.line,
+                esc(&line),
+                esc(&m.message)
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -133,5 +197,25 @@ mod tests {
         // "é" is one UTF-16 unit, "𝄞" two.
         assert_eq!(line_range("é𝄞\nx", 2), (4, 5));
         assert_eq!(line_range("a", 9), (1, 1));
+    }
+
+    #[test]
+    fn html_of_the_gutter_bands_and_list() {
+        let m = marks(BROKEN, &[(5, "bad <thing>".into())]);
+        let g = gutter_html(line_count(BROKEN), &m);
+        assert!(g.starts_with("<div data-line=\"1\">1</div>"), "{g}");
+        assert!(
+            g.contains("<div class=\"bad\" data-line=\"5\" title=\"bad &lt;thing&gt;\">5</div>"),
+            "{g}"
+        );
+        assert_eq!(g.matches("<div").count(), 6);
+        assert_eq!(
+            bands_html(&m),
+            "<div class=\"band\" data-line=\"5\" style=\"top:78px\"><span>bad &lt;thing&gt;</span></div>"
+        );
+        assert_eq!(
+            marks_html(&m, Lang::Zh),
+            "<li><button type=\"button\" class=\"link\" data-line=\"5\">第 5 行</button>: bad &lt;thing&gt;</li>"
+        );
     }
 }

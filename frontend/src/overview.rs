@@ -1,11 +1,14 @@
 //! The overview's summaries of Kubernetes lists (pure, tested on the host): workloads by state
 //! across a tenant's namespaces, and the recent events, newest first, with the web app's page
-//! of the object each one is about.
+//! of the object each one is about; both also written as HTML text (`crate::html`: far less
+//! wasm than typed views).
 
 use serde_json::Value;
 
+use crate::html::{badge, esc, link};
+use crate::i18n::{Lang, text};
 use crate::kinds::{by_kind, enc};
-use crate::rows::{epoch, event_time};
+use crate::rows::{age, epoch, event_time};
 
 /// Pods, Deployments and Jobs by state.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -147,14 +150,23 @@ pub fn recent_events(
         .filter(|e| !warnings_only || e["type"] == "Warning")
         .map(|e| (epoch(event_time(e)).unwrap_or(0), e))
         .collect();
-    // Newest first; the same second by name, so the order is stable between renders.
-    picked.sort_by(|(ta, a), (tb, b)| {
-        tb.cmp(ta)
-            .then_with(|| str_at(a, "/metadata/name").cmp(str_at(b, "/metadata/name")))
-    });
-    picked
+    // Newest first (the same second by name, so the order is stable between renders), picked
+    // one at a time: a sort would add several KB to the wasm for ten rows.
+    let newer = |a: &(i64, &Value), b: &(i64, &Value)| {
+        a.0 > b.0 || (a.0 == b.0 && str_at(a.1, "/metadata/name") < str_at(b.1, "/metadata/name"))
+    };
+    let mut newest = Vec::new();
+    while newest.len() < limit && !picked.is_empty() {
+        let mut best = 0;
+        for i in 1..picked.len() {
+            if newer(&picked[i], &picked[best]) {
+                best = i;
+            }
+        }
+        newest.push(picked.swap_remove(best));
+    }
+    newest
         .into_iter()
-        .take(limit)
         .map(|(_, e)| {
             let o = &e["involvedObject"];
             EventRow {
@@ -173,6 +185,126 @@ pub fn recent_events(
             }
         })
         .collect()
+}
+
+/// The empty state's box.
+fn empty(lang: Lang, key: &'static str) -> String {
+    format!("<div class=\"empty\">{}</div>", esc(text(lang, key)))
+}
+
+/// The events as a table (age, namespace, object, reason, message; warnings highlighted), or
+/// the empty state `empty_key`; `now` in seconds since 1970.
+pub fn events_html(rows: &[EventRow], now: i64, lang: Lang, empty_key: &'static str) -> String {
+    if rows.is_empty() {
+        return empty(lang, empty_key);
+    }
+    let mut out = String::from(
+        "<div class=\"table-wrap\"><table class=\"events\" data-testid=\"event-table\"><thead><tr>",
+    );
+    for key in [
+        "wl.col.last_seen",
+        "wl.namespace",
+        "wl.col.object",
+        "wl.col.reason",
+        "wl.col.message",
+    ] {
+        out.push_str(&format!("<th>{}</th>", esc(text(lang, key))));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for e in rows {
+        let (class, kind, tone) = if e.warning {
+            (" class=\"warning\"", "Warning", "warn")
+        } else {
+            ("", "Normal", "")
+        };
+        let ns = if e.namespace.is_empty() {
+            String::new()
+        } else {
+            link(&format!("/ns/{}/events", enc(&e.namespace)), &e.namespace)
+        };
+        let object = match &e.link {
+            Some(h) => link(h, &e.object),
+            None => esc(&e.object),
+        };
+        let times = if e.count > 1 {
+            format!(" <span class=\"muted\">(×{})</span>", e.count)
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "<tr{class} data-type=\"{kind}\"><td class=\"nowrap\" title=\"{}\">{}</td><td>{ns}</td><td class=\"mono\">{object}</td><td>{}</td><td>{}{times}</td></tr>",
+            esc(&e.time),
+            esc(&age(&e.time, now)),
+            badge(tone, &e.reason),
+            esc(&e.message),
+        ));
+    }
+    out.push_str("</tbody></table></div>");
+    out
+}
+
+/// Workloads by state: a group per kind, each state with its count (toned when not zero), or
+/// the empty state when there are none.
+pub fn states_html(c: &WorkloadCounts, lang: Lang) -> String {
+    if *c == WorkloadCounts::default() {
+        return empty(lang, "overview.workloads.none");
+    }
+    let groups: [(&str, &str, Vec<(&str, &str, usize, &str)>); 3] = [
+        (
+            "pods",
+            "wl.kind.pods",
+            vec![
+                ("running", "overview.wl.running", c.pods_running, "ok"),
+                ("pending", "overview.wl.pending", c.pods_pending, "warn"),
+                ("failed", "overview.wl.failed", c.pods_failed, "bad"),
+                ("succeeded", "overview.wl.succeeded", c.pods_succeeded, "ok"),
+            ],
+        ),
+        (
+            "deployments",
+            "wl.kind.deployments",
+            vec![
+                (
+                    "available",
+                    "overview.wl.available",
+                    c.deployments_available,
+                    "ok",
+                ),
+                (
+                    "unavailable",
+                    "overview.wl.unavailable",
+                    c.deployments_unavailable,
+                    "bad",
+                ),
+            ],
+        ),
+        (
+            "jobs",
+            "wl.kind.jobs",
+            vec![
+                ("active", "overview.wl.active", c.jobs_active, ""),
+                ("complete", "overview.wl.complete", c.jobs_complete, "ok"),
+                ("failed", "overview.wl.failed", c.jobs_failed, "bad"),
+            ],
+        ),
+    ];
+    let mut out = String::from("<div class=\"wl-states\">");
+    for (kind, title, states) in groups {
+        out.push_str(&format!(
+            "<div class=\"wl-group\" data-kind=\"{kind}\"><h3>{}</h3>",
+            esc(text(lang, title))
+        ));
+        for (state, label, n, tone) in states {
+            let tone = if n == 0 { "" } else { tone };
+            out.push_str(&format!(
+                "<div class=\"wl-state\" data-state=\"{state}\">{}<span class=\"n\">{n}</span></div>",
+                badge(tone, text(lang, label))
+            ));
+        }
+        out.push_str("</div>");
+    }
+    out.push_str("</div>");
+    out
 }
 
 #[cfg(test)]
@@ -279,5 +411,54 @@ mod tests {
             "involvedObject": {"kind": "Pod", "apiVersion": "v1", "name": "p"}});
         assert_eq!(object_link(&pod).as_deref(), Some("/ns/a%20b/pods/p"));
         assert_eq!(object_link(&json!({})), None);
+    }
+
+    #[test]
+    fn html_escapes_and_marks_warnings() {
+        let rows = vec![EventRow {
+            namespace: "a".into(),
+            object: "pod/<x>".into(),
+            link: Some("/ns/a/pods/x".into()),
+            reason: "BackOff".into(),
+            message: "restart <failed>".into(),
+            time: "2026-01-01T12:00:00Z".into(),
+            warning: true,
+            count: 4,
+        }];
+        let now = epoch("2026-01-01T12:05:00Z").unwrap();
+        let h = events_html(&rows, now, Lang::En, "overview.events.none");
+        assert!(
+            h.contains("<tr class=\"warning\" data-type=\"Warning\">"),
+            "{h}"
+        );
+        assert!(
+            h.contains("<a href=\"/ns/a/pods/x\">pod/&lt;x&gt;</a>"),
+            "{h}"
+        );
+        assert!(h.contains("<a href=\"/ns/a/events\">a</a>"), "{h}");
+        assert!(
+            h.contains(">5m<") && h.contains("(×4)") && h.contains("restart &lt;failed&gt;"),
+            "{h}"
+        );
+        assert!(
+            h.contains("<span class=\"badge warn\">BackOff</span>"),
+            "{h}"
+        );
+        assert!(h.contains("<th>Last seen</th>"), "{h}");
+        assert!(events_html(&[], now, Lang::Zh, "overview.events.none").contains("最近没有事件"));
+
+        let c = WorkloadCounts {
+            pods_running: 2,
+            jobs_failed: 1,
+            ..WorkloadCounts::default()
+        };
+        let h = states_html(&c, Lang::En);
+        assert!(h.contains("data-state=\"running\"><span class=\"badge ok\">Running</span><span class=\"n\">2</span>"), "{h}");
+        assert!(h.contains("data-state=\"pending\"><span class=\"badge \">Pending</span><span class=\"n\">0</span>"), "{h}");
+        assert!(
+            h.contains("<span class=\"badge bad\">Failed</span><span class=\"n\">1</span>"),
+            "{h}"
+        );
+        assert!(states_html(&WorkloadCounts::default(), Lang::En).contains("class=\"empty\""));
     }
 }

@@ -137,11 +137,21 @@ pub fn Banner() -> impl IntoView {
             return None;
         }
         let mut parts = Vec::new();
+        // The reason without the server's own "the ... is unreachable: " (the label says it).
+        let reason = |s: &str| {
+            s.rsplit_once(" is unreachable: ")
+                .map_or(s, |(_, r)| r)
+                .to_string()
+        };
         if r.database != "ok" {
-            parts.push(format!("{} {}", tr("shell.banner.db"), r.database));
+            parts.push(format!("{} {}", tr("shell.banner.db"), reason(&r.database)));
         }
         if !r.cluster.starts_with("ok") {
-            parts.push(format!("{} {}", tr("shell.banner.cluster"), r.cluster));
+            parts.push(format!(
+                "{} {}",
+                tr("shell.banner.cluster"),
+                reason(&r.cluster)
+            ));
         }
         Some(
             view! { <div class="banner" role="alert" data-testid="outage-banner">{parts.join(" · ")}</div> },

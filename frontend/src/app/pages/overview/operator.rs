@@ -9,10 +9,9 @@ use leptos::prelude::*;
 use super::super::super::api::{self, ApiResult};
 use super::super::super::k8s;
 use super::super::super::state::{t, tr};
-use super::super::super::widgets::{Empty, SyncBadge, UsageGrid, load};
-use super::super::dashboards::parts::{Chart, chart_url};
+use super::super::super::widgets::{Empty, ErrorBox, SyncBadge, UsageGrid, load};
 use super::MAIN;
-use super::parts::{MetricsNotice, event_table};
+use super::parts::{MetricsNotice, chart, event_table};
 use crate::overview::{EventRow, recent_events};
 
 #[derive(Clone)]
@@ -21,6 +20,8 @@ struct OpData {
     tenants: Vec<Tenant>,
     namespaces: Vec<Namespace>,
     pending: Vec<QuotaRequest>,
+    /// The newest ten Warning events of the whole cluster (through the proxy, like kubectl).
+    warnings: ApiResult<Vec<EventRow>>,
 }
 
 async fn op_data() -> ApiResult<OpData> {
@@ -29,13 +30,10 @@ async fn op_data() -> ApiResult<OpData> {
         tenants: api::get("/api/v1/tenants").await?,
         namespaces: api::get("/api/v1/namespaces").await?,
         pending: api::get("/api/v1/quota-requests?status=pending").await?,
+        warnings: k8s::get("/k8s/api/v1/events?fieldSelector=type%3DWarning")
+            .await
+            .map(|list| recent_events(&list, &[], true, 10)),
     })
-}
-
-/// The newest ten Warning events of the whole cluster (through the proxy, like kubectl).
-async fn warnings() -> ApiResult<Vec<EventRow>> {
-    let list = k8s::get("/k8s/api/v1/events?fieldSelector=type%3DWarning").await?;
-    Ok(recent_events(&list, &[], true, 10))
 }
 
 fn stat(label: &'static str, value: usize, href: Option<&'static str>) -> impl IntoView {
@@ -49,7 +47,6 @@ fn stat(label: &'static str, value: usize, href: Option<&'static str>) -> impl I
 #[component]
 pub fn OperatorOverview() -> impl IntoView {
     let data = LocalResource::new(op_data);
-    let warnings = LocalResource::new(warnings);
     view! {
         <div class="pagehead"><h1>{t("overview.cluster")}</h1></div>
         {load(data, |d: OpData| {
@@ -68,17 +65,15 @@ pub fn OperatorOverview() -> impl IntoView {
                     <p class="muted">{t("overview.capacity.hint")}</p>
                     <UsageGrid used=cap.budgets.clone() hard=capacity_as_requests(&cap) only=MAIN.to_vec()/>
                 </section>
-            }
-        })}
-        <ClusterCharts/>
-        <section class="card" data-testid="recent-warnings">
-            <div class="card-head"><h2>{t("overview.warnings")}</h2></div>
-            <p class="muted">{t("overview.warnings.hint")}</p>
-            {load(warnings, |rows: Vec<EventRow>| event_table(rows, "overview.warnings.none"))}
-        </section>
-        {load(data, |d: OpData| {
-            let out_of_sync: Vec<Namespace> = d.namespaces.iter().filter(|n| n.sync_state != "in-sync").cloned().collect();
-            view! {
+                <ClusterCharts/>
+                <section class="card" data-testid="recent-warnings">
+                    <h2>{t("overview.warnings")}</h2>
+                    <p class="muted">{t("overview.warnings.hint")}</p>
+                    {match d.warnings.clone() {
+                        Ok(rows) => event_table(rows, "overview.warnings.none").into_any(),
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    }}
+                </section>
                 <section class="card">
                     <h2>{t("overview.out_of_sync")}</h2>
                     {if out_of_sync.is_empty() {
@@ -111,13 +106,6 @@ pub fn OperatorOverview() -> impl IntoView {
 /// resource pool now, as the dashboards draw them.
 #[component]
 fn ClusterCharts() -> impl IntoView {
-    let series = |r: &str| {
-        let m = format!("{r},{r}.requests,{r}.allocatable");
-        chart_url(
-            "series.svg",
-            &[("scope", "cluster"), ("metric", &m), ("range", "6h")],
-        )
-    };
     view! {
         <section class="card" data-testid="overview-charts">
             <div class="card-head"><h2>{t("overview.charts")}</h2>
@@ -125,9 +113,9 @@ fn ClusterCharts() -> impl IntoView {
             <p class="muted">{t("overview.charts.hint")}</p>
             <MetricsNotice/>
             <div class="charts overview-charts">
-                <Chart src=Signal::derive(move || series("cpu"))/>
-                <Chart src=Signal::derive(move || series("memory"))/>
-                <Chart src=Signal::derive(|| chart_url("pool.svg", &[]))/>
+                {chart("series.svg", vec![("scope", "cluster".into()), ("metric", "cpu,cpu.requests,cpu.allocatable".into()), ("range", "6h".into())])}
+                {chart("series.svg", vec![("scope", "cluster".into()), ("metric", "memory,memory.requests,memory.allocatable".into()), ("range", "6h".into())])}
+                {chart("pool.svg", Vec::new())}
             </div>
         </section>
     }

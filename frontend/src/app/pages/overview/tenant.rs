@@ -9,9 +9,8 @@ use super::super::super::api::{self, ApiResult};
 use super::super::super::k8s;
 use super::super::super::state::{globals, me, t, tr};
 use super::super::super::widgets::{Empty, UsageGrid, load};
-use super::super::dashboards::parts::{Chart, chart_url};
 use super::super::namespaces::NamespaceTable;
-use super::parts::{MetricsNotice, event_table, tenant_namespaces, workload_states};
+use super::parts::{MetricsNotice, chart, event_table, tenant_namespaces, workload_states};
 use crate::overview::{EventRow, WorkloadCounts, count, recent_events};
 
 #[component]
@@ -62,58 +61,38 @@ pub fn TenantUsageView(tenant: String) -> impl IntoView {
     })
 }
 
-/// Pods, Deployments and Jobs of the tenant's namespaces by state (three tenant-wide lists).
-async fn workloads(tenant: String) -> ApiResult<WorkloadCounts> {
+/// The tenant's workloads by state and its newest ten events: four tenant-wide lists through
+/// the proxy, narrowed to the tenant's namespaces (a user may be in several tenants).
+async fn activity(tenant: String) -> ApiResult<(WorkloadCounts, Vec<EventRow>)> {
     let ns = tenant_namespaces(&tenant).await?;
     if ns.is_empty() {
-        return Ok(WorkloadCounts::default());
+        return Ok((WorkloadCounts::default(), Vec::new()));
     }
     let pods = k8s::get("/k8s/api/v1/pods").await?;
     let deployments = k8s::get("/k8s/apis/apps/v1/deployments").await?;
     let jobs = k8s::get("/k8s/apis/batch/v1/jobs").await?;
-    Ok(count(&pods, &deployments, &jobs, &ns))
-}
-
-/// The newest ten events of the tenant's namespaces.
-async fn events(tenant: String) -> ApiResult<Vec<EventRow>> {
-    let ns = tenant_namespaces(&tenant).await?;
-    if ns.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list = k8s::get("/k8s/api/v1/events").await?;
-    Ok(recent_events(&list, &ns, false, 10))
+    let events = k8s::get("/k8s/api/v1/events").await?;
+    Ok((
+        count(&pods, &deployments, &jobs, &ns),
+        recent_events(&events, &ns, false, 10),
+    ))
 }
 
 #[component]
 fn TenantOverviewPage(tenant: String) -> impl IntoView {
-    let (t1, t2) = (tenant.clone(), tenant.clone());
-    let counts = LocalResource::new(move || workloads(t1.clone()));
-    let recent = LocalResource::new(move || events(t2.clone()));
-    let tn = tenant.clone();
-    let series = move |r: &str| {
-        let m = format!("quota.used/requests.{r},quota.hard/requests.{r},budget/requests.{r}");
-        chart_url(
-            "series.svg",
-            &[
-                ("scope", "tenant"),
-                ("name", &tn),
-                ("metric", &m),
-                ("range", "24h"),
-            ],
-        )
-    };
-    let (s1, s2) = (series.clone(), series);
+    let t1 = tenant.clone();
+    let data = LocalResource::new(move || activity(t1.clone()));
     let dashboards = format!("/dashboards?tenant={}&range=24h", api::enc(&tenant));
     view! {
         <div class="pagehead"><h1>{tenant.clone()}</h1>
             <span class="spacer"></span>
             <a class="btn" href=format!("/tenants/{}", api::enc(&tenant))>{t("overview.tenant_page")}</a>
         </div>
-        <TenantUsageView tenant=tenant/>
+        <TenantUsageView tenant=tenant.clone()/>
         <section class="card" data-testid="workload-states">
             <h2>{t("overview.workloads")}</h2>
             <p class="muted">{t("overview.workloads.hint")}</p>
-            {load(counts, workload_states)}
+            {load(data, |(c, _): (WorkloadCounts, Vec<EventRow>)| workload_states(c))}
         </section>
         <section class="card" data-testid="budget-chart">
             <div class="card-head"><h2>{t("overview.budget_chart")}</h2>
@@ -121,13 +100,17 @@ fn TenantOverviewPage(tenant: String) -> impl IntoView {
             <p class="muted">{t("overview.budget_chart.hint")}</p>
             <MetricsNotice/>
             <div class="charts">
-                <Chart src=Signal::derive(move || s1("cpu"))/>
-                <Chart src=Signal::derive(move || s2("memory"))/>
+                {["cpu", "memory"].map(|r| chart("series.svg", vec![
+                    ("scope", "tenant".into()),
+                    ("name", tenant.clone()),
+                    ("metric", format!("quota.used/requests.{r},quota.hard/requests.{r},budget/requests.{r}")),
+                    ("range", "24h".into()),
+                ]))}
             </div>
         </section>
         <section class="card" data-testid="recent-events">
             <h2>{t("overview.events")}</h2>
-            {load(recent, |rows: Vec<EventRow>| event_table(rows, "overview.events.none"))}
+            {load(data, |(_, rows): (WorkloadCounts, Vec<EventRow>)| event_table(rows, "overview.events.none"))}
         </section>
     }
 }

@@ -1,17 +1,14 @@
 //! The YAML editor of create and edit: a textarea with a line-number gutter; a line an error
 //! names is marked (its number in the gutter, a band behind the line with the message at its
-//! end, and the message in a list under the editor that jumps to the line). What is marked
-//! where is `crate::editor`.
+//! end, and the message in a list under the editor whose buttons jump to the line). What is
+//! marked where, and the HTML of it, is `crate::editor`.
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-use crate::app::state::trf;
-use crate::editor::{Mark, gutter, line_count, line_range};
-
-/// Line height and top padding of the text in px (`.editor` in the CSS uses the same).
-const LINE: f64 = 18.0;
-const PAD: f64 = 6.0;
+use crate::app::state::{globals, tr};
+use crate::editor::{LINE_PX, Mark, bands_html, gutter_html, line_count, line_range, marks_html};
 
 #[component]
 pub fn YamlEditor(
@@ -23,61 +20,38 @@ pub fn YamlEditor(
 ) -> impl IntoView {
     let area = NodeRef::<Textarea>::new();
     let scroll = RwSignal::new(0.0);
-    let lines = Memo::new(move |_| text.with(|t| line_count(t)));
-    let numbers = move || {
-        gutter(lines.get(), &marks.get())
-            .into_iter()
-            .map(|(n, msg)| {
-                let bad = msg.is_some();
-                view! { <div class:bad=bad data-line=n title=msg>{n}</div> }
-            })
-            .collect_view()
-    };
-    let bands = move || {
-        marks
-            .get()
-            .into_iter()
-            .map(|m| {
-                let top = move || format!("{}px", PAD + (m.line as f64 - 1.0) * LINE - scroll.get());
-                view! { <div class="band" style:top=top data-line=m.line><span>{m.message}</span></div> }
-            })
-            .collect_view()
-    };
-    let jump = move |line: usize| {
-        if let Some(el) = area.get_untracked() {
-            let (start, end) = text.with_untracked(|t| line_range(t, line));
-            let _ = el.focus();
-            let _ = el.set_selection_range(start, end);
-            el.set_scroll_top(((line as f64 - 3.0).max(0.0) * LINE) as i32);
-        }
-    };
+    let shift = move || format!("translateY({}px)", -scroll.get());
     let on_scroll = move |_| {
         if let Some(el) = area.get_untracked() {
             scroll.set(f64::from(el.scroll_top()));
         }
     };
+    // One listener for the list: the button's `data-line` says where to go.
+    let jump = move |ev: leptos::ev::MouseEvent| {
+        let line = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.get_attribute("data-line"))
+            .and_then(|l| l.parse::<usize>().ok());
+        if let (Some(line), Some(el)) = (line, area.get_untracked()) {
+            let (start, end) = text.with_untracked(|t| line_range(t, line));
+            let _ = el.focus();
+            let _ = el.set_selection_range(start, end);
+            el.set_scroll_top(((line as f64 - 3.0).max(0.0) * LINE_PX) as i32);
+        }
+    };
     view! {
         <div class="editor" data-testid="editor">
             <div class="gutter" aria-hidden="true">
-                <div class="gutter-lines" style:transform=move || format!("translateY({}px)", -scroll.get())>{numbers}</div>
+                <div class="gutter-lines" style:transform=shift inner_html=move || gutter_html(text.with(|t| line_count(t)), &marks.get())></div>
             </div>
             <div class="editor-text">
-                {bands}
-                <textarea node_ref=area class="code" rows=rows wrap="off" spellcheck="false" aria-label=move || crate::app::state::tr(label)
+                <div class="bands" style:transform=shift inner_html=move || bands_html(&marks.get())></div>
+                <textarea node_ref=area class="code" rows=rows wrap="off" spellcheck="false" aria-label=move || tr(label)
                     data-testid=testid bind:value=text on:scroll=on_scroll></textarea>
             </div>
         </div>
-        {move || {
-            let list = marks.get();
-            (!list.is_empty()).then(|| view! {
-                <ul class="marks" data-testid="editor-marks">
-                    {list.into_iter().map(|m| {
-                        let line = m.line;
-                        view! { <li><button type="button" class="link" on:click=move |_| jump(line)>
-                            {trf("wl.create.at_line", &[("line", &line.to_string())])}</button>": "{m.message}</li> }
-                    }).collect_view()}
-                </ul>
-            })
-        }}
+        <ul class="marks" data-testid="editor-marks" on:click=jump
+            inner_html=move || marks_html(&marks.get(), globals().lang.get())></ul>
     }
 }
