@@ -23,12 +23,19 @@ async function settled(page) {
   );
 }
 
-/** Waits until the metrics collector has run twice (so the charts have points to draw). */
-async function collected(page) {
-  const status = async () => (await (await page.request.get(`${base()}/api/v1/metrics/status`)).json()).last_cycle_at;
-  await expect.poll(status, { timeout: 40_000 }).not.toBeNull();
-  const first = await status();
-  await expect.poll(status, { timeout: 40_000 }).not.toBe(first);
+/** Waits until the metrics series `query` (of /api/v1/metrics/series) has two points in each
+ * series (a chart draws lines, not "No data yet"), then reloads the page without the browser's
+ * cache (the charts it showed before are cached for an interval). */
+async function collected(page, query) {
+  const points = async () => {
+    const r = await page.request.get(`${base()}/api/v1/metrics/series?${query}`);
+    if (!r.ok()) return 0;
+    return Math.min(...(await r.json()).series.map((s) => s.points.length));
+  };
+  await expect.poll(points, { timeout: 90_000, intervals: [2_000] }).toBeGreaterThanOrEqual(2);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await page.reload(); // the cache stays off for this page: the charts load after the reload
 }
 
 /** Logs in through the login page and waits for the overview. */

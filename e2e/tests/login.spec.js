@@ -22,8 +22,7 @@ test('wrong password is explained and the right one signs in', async ({ page }) 
     .not.toHaveText('0');
   await expect(page.getByTestId('budget-chart').locator('img.chart')).toHaveCount(2);
   await expect(page.getByTestId('recent-events').locator('[data-testid=event-table] tbody tr').first()).toBeVisible();
-  await collected(page);
-  await page.reload();
+  await collected(page, 'scope=tenant&name=acme&metric=quota.used/requests.cpu,quota.used/requests.memory&range=6h');
   await settled(page);
   await shot(page, 'overview-tenant-admin');
   // An event's object links to its page.

@@ -17,8 +17,7 @@ test('operator creates a tenant with a budget and a tenant admin', async ({ page
   await expect(page.getByTestId('recent-warnings').locator('[data-testid=event-table], .empty')).toBeVisible();
   await expect(page.getByTestId('overview-charts').locator('img.chart')).toHaveCount(3);
   await expect(page.getByTestId('overview-charts').locator('a[href^="/dashboards"]')).toBeVisible();
-  await collected(page);
-  await page.reload();
+  await collected(page, 'scope=cluster&metric=cpu,memory&range=6h');
   await settled(page);
   await shot(page, 'overview-operator');
 

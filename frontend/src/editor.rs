@@ -32,14 +32,19 @@ fn last_content_line(text: &str) -> usize {
         .unwrap_or(1)
 }
 
+/// `line` as the editor marks it: a line past the text's content (a parser that hit the end)
+/// is the last line with content; 0 is 1.
+pub fn clamp_line(text: &str, line: usize) -> usize {
+    line.clamp(1, last_content_line(text))
+}
+
 /// Marks for `errors` (a line and a message each) on `text`: a line past the text's content
 /// (a parser that hit the end, "line 6" of five lines) is the last line with content; several
 /// messages at one line are joined; sorted by line.
 pub fn marks(text: &str, errors: &[(usize, String)]) -> Vec<Mark> {
-    let last = last_content_line(text);
     let mut out: Vec<Mark> = Vec::new();
     for (line, message) in errors {
-        let line = (*line).clamp(1, last);
+        let line = clamp_line(text, *line);
         match out.iter_mut().find(|m| m.line == line) {
             Some(m) if !m.message.contains(message.as_str()) => {
                 m.message.push_str(" · ");
@@ -177,6 +182,7 @@ mod tests {
             ]
         );
         assert!(marks("", &[(3, "x".into())]).iter().all(|m| m.line == 1));
+        assert_eq!((clamp_line(BROKEN, 6), clamp_line(BROKEN, 2)), (5, 2));
     }
 
     #[test]

@@ -74,8 +74,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("overview.to_dashboards", "All dashboards →", "全部仪表盘 →"),
     (
         "overview.budget_chart",
-        "Budget use, last 24 hours",
-        "预算使用趋势（最近 24 小时）",
+        "Budget use, last 6 hours",
+        "预算使用趋势（最近 6 小时）",
     ),
     (
         "overview.budget_chart.hint",

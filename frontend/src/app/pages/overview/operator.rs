@@ -112,7 +112,7 @@ fn ClusterCharts() -> impl IntoView {
                 <a href="/dashboards?range=6h">{t("overview.to_dashboards")}</a></div>
             <p class="muted">{t("overview.charts.hint")}</p>
             <MetricsNotice/>
-            <div class="charts overview-charts">
+            <div class="charts">
                 {chart("series.svg", vec![("scope", "cluster".into()), ("metric", "cpu,cpu.requests,cpu.allocatable".into()), ("range", "6h".into())])}
                 {chart("series.svg", vec![("scope", "cluster".into()), ("metric", "memory,memory.requests,memory.allocatable".into()), ("range", "6h".into())])}
                 {chart("pool.svg", Vec::new())}

@@ -1,6 +1,6 @@
 //! A tenant user's overview: the tenant's budget use and namespaces (also on the tenant page),
 //! its workloads by state and recent events (read through the proxy across the tenant's
-//! namespaces), and its budget use over the last 24 hours (server-drawn charts).
+//! namespaces), and its budget use over the last 6 hours (server-drawn charts).
 
 use api_types::portal::{Namespace, TenantUsage};
 use leptos::prelude::*;
@@ -82,7 +82,7 @@ async fn activity(tenant: String) -> ApiResult<(WorkloadCounts, Vec<EventRow>)> 
 fn TenantOverviewPage(tenant: String) -> impl IntoView {
     let t1 = tenant.clone();
     let data = LocalResource::new(move || activity(t1.clone()));
-    let dashboards = format!("/dashboards?tenant={}&range=24h", api::enc(&tenant));
+    let dashboards = format!("/dashboards?tenant={}&range=6h", api::enc(&tenant));
     view! {
         <div class="pagehead"><h1>{tenant.clone()}</h1>
             <span class="spacer"></span>
@@ -104,7 +104,7 @@ fn TenantOverviewPage(tenant: String) -> impl IntoView {
                     ("scope", "tenant".into()),
                     ("name", tenant.clone()),
                     ("metric", format!("quota.used/requests.{r},quota.hard/requests.{r},budget/requests.{r}")),
-                    ("range", "24h".into()),
+                    ("range", "6h".into()),
                 ]))}
             </div>
         </section>

@@ -11,7 +11,7 @@ use super::editor::YamlEditor;
 use super::{NsHeader, href};
 use crate::app::state::{t, tr, trf};
 use crate::app::widgets::set_title;
-use crate::editor::{Mark, marks};
+use crate::editor::{Mark, clamp_line, marks};
 use crate::html::esc;
 use crate::kinds::{KINDS, by_kind};
 use crate::manifest::{Doc, error_line, split};
@@ -165,6 +165,12 @@ pub fn CreateFromYaml() -> impl IntoView {
                     },
                 });
             }
+            // The line as the editor marks it (a parser that hit the end names the line after).
+            text.with_untracked(|t| {
+                for o in &mut out {
+                    o.line = o.line.map(|l| clamp_line(t, l));
+                }
+            });
             outcomes.set(out.iter().map(Outcome::html).collect());
             let errors: Vec<(usize, String)> = out
                 .iter()
