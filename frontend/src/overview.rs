@@ -249,7 +249,9 @@ pub fn states_html(c: &WorkloadCounts, lang: Lang) -> String {
     if *c == WorkloadCounts::default() {
         return empty(lang, "overview.workloads.none");
     }
-    let groups: [(&str, &str, Vec<(&str, &str, usize, &str)>); 3] = [
+    // (kind, title, [(state, label, count, tone)])
+    type States = Vec<(&'static str, &'static str, usize, &'static str)>;
+    let groups: [(&str, &str, States); 3] = [
         (
             "pods",
             "wl.kind.pods",
