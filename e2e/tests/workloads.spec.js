@@ -106,6 +106,19 @@ test('a member deploys from YAML, sees pods run live, scales, reads logs, delete
   await expect(page.getByTestId('obj-yaml')).toContainText('replicas: 1');
   await shot(page, 'workloads-deployment');
 
+  // Edit with a YAML error: the edit form's editor marks the line too.
+  await page.getByTestId('edit').click();
+  const editForm = page.getByTestId('edit-form');
+  const area = editForm.locator('textarea');
+  const original = (await area.inputValue()).trimEnd();
+  await area.fill(`${original}\nbroken: [1\n`);
+  await editForm.locator('button[type=submit]').click();
+  const brokenLine = String(original.split('\n').length + 1);
+  await expect(editForm.locator('.gutter .bad')).toHaveAttribute('data-line', brokenLine);
+  await expect(editForm.getByTestId('editor-marks')).toContainText(`line ${brokenLine}`);
+  await shot(page, 'workloads-edit-error');
+  await editForm.getByRole('button', { name: 'Cancel' }).click();
+
   // Logs of the remaining pod: follow, search highlight.
   await page.locator('.kindtabs a', { hasText: 'Pods' }).click();
   await expect(webPods(page)).toHaveCount(1, { timeout: 30_000 });
