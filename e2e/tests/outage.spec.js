@@ -2,7 +2,8 @@
 // reaches a simulated cluster (`ku8portal simcluster`) through a TCP relay that this spec
 // controls. With the relay down the cluster cannot be reached: the layout shows the banner
 // with the reason, and the banner goes away once the cluster answers again. (The shared demo
-// portal of global-setup.js runs its cluster in-process, so it cannot be taken away.)
+// portal of global-setup.js runs its cluster in-process, so it cannot be taken away.) This
+// simulator serves no metrics API: the overview says so above its charts.
 const { test, expect } = require('@playwright/test');
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -101,7 +102,7 @@ test.beforeAll(async () => {
   const log = path.join(dir, 'portal.log');
   base = `http://127.0.0.1:${port}`;
   portal = start(bin, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dir, '--kubeconfig', viaRelay,
-    '--admin-password', PASSWORD, '--metrics-interval-seconds', '0'], log);
+    '--admin-password', PASSWORD, '--metrics-interval-seconds', '5'], log);
   await until('ku8portal serve', async () => (await fetch(`${base}/readyz`)).ok, portal, log);
 });
 
@@ -121,6 +122,16 @@ test('the banner says when the cluster cannot be reached and goes away when it i
   await expect(page.getByTestId('capacity')).toBeVisible();
   const banner = page.getByTestId('outage-banner');
   await expect(banner).toHaveCount(0);
+
+  // No metrics API in this cluster: once the collector has found out, the overview says so
+  // above the charts (which draw their own notice).
+  await expect.poll(async () => (await (await page.request.get(`${base}/api/v1/metrics/status`)).json()).metrics_api,
+    { timeout: 30_000 }).toBe(false);
+  await page.reload();
+  await expect(page.getByTestId('overview-charts').getByTestId('metrics-notice'))
+    .toContainText('Metrics API not available in this cluster');
+  await expect(page.getByTestId('overview-charts').locator('img.chart')).toHaveCount(3);
+  await shot(page, 'overview-no-metrics-api');
 
   // The cluster goes away: the next /readyz poll (every 15 s) reports it with the reason.
   await relay.down();
