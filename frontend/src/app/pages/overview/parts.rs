@@ -32,7 +32,7 @@ pub fn chart(kind: &'static str, params: Vec<(&'static str, String)>) -> impl In
     view! { <Chart src=src/> }
 }
 
-/// The notice a chart's own "no data" face explains further, when the cluster has no metrics API.
+/// Above the charts: the notice that the cluster has no metrics API (the charts say it too).
 #[component]
 pub fn MetricsNotice() -> impl IntoView {
     let status = LocalResource::new(|| api::get::<MetricsStatus>("/api/v1/metrics/status"));
