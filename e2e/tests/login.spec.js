@@ -4,6 +4,7 @@ const { test, expect } = require('@playwright/test');
 const { base, shot, settled, collected, login } = require('./helpers');
 
 test('wrong password is explained and the right one signs in', async ({ page }) => {
+  test.setTimeout(150_000); // the overview's 6-hour charts need points in two different minutes
   await page.goto(`${base()}/`);
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByTestId('sim-marker')).toBeVisible();

@@ -11,6 +11,7 @@ const ADMIN = 'tina';
 const PASSWORD = 'tina-password-1';
 
 test('operator creates a tenant with a budget and a tenant admin', async ({ page }) => {
+  test.setTimeout(150_000); // the overview's 6-hour charts need points in two different minutes
   await login(page, 'admin', 'admin-password');
   await expect(page.getByTestId('capacity')).toBeVisible();
   // Recent warnings of the whole cluster (or the empty state) and the cluster's charts.
