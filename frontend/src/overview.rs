@@ -463,4 +463,34 @@ mod tests {
         );
         assert!(states_html(&WorkloadCounts::default(), Lang::En).contains("class=\"empty\""));
     }
+
+    /// Every label is a translation (a missing key would show as itself: `overview.wl.running`).
+    #[test]
+    fn html_labels_exist_in_both_languages() {
+        let rows = vec![EventRow {
+            namespace: "a".into(),
+            object: "pod/x".into(),
+            link: None,
+            reason: "Started".into(),
+            message: "m".into(),
+            time: String::new(),
+            warning: false,
+            count: 1,
+        }];
+        let all = WorkloadCounts {
+            pods_running: 1,
+            ..WorkloadCounts::default()
+        };
+        for lang in Lang::ALL {
+            for h in [
+                events_html(&rows, 0, lang, "overview.events.none"),
+                events_html(&[], 0, lang, "overview.warnings.none"),
+                events_html(&[], 0, lang, "overview.events.none"),
+                states_html(&all, lang),
+                states_html(&WorkloadCounts::default(), lang),
+            ] {
+                assert!(!h.contains("overview.") && !h.contains("wl."), "{h}");
+            }
+        }
+    }
 }
