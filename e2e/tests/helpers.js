@@ -12,6 +12,32 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+/** Waits until the page shows what it loaded: no loading state left in the main area and
+ * every chart image drawn (so screenshots never show "Loading…"). */
+async function settled(page) {
+  await expect(page.locator('main#main')).toBeVisible();
+  await expect(page.locator('main#main .loading')).toHaveCount(0, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('img.chart')].every((i) => i.complete && i.naturalWidth > 0),
+    null, { timeout: 30_000 },
+  );
+}
+
+/** Waits until the metrics series `query` (of /api/v1/metrics/series) has two points in each
+ * series (a chart draws lines, not "No data yet"), then reloads the page without the browser's
+ * cache (the charts it showed before are cached for an interval). */
+async function collected(page, query) {
+  const points = async () => {
+    const r = await page.request.get(`${base()}/api/v1/metrics/series?${query}`);
+    if (!r.ok()) return 0;
+    return Math.min(...(await r.json()).series.map((s) => s.points.length));
+  };
+  await expect.poll(points, { timeout: 90_000, intervals: [2_000] }).toBeGreaterThanOrEqual(2);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await page.reload(); // the cache stays off for this page: the charts load after the reload
+}
+
 /** Logs in through the login page and waits for the overview. */
 async function login(page, username, password = 'demo-password') {
   await page.goto(`${base()}/login`);
@@ -34,4 +60,4 @@ async function setQuota(page, resource, value) {
   await page.locator(`[data-testid=quota-editor] input[data-resource="${resource}"]`).fill(value);
 }
 
-module.exports = { base, shot, login, loginAs, setQuota, SHOTS };
+module.exports = { base, shot, settled, collected, login, loginAs, setQuota, SHOTS };

@@ -2,7 +2,7 @@
 // admin; the tenant admin creates a namespace within the budget, is refused beyond it with the
 // server's message, asks for more; the operator approves; another tenant sees none of it.
 const { test, expect } = require('@playwright/test');
-const { base, shot, login, loginAs, setQuota } = require('./helpers');
+const { base, shot, settled, collected, login, loginAs, setQuota } = require('./helpers');
 
 test.describe.configure({ mode: 'serial' });
 
@@ -11,8 +11,15 @@ const ADMIN = 'tina';
 const PASSWORD = 'tina-password-1';
 
 test('operator creates a tenant with a budget and a tenant admin', async ({ page }) => {
+  test.setTimeout(150_000); // the overview's 6-hour charts need points in two different minutes
   await login(page, 'admin', 'admin-password');
   await expect(page.getByTestId('capacity')).toBeVisible();
+  // Recent warnings of the whole cluster (or the empty state) and the cluster's charts.
+  await expect(page.getByTestId('recent-warnings').locator('[data-testid=event-table], .empty')).toBeVisible();
+  await expect(page.getByTestId('overview-charts').locator('img.chart')).toHaveCount(3);
+  await expect(page.getByTestId('overview-charts').locator('a[href^="/dashboards"]')).toBeVisible();
+  await collected(page, 'scope=cluster&metric=cpu,memory&range=6h');
+  await settled(page);
   await shot(page, 'overview-operator');
 
   await page.locator('nav.sidenav').getByText('Users').click();

@@ -54,7 +54,19 @@ test('a member deploys from YAML, sees pods run live, scales, reads logs, delete
   await page.getByTestId('yaml-input').fill('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata: [1\n');
   await page.getByTestId('apply').click();
   await expect(page.getByTestId('outcomes').locator('.alert.error')).toBeVisible();
+  // The line the message names is marked in the editor: gutter, band, and the list under it.
+  const editor = page.getByTestId('editor');
+  await expect(editor.locator('.gutter .bad')).toHaveCount(1);
+  await expect(editor.locator('.gutter .bad')).toHaveAttribute('data-line', '5');
+  await expect(editor.locator('.band[data-line="5"]')).toBeVisible();
+  await expect(page.getByTestId('editor-marks')).toContainText('line 5');
+  await expect(page.locator('nav.sidenav a[aria-current=page]')).toHaveText('Workloads');
   await shot(page, 'workloads-create-error');
+  // A document without a name: the local check marks the document's first line.
+  await page.getByTestId('yaml-input').fill('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {}\n');
+  await page.getByTestId('apply').click();
+  await expect(editor.locator('.gutter .bad')).toHaveAttribute('data-line', '1');
+  await expect(page.getByTestId('editor-marks')).toContainText('metadata.name');
 
   await page.getByTestId('yaml-input').fill(MANIFEST);
   await page.getByTestId('apply').click();
@@ -93,6 +105,19 @@ test('a member deploys from YAML, sees pods run live, scales, reads logs, delete
   await page.getByTestId('obj-yaml').locator('summary').click();
   await expect(page.getByTestId('obj-yaml')).toContainText('replicas: 1');
   await shot(page, 'workloads-deployment');
+
+  // Edit with a YAML error: the edit form's editor marks the line too.
+  await page.getByTestId('edit').click();
+  const editForm = page.getByTestId('edit-form');
+  const area = editForm.locator('textarea');
+  const original = (await area.inputValue()).trimEnd();
+  await area.fill(`${original}\nbroken: [1\n`);
+  await editForm.locator('button[type=submit]').click();
+  const brokenLine = String(original.split('\n').length + 1);
+  await expect(editForm.locator('.gutter .bad')).toHaveAttribute('data-line', brokenLine);
+  await expect(editForm.getByTestId('editor-marks')).toContainText(`line ${brokenLine}`);
+  await shot(page, 'workloads-edit-error');
+  await editForm.getByRole('button', { name: 'Cancel' }).click();
 
   // Logs of the remaining pod: follow, search highlight.
   await page.locator('.kindtabs a', { hasText: 'Pods' }).click();

@@ -1,5 +1,6 @@
 //! The frame around every signed-in page: top bar (simulated-cluster marker, tenant switcher,
-//! language, user menu), the unreachable-cluster/database banner, navigation by role.
+//! language, user menu), the unreachable-cluster/database banner, navigation by role (the
+//! current section marked, `crate::nav`).
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
@@ -8,6 +9,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use super::api::{self, Method};
 use super::state::{Session, admins_any, globals, is_operator, me, set_tenant, t, tr};
 use crate::i18n::Lang;
+use crate::nav::{Section, section};
 
 #[component]
 pub fn Shell() -> impl IntoView {
@@ -135,11 +137,21 @@ pub fn Banner() -> impl IntoView {
             return None;
         }
         let mut parts = Vec::new();
+        // The reason without the server's own "the ... is unreachable: " (the label says it).
+        let reason = |s: &str| {
+            s.rsplit_once(" is unreachable: ")
+                .map_or(s, |(_, r)| r)
+                .to_string()
+        };
         if r.database != "ok" {
-            parts.push(format!("{} {}", tr("shell.banner.db"), r.database));
+            parts.push(format!("{} {}", tr("shell.banner.db"), reason(&r.database)));
         }
         if !r.cluster.starts_with("ok") {
-            parts.push(format!("{} {}", tr("shell.banner.cluster"), r.cluster));
+            parts.push(format!(
+                "{} {}",
+                tr("shell.banner.cluster"),
+                reason(&r.cluster)
+            ));
         }
         Some(
             view! { <div class="banner" role="alert" data-testid="outage-banner">{parts.join(" · ")}</div> },
@@ -147,8 +159,25 @@ pub fn Banner() -> impl IntoView {
     }
 }
 
+/// One navigation entry, marked `aria-current="page"` when the current path is in its section
+/// (deep paths too: `/ns/<ns>/...` is under Workloads).
+fn nav_link(
+    href: String,
+    section: Section,
+    current: Memo<Option<Section>>,
+    label: &'static str,
+) -> impl IntoView {
+    let testid = (section == Section::Workloads).then_some("nav-workloads");
+    view! {
+        <a href=href data-testid=testid
+            aria-current=move || (current.get() == Some(section)).then_some("page")>{t(label)}</a>
+    }
+}
+
 #[component]
 fn Nav() -> impl IntoView {
+    let location = use_location();
+    let current = Memo::new(move |_| section(&location.pathname.get(), is_operator()));
     move || {
         let op = is_operator();
         let admin = admins_any();
@@ -156,23 +185,26 @@ fn Nav() -> impl IntoView {
             .tenant
             .get()
             .or_else(|| me().and_then(|m| m.tenants.first().map(|t| t.tenant.clone())));
+        let link = |href: &str, s: Section, label: &'static str| {
+            nav_link(href.to_string(), s, current, label)
+        };
         view! {
             <nav class="sidenav" aria-label=t("shell.nav")>
-                <A href="/" exact=true>{t("nav.overview")}</A>
-                <A href="/dashboards">{t("nav.dashboards")}</A>
-                {op.then(|| view! { <A href="/tenants" exact=true>{t("nav.tenants")}</A> })}
-                {(!op).then(|| tenant.map(|tn| view! { <A href=format!("/tenants/{}", api::enc(&tn)) exact=true>{t("nav.tenant")}</A> }))}
-                <A href="/namespaces">{t("nav.namespaces")}</A>
-                <A href="/workloads" attr:data-testid="nav-workloads">{t("nav.workloads")}</A>
-                {op.then(|| view! { <A href="/nodes">{t("nav.nodes")}</A> })}
-                <A href="/quota-requests">{t("nav.quota_requests")}</A>
-                {admin.then(|| view! { <A href="/audit">{t("nav.audit")}</A> })}
+                {link("/", Section::Overview, "nav.overview")}
+                {link("/dashboards", Section::Dashboards, "nav.dashboards")}
+                {op.then(|| link("/tenants", Section::Tenants, "nav.tenants"))}
+                {(!op).then(|| tenant.map(|tn| nav_link(format!("/tenants/{}", api::enc(&tn)), Section::Tenant, current, "nav.tenant")))}
+                {link("/namespaces", Section::Namespaces, "nav.namespaces")}
+                {link("/workloads", Section::Workloads, "nav.workloads")}
+                {op.then(|| link("/nodes", Section::Nodes, "nav.nodes"))}
+                {link("/quota-requests", Section::QuotaRequests, "nav.quota_requests")}
+                {admin.then(|| link("/audit", Section::Audit, "nav.audit"))}
                 {op.then(|| view! {
                     <div class="navhead">{t("nav.admin")}</div>
-                    <A href="/users">{t("nav.users")}</A>
+                    {link("/users", Section::Users, "nav.users")}
                 })}
                 <div class="navhead">{t("nav.account")}</div>
-                <A href="/profile">{t("nav.profile")}</A>
+                {link("/profile", Section::Profile, "nav.profile")}
             </nav>
         }
     }

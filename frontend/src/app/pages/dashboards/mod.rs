@@ -4,7 +4,7 @@
 //! their tenant (`tenant`); the server decides what each may read.
 
 mod operator;
-mod parts;
+pub mod parts;
 mod tenant;
 
 use api_types::metrics::MetricsStatus;

@@ -9,11 +9,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use serde_json::Value;
 
+use super::editor::YamlEditor;
 use super::href;
 use crate::app::api::{ApiError, Method};
 use crate::app::k8s;
 use crate::app::state::{t, tr};
 use crate::app::widgets::MaybeError;
+use crate::editor::{Mark, marks};
 use crate::html::esc;
 use crate::kinds::Kind;
 use crate::yaml::to_yaml;
@@ -63,8 +65,10 @@ pub fn Actions(ns: String, kind: &'static Kind, obj: Memo<Option<Arc<Value>>>) -
     };
     let replicas = RwSignal::new(String::new());
     let yaml = RwSignal::new(String::new());
+    let marked = RwSignal::new(Vec::<Mark>::new());
     let open = move |p: Panel| {
         error.set(None);
+        marked.set(Vec::new());
         done.set(None);
         if p == Panel::Scale {
             replicas.set(obj.with_untracked(|o| {
@@ -142,10 +146,17 @@ pub fn Actions(ns: String, kind: &'static Kind, obj: Memo<Option<Arc<Value>>>) -
             match apply(&url, yaml.get_untracked(), true).await {
                 Ok(_) => {
                     error.set(None);
+                    marked.set(Vec::new());
                     done.set(Some("common.saved"));
                     panel.set(Panel::None);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    let at = crate::manifest::error_line(&e.message, 1);
+                    let errors: Vec<(usize, String)> =
+                        at.map(|l| (l, e.message.clone())).into_iter().collect();
+                    marked.set(yaml.with_untracked(|t| marks(t, &errors)));
+                    error.set(Some(e));
+                }
             }
         });
     };
@@ -186,7 +197,7 @@ pub fn Actions(ns: String, kind: &'static Kind, obj: Memo<Option<Arc<Value>>>) -
                 Panel::Edit => view! {
                     <form class="card" on:submit=save.clone() data-testid="edit-form">
                         <p class="muted">{t("wl.edit.hint")}</p>
-                        <textarea class="code" rows="24" spellcheck="false" bind:value=yaml></textarea>
+                        <YamlEditor text=yaml marks=marked rows=24 label="wl.edit"/>
                         <div class="actions mt"><button class="primary" type="submit">{t("common.save")}</button>
                         <button type="button" on:click=move |_| panel.set(Panel::None)>{t("common.cancel")}</button></div>
                     </form>

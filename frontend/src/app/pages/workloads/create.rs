@@ -1,14 +1,17 @@
 //! Create from YAML (`/ns/:ns/create`): each document of the manifest is sent as a server-side
 //! apply (fieldManager ku8portal) to the namespace of the page; each one's result is listed,
-//! with the server's message and the line it points at when it fails.
+//! with the server's message and the line it points at when it fails; that line is marked in
+//! the editor (`editor::YamlEditor`).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::actions::apply;
+use super::editor::YamlEditor;
 use super::{NsHeader, href};
 use crate::app::state::{t, tr, trf};
 use crate::app::widgets::set_title;
+use crate::editor::{Mark, clamp_line, marks};
 use crate::html::esc;
 use crate::kinds::{KINDS, by_kind};
 use crate::manifest::{Doc, error_line, split};
@@ -132,6 +135,7 @@ pub fn CreateFromYaml() -> impl IntoView {
     let ns = Memo::new(move |_| params.get().get("ns").unwrap_or_default());
     let text = RwSignal::new(EXAMPLE.to_string());
     let outcomes = RwSignal::new(String::new());
+    let marked = RwSignal::new(Vec::<Mark>::new());
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -161,7 +165,19 @@ pub fn CreateFromYaml() -> impl IntoView {
                     },
                 });
             }
+            // The line as the editor marks it (a parser that hit the end names the line after).
+            text.with_untracked(|t| {
+                for o in &mut out {
+                    o.line = o.line.map(|l| clamp_line(t, l));
+                }
+            });
             outcomes.set(out.iter().map(Outcome::html).collect());
+            let errors: Vec<(usize, String)> = out
+                .iter()
+                .filter(|o| !o.ok)
+                .filter_map(|o| Some((o.line?, o.message.clone())))
+                .collect();
+            marked.set(text.with_untracked(|t| marks(t, &errors)));
             busy.set(false);
         });
     };
@@ -170,7 +186,7 @@ pub fn CreateFromYaml() -> impl IntoView {
         <form class="card" on:submit=submit data-testid="create-form">
             <h2>{t("wl.create")}</h2>
             <p class="muted">{move || trf("wl.create.hint", &[("ns", &ns.get())])}</p>
-            <textarea class="code" rows="22" spellcheck="false" aria-label=t("wl.create") data-testid="yaml-input" bind:value=text></textarea>
+            <YamlEditor text=text marks=marked rows=22 label="wl.create" testid="yaml-input"/>
             <div class="actions mt"><button class="primary" type="submit" disabled=busy data-testid="apply">{t("wl.apply")}</button></div>
         </form>
         <ul class="outcomes" data-testid="outcomes" inner_html=outcomes></ul>

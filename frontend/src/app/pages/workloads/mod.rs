@@ -4,6 +4,7 @@
 mod actions;
 mod create;
 mod detail;
+mod editor;
 mod list;
 mod live;
 mod logs;

@@ -1,35 +1,18 @@
-//! Overview: for an operator the cluster (capacity and what the budgets promise), tenants,
-//! namespaces out of sync and pending quota requests; for a tenant user the tenant's budget use
-//! and namespaces.
+//! The operator's overview: counts (tenants, namespaces, out of sync, pending requests, nodes),
+//! capacity against what the budgets promise, the cluster's use over the last 6 hours (server-drawn
+//! charts), recent warnings across the cluster, namespaces out of sync, pending quota requests
+//! and the tenants.
 
-use api_types::portal::{ClusterCapacity, Namespace, QuotaRequest, Tenant, TenantUsage};
+use api_types::portal::{ClusterCapacity, Namespace, QuotaRequest, Tenant};
 use leptos::prelude::*;
 
-use super::super::api::{self, ApiResult};
-use super::super::state::{globals, is_operator, me, t, tr};
-use super::super::widgets::{Empty, SyncBadge, UsageGrid, load, set_title};
-use super::namespaces::NamespaceTable;
-
-/// The resources the summaries show.
-pub const MAIN: [&str; 5] = [
-    "requests.cpu",
-    "requests.memory",
-    "requests.nvidia.com/gpu",
-    "requests.storage",
-    "pods",
-];
-
-#[component]
-pub fn Overview() -> impl IntoView {
-    set_title("nav.overview");
-    move || {
-        if is_operator() {
-            view! { <OperatorOverview/> }.into_any()
-        } else {
-            view! { <TenantOverview/> }.into_any()
-        }
-    }
-}
+use super::super::super::api::{self, ApiResult};
+use super::super::super::k8s;
+use super::super::super::state::{t, tr};
+use super::super::super::widgets::{Empty, ErrorBox, SyncBadge, UsageGrid, load};
+use super::MAIN;
+use super::parts::{MetricsNotice, chart, event_table};
+use crate::overview::{EventRow, recent_events};
 
 #[derive(Clone)]
 struct OpData {
@@ -37,6 +20,8 @@ struct OpData {
     tenants: Vec<Tenant>,
     namespaces: Vec<Namespace>,
     pending: Vec<QuotaRequest>,
+    /// The newest ten Warning events of the whole cluster (through the proxy, like kubectl).
+    warnings: ApiResult<Vec<EventRow>>,
 }
 
 async fn op_data() -> ApiResult<OpData> {
@@ -45,6 +30,9 @@ async fn op_data() -> ApiResult<OpData> {
         tenants: api::get("/api/v1/tenants").await?,
         namespaces: api::get("/api/v1/namespaces").await?,
         pending: api::get("/api/v1/quota-requests?status=pending").await?,
+        warnings: k8s::get("/k8s/api/v1/events?fieldSelector=type%3DWarning")
+            .await
+            .map(|list| recent_events(&list, &[], true, 10)),
     })
 }
 
@@ -57,7 +45,7 @@ fn stat(label: &'static str, value: usize, href: Option<&'static str>) -> impl I
 }
 
 #[component]
-fn OperatorOverview() -> impl IntoView {
+pub fn OperatorOverview() -> impl IntoView {
     let data = LocalResource::new(op_data);
     view! {
         <div class="pagehead"><h1>{t("overview.cluster")}</h1></div>
@@ -70,12 +58,21 @@ fn OperatorOverview() -> impl IntoView {
                     {stat("overview.namespaces", d.namespaces.len(), Some("/namespaces"))}
                     {stat("overview.out_of_sync", out_of_sync.len(), Some("/namespaces?sync=out"))}
                     {stat("overview.pending", d.pending.len(), Some("/quota-requests?status=pending"))}
-                    {stat("overview.nodes", cap.nodes.len(), None)}
+                    {stat("overview.nodes", cap.nodes.len(), Some("/nodes"))}
                 </div>
                 <section class="card" data-testid="capacity">
                     <h2>{t("overview.capacity")}</h2>
                     <p class="muted">{t("overview.capacity.hint")}</p>
                     <UsageGrid used=cap.budgets.clone() hard=capacity_as_requests(&cap) only=MAIN.to_vec()/>
+                </section>
+                <ClusterCharts/>
+                <section class="card" data-testid="recent-warnings">
+                    <h2>{t("overview.warnings")}</h2>
+                    <p class="muted">{t("overview.warnings.hint")}</p>
+                    {match d.warnings.clone() {
+                        Ok(rows) => event_table(rows, "overview.warnings.none").into_any(),
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    }}
                 </section>
                 <section class="card">
                     <h2>{t("overview.out_of_sync")}</h2>
@@ -93,15 +90,34 @@ fn OperatorOverview() -> impl IntoView {
                     {if d.pending.is_empty() {
                         view! { <Empty text=Signal::derive(|| tr("qr.none_pending").to_string())/> }.into_any()
                     } else {
-                        view! { <super::quota_requests::RequestTable items=d.pending.clone()/> }.into_any()
+                        view! { <super::super::quota_requests::RequestTable items=d.pending.clone()/> }.into_any()
                     }}
                 </section>
                 <section class="card">
                     <h2>{t("overview.tenants")}</h2>
-                    <super::tenants::TenantTable tenants=d.tenants.clone()/>
+                    <super::super::tenants::TenantTable tenants=d.tenants.clone()/>
                 </section>
             }
         })}
+    }
+}
+
+/// The cluster's CPU and memory (used, requested, allocatable) over the last 6 hours and the
+/// resource pool now, as the dashboards draw them.
+#[component]
+fn ClusterCharts() -> impl IntoView {
+    view! {
+        <section class="card" data-testid="overview-charts">
+            <div class="card-head"><h2>{t("overview.charts")}</h2>
+                <a href="/dashboards?range=6h">{t("overview.to_dashboards")}</a></div>
+            <p class="muted">{t("overview.charts.hint")}</p>
+            <MetricsNotice/>
+            <div class="charts">
+                {chart("series.svg", vec![("scope", "cluster".into()), ("metric", "cpu,cpu.requests,cpu.allocatable".into()), ("range", "6h".into())])}
+                {chart("series.svg", vec![("scope", "cluster".into()), ("metric", "memory,memory.requests,memory.allocatable".into()), ("range", "6h".into())])}
+                {chart("pool.svg", Vec::new())}
+            </div>
+        </section>
     }
 }
 
@@ -120,63 +136,4 @@ fn capacity_as_requests(cap: &ClusterCapacity) -> api_types::quota::ResourceList
         }
     }
     out
-}
-
-#[component]
-fn TenantOverview() -> impl IntoView {
-    let tenant = move || {
-        globals()
-            .tenant
-            .get()
-            .or_else(|| me().and_then(|m| m.tenants.first().map(|t| t.tenant.clone())))
-    };
-    move || {
-        match tenant() {
-        None => view! { <h1>{t("nav.overview")}</h1><Empty text=Signal::derive(|| tr("overview.no_tenant").to_string())/> }.into_any(),
-        Some(name) => view! { <TenantOverviewPage tenant=name/> }.into_any(),
-    }
-    }
-}
-
-/// A tenant's budget use and its namespaces with their bars (also on the tenant page).
-#[component]
-pub fn TenantUsageView(tenant: String) -> impl IntoView {
-    let data = LocalResource::new(move || {
-        let tenant = tenant.clone();
-        async move {
-            let t = api::enc(&tenant);
-            let usage = api::get::<TenantUsage>(&format!("/api/v1/tenants/{t}/usage")).await?;
-            let list =
-                api::get::<Vec<Namespace>>(&format!("/api/v1/tenants/{t}/namespaces")).await?;
-            Ok((usage, list))
-        }
-    });
-    load(data, |(u, list): (TenantUsage, Vec<Namespace>)| {
-        view! {
-            {u.cluster_error.clone().map(|e| view! { <div class="alert error">{e}</div> })}
-            <section class="card" data-testid="budget-use">
-                <h2>{t("overview.budget")}</h2>
-                <p class="muted">{t("overview.budget.hint")}</p>
-                <div class="grid2">
-                    <div><h3>{t("overview.allocated")}</h3><UsageGrid used=u.allocated.clone() hard=u.budget.clone()/></div>
-                    <div><h3>{t("overview.used")}</h3><UsageGrid used=u.used.clone() hard=u.budget.clone()/></div>
-                </div>
-            </section>
-            <section class="card">
-                <h2>{t("overview.namespaces")}</h2>
-                <NamespaceTable items=list usage=u.namespaces.clone()/>
-            </section>
-        }
-    })
-}
-
-#[component]
-fn TenantOverviewPage(tenant: String) -> impl IntoView {
-    view! {
-        <div class="pagehead"><h1>{tenant.clone()}</h1>
-            <span class="spacer"></span>
-            <a class="btn" href=format!("/tenants/{}", api::enc(&tenant))>{t("overview.tenant_page")}</a>
-        </div>
-        <TenantUsageView tenant=tenant/>
-    }
 }
