@@ -115,35 +115,37 @@ pub fn discovery(
     match target {
         Target::CoreVersions if aggregated => Ok(negotiate::json_with_type(
             200,
-            &sim.registry.aggregated_core(),
+            &sim.registry.current().aggregated_core(),
             aggregated_type,
         )),
         Target::Groups if aggregated => Ok(negotiate::json_with_type(
             200,
-            &sim.registry.aggregated_apis(),
+            &sim.registry.current().aggregated_apis(),
             aggregated_type,
         )),
         Target::CoreVersions => Ok(negotiate::object(
             200,
-            &sim.registry.api_versions(&sim.server_address),
+            &sim.registry.current().api_versions(&sim.server_address),
             Repr::Json,
         )),
         Target::Groups => Ok(negotiate::object(
             200,
-            &sim.registry.group_list(),
+            &sim.registry.current().group_list(),
             Repr::Json,
         )),
         Target::Group(g) => sim
             .registry
+            .current()
             .group(g)
             .map(|d| negotiate::object(200, &d, Repr::Json))
             .ok_or_else(ApiError::page_not_found),
-        Target::ResourceList { group, version } => match sim.registry.resource_list(group, version)
-        {
-            Some(d) => Ok(negotiate::object(200, &d, Repr::Json)),
-            None if group.is_empty() => Err(ApiError::resource_not_found()),
-            None => Err(ApiError::page_not_found()),
-        },
+        Target::ResourceList { group, version } => {
+            match sim.registry.current().resource_list(group, version) {
+                Some(d) => Ok(negotiate::object(200, &d, Repr::Json)),
+                None if group.is_empty() => Err(ApiError::resource_not_found()),
+                None => Err(ApiError::page_not_found()),
+            }
+        }
         _ => Err(ApiError::page_not_found()),
     }
 }
