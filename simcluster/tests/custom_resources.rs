@@ -193,6 +193,18 @@ async fn custom_resources_are_served_like_a_real_apiserver() {
         .find(|i| i["metadata"]["name"] == "stable.example.com")
         .expect("aggregated group");
     assert_eq!(item["versions"][0]["resources"][0]["scope"], "Namespaced");
+    // The OpenAPI v3 document kubectl reads to learn that `fieldValidation` is supported and
+    // that strategic merge patch is not.
+    let index = get(&client, "/openapi/v3", "application/json").await;
+    let url = index["paths"]["apis/stable.example.com/v1"]["serverRelativeURL"]
+        .as_str()
+        .expect("custom group version in the v3 index");
+    let doc = get(&client, url, "application/json").await;
+    let patch = &doc["paths"]["/apis/stable.example.com/v1/namespaces/{namespace}/crontabs/{name}"]
+        ["patch"];
+    assert!(patch["requestBody"]["content"]["application/merge-patch+json"].is_object());
+    assert!(patch["requestBody"]["content"]["application/strategic-merge-patch+json"].is_null());
+    assert!(doc["components"]["schemas"]["com.example.stable.v1.CronTab"].is_object());
     // kube-rs discovery finds it too.
     let discovery = kube::discovery::Discovery::new(client.clone())
         .run()

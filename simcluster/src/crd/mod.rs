@@ -3,6 +3,7 @@
 //! (generation, status subresource) and the establishing controller (`controller`).
 
 pub mod controller;
+pub mod openapi;
 mod prune;
 #[cfg(test)]
 mod tests;
