@@ -3,6 +3,7 @@
 //! YAML printer and manifest reader) that also build and are
 //! tested on the host.
 
+pub mod apis;
 pub mod html;
 pub mod i18n;
 pub mod kinds;

@@ -164,6 +164,7 @@ fn Nav() -> impl IntoView {
                 {(!op).then(|| tenant.map(|tn| view! { <A href=format!("/tenants/{}", api::enc(&tn)) exact=true>{t("nav.tenant")}</A> }))}
                 <A href="/namespaces">{t("nav.namespaces")}</A>
                 <A href="/workloads" attr:data-testid="nav-workloads">{t("nav.workloads")}</A>
+                <A href="/explorer" attr:data-testid="nav-explorer">{t("nav.explorer")}</A>
                 {op.then(|| view! { <A href="/nodes">{t("nav.nodes")}</A> })}
                 <A href="/quota-requests">{t("nav.quota_requests")}</A>
                 {admin.then(|| view! { <A href="/audit">{t("nav.audit")}</A> })}
