@@ -174,6 +174,54 @@ pub fn href(group: &str, version: &str, plural: &str, ns: &str, name: Option<&st
     h
 }
 
+/// What an explorer URL selects: nothing (empty `plural`), a resource, or one object (`name`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sel {
+    pub group: String,
+    pub version: String,
+    pub plural: String,
+    pub name: String,
+    /// `?ns=`: one namespace (empty: all the caller's).
+    pub ns: String,
+}
+
+/// The selection of an explorer path (`/explorer/<group>/<version>/<resource>[/<name>]`,
+/// segments percent-decoded; `ns` is left empty).
+pub fn selection(path: &str) -> Sel {
+    let rest = path.strip_prefix("/explorer").unwrap_or("");
+    let mut parts = rest.split('/').filter(|s| !s.is_empty()).map(decode);
+    let mut next = || parts.next().unwrap_or_default();
+    let (group, version, plural, name) = (next(), next(), next(), next());
+    Sel {
+        group: group_of(&group),
+        version,
+        plural,
+        name,
+        ns: String::new(),
+    }
+}
+
+/// `%XX` escapes decoded (invalid ones kept as they are).
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// One listed object: name, namespace (empty for cluster-scoped), creation time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
@@ -259,6 +307,13 @@ mod tests {
             "/explorer/core/v1/pods/web?ns=dev"
         );
         assert_eq!(group_of("core"), "");
+        let s = selection("/explorer/core/v1/pods/web%2Fx");
+        assert_eq!(
+            (s.group.as_str(), s.plural.as_str(), s.name.as_str()),
+            ("", "pods", "web/x")
+        );
+        assert_eq!(selection("/explorer"), Sel::default());
+        assert_eq!(selection("/explorer/apps/v1/deployments").group, "apps");
         let list = json!({"items": [
             {"metadata": {"name": "b", "namespace": "x", "creationTimestamp": "2026-01-01T00:00:00Z"}},
             {"metadata": {"name": "a", "namespace": "x"}}]});

@@ -96,11 +96,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("ns/:ns/:kind") view=KindList/>
                     <Route path=path!("ns/:ns/:kind/:name") view=ObjectPage/>
                     <Route path=path!("ns/:ns/pods/:name/logs") view=PodLogs/>
-                    <ParentRoute path=path!("explorer") view=Explorer>
-                        <Route path=path!("") view=ExplorerHome/>
-                        <Route path=path!(":group/:version/:resource") view=ExplorerObjects/>
-                        <Route path=path!(":group/:version/:resource/:name") view=ExplorerObject/>
-                    </ParentRoute>
+                    <Route path=path!("explorer/*rest") view=Explorer/>
                     <Route path=path!("nodes") view=Nodes/>
                     <Route path=path!("nodes/:name") view=NodePage/>
                 </ParentRoute>

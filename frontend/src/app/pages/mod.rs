@@ -21,7 +21,7 @@ mod workloads;
 
 pub use audit::Audit;
 pub use dashboards::Dashboards;
-pub use explorer::{Explorer, ExplorerHome, ExplorerObject, ExplorerObjects};
+pub use explorer::Explorer;
 pub use login::Login;
 pub use namespace::NamespacePage;
 pub use namespaces::Namespaces;

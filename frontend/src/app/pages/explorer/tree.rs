@@ -2,20 +2,19 @@
 //! selected resource) → versions → resources, written as HTML text (router links).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
-use super::Groups;
-use crate::apis::{Group, filter, href, label};
+use super::Docs;
+use crate::apis::{Group, Sel, filter, href, label};
 use crate::app::state::{t, tr};
 use crate::app::widgets::{ErrorBox, Loading};
 use crate::html::esc;
 
-/// The tree as HTML; `sel` is the selected `(group label, version, resource)`.
-fn render(groups: &[Group], sel: &(String, String, String), filtered: bool) -> String {
+/// The tree as HTML, the selected resource marked.
+fn render(groups: &[Group], sel: &Sel, filtered: bool) -> String {
     let mut out = String::new();
     for g in groups {
         let name = label(&g.name);
-        let open = filtered || name == sel.0;
+        let open = filtered || g.name == sel.group && !sel.plural.is_empty();
         let count: usize = g.versions.iter().map(|v| v.resources.len()).sum();
         out.push_str(&format!(
             "<details class=\"api-group\"{}><summary>{} <span class=\"muted\">{count}</span></summary>",
@@ -28,7 +27,8 @@ fn render(groups: &[Group], sel: &(String, String, String), filtered: bool) -> S
                 esc(&v.version)
             ));
             for r in &v.resources {
-                let current = name == sel.0 && v.version == sel.1 && r.plural == sel.2;
+                let current =
+                    g.name == sel.group && v.version == sel.version && r.plural == sel.plural;
                 let scope = if r.namespaced {
                     tr("ex.namespaced")
                 } else {
@@ -55,23 +55,17 @@ fn render(groups: &[Group], sel: &(String, String, String), filtered: bool) -> S
 }
 
 #[component]
-pub fn Tree(groups: Groups) -> impl IntoView {
+pub fn Tree(docs: Docs, sel: Memo<Sel>) -> impl IntoView {
     let q = RwSignal::new(String::new());
-    let path = use_location().pathname;
-    let sel = Memo::new(move |_| {
-        let p = path.get();
-        let mut s = p.trim_start_matches("/explorer").split('/').skip(1);
-        let mut next = || s.next().unwrap_or_default().to_string();
-        (next(), next(), next())
-    });
     let html = move || {
-        groups.get().map(|r| {
-            r.map(|all| {
-                let shown = filter(&all, &q.get());
+        let sel = sel.get();
+        docs.get().map(|r| {
+            r.map(|docs| {
+                let shown = filter(&super::groups(&docs), &q.get());
                 if shown.is_empty() {
                     format!("<p class=\"muted\">{}</p>", esc(tr("ex.no_match")))
                 } else {
-                    render(&shown, &sel.get(), !q.get().trim().is_empty())
+                    render(&shown, &sel, !q.get().trim().is_empty())
                 }
             })
         })
