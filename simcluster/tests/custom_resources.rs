@@ -35,6 +35,8 @@ spec:
     storage: true
     subresources:
       status: {}
+    selectableFields:
+    - jsonPath: .spec.cronSpec
     additionalPrinterColumns:
     - name: Spec
       type: string
@@ -259,6 +261,27 @@ async fn custom_resources_are_served_like_a_real_apiserver() {
         .await
         .expect("list");
     assert_eq!(batch.items.len(), 1);
+    // Field selectors: metadata.name and the CRD's selectableFields, nothing else.
+    let by_spec = cts
+        .list(&ListParams::default().fields("spec.cronSpec=0 * * * *"))
+        .await
+        .expect("list by a selectable field");
+    assert_eq!(by_spec.items.len(), 1);
+    assert_eq!(by_spec.items[0].metadata.name.as_deref(), Some("hourly"));
+    let by_name = cts
+        .list(&ListParams::default().fields("metadata.name=nightly"))
+        .await
+        .expect("list by name");
+    assert_eq!(by_name.items.len(), 1);
+    let (code, body) = raw(
+        &client,
+        "GET",
+        "/apis/stable.example.com/v1/namespaces/default/crontabs?fieldSelector=spec.image%3Dx",
+        "application/json",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(code, 400, "{body}");
     // Unstructured list items carry kind and apiVersion.
     let raw_list = get(
         &client,

@@ -84,8 +84,11 @@ pub struct Selectors {
 impl Selectors {
     pub fn parse(ctx: &Ctx, label: &str, field: &str) -> Result<Self, ApiError> {
         let label = LabelSelector::parse(label).map_err(ApiError::bad_request)?;
-        let field = FieldSelector::parse(field, &ctx.info.group, &ctx.info.plural)
-            .map_err(ApiError::bad_request)?;
+        let field = match &ctx.info.custom {
+            Some(c) => FieldSelector::parse_custom(field, &c.selectable_fields),
+            None => FieldSelector::parse(field, &ctx.info.group, &ctx.info.plural),
+        }
+        .map_err(ApiError::bad_request)?;
         Ok(Self { label, field })
     }
     pub fn matches(&self, obj: &Value) -> bool {

@@ -43,6 +43,8 @@ pub struct CustomInfo {
     pub columns: Vec<PrinterColumn>,
     /// `openAPIV3Schema` of the version (unknown fields are pruned by it).
     pub schema: Value,
+    /// `selectableFields` as field selector names (`spec.color`).
+    pub selectable_fields: Vec<String>,
 }
 
 /// Default `Age` column of a version without `additionalPrinterColumns`.
@@ -253,6 +255,10 @@ pub fn served(crd: &Value) -> Vec<ResourceInfo> {
                         .pointer("/schema/openAPIV3Schema")
                         .cloned()
                         .unwrap_or(Value::Null),
+                    selectable_fields: arr_at(v, "selectableFields")
+                        .iter()
+                        .map(|f| str_at(f, "jsonPath").trim_start_matches('.').to_string())
+                        .collect(),
                 })),
             }
         })

@@ -68,6 +68,7 @@ fn generation_follows_content_not_status() {
         status_subresource: true,
         columns: vec![],
         schema: Value::Null,
+        selectable_fields: vec![],
     };
     let mut new = json!({"metadata": {"name": "a"}, "spec": {"size": 1}, "status": {"x": 1}});
     prepare_create(&info, &mut new);
