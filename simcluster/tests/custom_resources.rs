@@ -35,6 +35,9 @@ spec:
     storage: true
     subresources:
       status: {}
+      scale:
+        specReplicasPath: .spec.replicas
+        statusReplicasPath: .status.replicas
     selectableFields:
     - jsonPath: .spec.cronSpec
     additionalPrinterColumns:
@@ -179,7 +182,7 @@ async fn custom_resources_are_served_like_a_real_apiserver() {
         .iter()
         .map(|r| r["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["crontabs", "crontabs/status"]);
+    assert_eq!(names, ["crontabs", "crontabs/status", "crontabs/scale"]);
     assert_eq!(list["resources"][0]["namespaced"], true);
     assert_eq!(list["resources"][0]["shortNames"], json!(["ct"]));
     let agg = get(
@@ -555,6 +558,12 @@ async fn kubectl_manages_custom_resources() {
         assert_eq!(obj["kind"], "CronTab");
         assert_eq!(obj["spec"]["replicas"], 5);
         assert_eq!(obj["metadata"]["generation"], 2);
+        // The scale subresource.
+        assert_eq!(
+            ok(&kc, &["scale", "crontab/backup", "--replicas=7"]),
+            "crontab.stable.example.com/backup scaled\n"
+        );
+        assert_eq!(ok(&kc, &["get", "ct", "backup", "-o", "jsonpath={.spec.replicas} {.metadata.generation}"]), "7 3");
         assert!(
             obj["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"]
                 .is_string()

@@ -45,6 +45,22 @@ pub struct CustomInfo {
     pub schema: Value,
     /// `selectableFields` as field selector names (`spec.color`).
     pub selectable_fields: Vec<String>,
+    /// The `scale` subresource: JSON pointers of spec and status replicas and of the label
+    /// selector (`/spec/replicas`, `/status/replicas`, `/status/selector`).
+    pub scale: Option<ScalePaths>,
+}
+
+/// Where a custom resource keeps what its `Scale` shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalePaths {
+    pub spec_replicas: String,
+    pub status_replicas: String,
+    pub label_selector: Option<String>,
+}
+
+/// `.spec.replicas` → `/spec/replicas`.
+fn pointer(json_path: &str) -> String {
+    json_path.replace('.', "/")
 }
 
 /// Default `Age` column of a version without `additionalPrinterColumns`.
@@ -215,6 +231,14 @@ pub fn served(crd: &Value) -> Vec<ResourceInfo> {
             if columns.is_empty() {
                 columns.push(age_column());
             }
+            let scale = v.pointer("/subresources/scale").map(|sc| ScalePaths {
+                spec_replicas: pointer(str_at(sc, "specReplicasPath")),
+                status_replicas: pointer(str_at(sc, "statusReplicasPath")),
+                label_selector: sc
+                    .get("labelSelectorPath")
+                    .and_then(Value::as_str)
+                    .map(pointer),
+            });
             let mut subresources = Vec::new();
             if status_subresource {
                 subresources.push(SubresourceInfo {
@@ -222,6 +246,15 @@ pub fn served(crd: &Value) -> Vec<ResourceInfo> {
                     kind: kind.clone(),
                     group: None,
                     version: None,
+                    verbs: vec!["get".into(), "patch".into(), "update".into()],
+                });
+            }
+            if scale.is_some() {
+                subresources.push(SubresourceInfo {
+                    name: "scale".into(),
+                    kind: "Scale".into(),
+                    group: Some("autoscaling".into()),
+                    version: Some("v1".into()),
                     verbs: vec!["get".into(), "patch".into(), "update".into()],
                 });
             }
@@ -259,6 +292,7 @@ pub fn served(crd: &Value) -> Vec<ResourceInfo> {
                         .iter()
                         .map(|f| str_at(f, "jsonPath").trim_start_matches('.').to_string())
                         .collect(),
+                    scale,
                 })),
             }
         })

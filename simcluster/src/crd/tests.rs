@@ -69,6 +69,7 @@ fn generation_follows_content_not_status() {
         columns: vec![],
         schema: Value::Null,
         selectable_fields: vec![],
+        scale: None,
     };
     let mut new = json!({"metadata": {"name": "a"}, "spec": {"size": 1}, "status": {"x": 1}});
     prepare_create(&info, &mut new);
