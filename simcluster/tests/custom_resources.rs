@@ -578,6 +578,15 @@ async fn kubectl_manages_custom_resources() {
             "crontab.stable.example.com \"backup\" deleted from default namespace\n"
         );
         ok(&kc, &["apply", "-f", &cr]);
+        // Server-side apply (what the portal's "create from YAML" sends).
+        let ssa = write(&dir, "ssa.yaml", &CR_YAML.replace("name: backup", "name: ssa"));
+        assert_eq!(
+            ok(&kc, &["apply", "--server-side", "-f", &ssa]),
+            "crontab.stable.example.com/ssa serverside-applied\n"
+        );
+        write(&dir, "ssa.yaml", &CR_YAML.replace("name: backup", "name: ssa").replace("replicas: 2", "replicas: 4"));
+        ok(&kc, &["apply", "--server-side", "-f", &ssa]);
+        assert_eq!(ok(&kc, &["get", "ct", "ssa", "-o", "jsonpath={.spec.replicas}"]), "4");
         assert_eq!(
             ok(&kc, &["delete", "crd", "crontabs.stable.example.com"]),
             "customresourcedefinition.apiextensions.k8s.io \"crontabs.stable.example.com\" deleted\n"
