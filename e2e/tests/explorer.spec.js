@@ -29,6 +29,9 @@ test('a member finds the custom resource, lists it and reads its YAML', async ({
   await expect(objects.locator('tbody tr')).toHaveCount(1);
   await expect(objects).toContainText('shop-db-nightly');
   await expect(objects).toContainText('shop');
+  // The server's columns: the CRD's printer columns.
+  await expect(objects.locator('thead')).toContainText('Schedule');
+  await expect(objects).toContainText('statefulset/postgres');
   await shot(page, 'explorer-list');
 
   // One namespace at a time (the URL says which).
@@ -81,6 +84,7 @@ test('the operator reads cluster-scoped resources, in Chinese', async ({ browser
   await page.locator('.api-tree a', { hasText: 'customresourcedefinitions' }).click();
   await expect(page.getByTestId('ex-objects')).toContainText('backupschedules.ops.example.com');
   await expect(page.getByTestId('ex-count')).toContainText('个对象');
+  await expect(page.getByTestId('ex-objects').locator('thead')).toContainText('创建时间');
   await shot(page, 'explorer-operator-zh');
   await page.getByTestId('lang-switch').selectOption('en');
   await context.close();

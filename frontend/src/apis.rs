@@ -7,6 +7,9 @@ use serde_json::Value;
 
 use crate::kinds::enc;
 
+/// `Accept` of a list as the server's `Table` (kubectl's columns), JSON when it has none.
+pub const TABLE: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+
 /// `Accept` of aggregated discovery.
 pub const AGGREGATED: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
@@ -230,6 +233,59 @@ pub struct Item {
     pub created: String,
 }
 
+/// A list answer as rows: the server's columns after `Name` (priority 0, as `kubectl get`
+/// shows them), or `Created At` for a plain list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing {
+    pub head: Vec<String>,
+    /// (name, namespace, cells), sorted by namespace and name.
+    pub rows: Vec<(String, String, Vec<String>)>,
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The rows of a `Table` (or, from another answer, of its items).
+pub fn listing(answer: &Value) -> Listing {
+    if answer["kind"] != "Table" {
+        return Listing {
+            head: vec!["Created At".into()],
+            rows: items(answer)
+                .into_iter()
+                .map(|i| (i.name, i.namespace, vec![i.created]))
+                .collect(),
+        };
+    }
+    let cols: Vec<(usize, String)> = answer["columnDefinitions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter(|(_, c)| c["priority"].as_i64().unwrap_or(0) == 0 && c["format"] != "name")
+        .map(|(i, c)| (i, text(&c["name"])))
+        .collect();
+    let mut rows: Vec<(String, String, Vec<String>)> = answer["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let m = &r["object"]["metadata"];
+            let cells = cols.iter().map(|(i, _)| text(&r["cells"][*i])).collect();
+            (text(&m["name"]), text(&m["namespace"]), cells)
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+    Listing {
+        head: cols.into_iter().map(|(_, n)| n).collect(),
+        rows,
+    }
+}
+
 /// The items of a list answer, sorted by namespace and name.
 pub fn items(list: &Value) -> Vec<Item> {
     let mut out: Vec<Item> = list["items"]
@@ -318,5 +374,24 @@ mod tests {
             {"metadata": {"name": "b", "namespace": "x", "creationTimestamp": "2026-01-01T00:00:00Z"}},
             {"metadata": {"name": "a", "namespace": "x"}}]});
         assert_eq!(items(&list)[0].name, "a");
+        assert_eq!(listing(&list).head, ["Created At"]);
+        let table = json!({"kind": "Table", "columnDefinitions": [
+                {"name": "Name", "format": "name", "priority": 0},
+                {"name": "Schedule", "format": "", "priority": 0},
+                {"name": "Wide", "format": "", "priority": 1},
+                {"name": "Replicas", "format": "", "priority": 0}],
+            "rows": [
+                {"cells": ["z", "@daily", "w", 2], "object": {"metadata": {"name": "z", "namespace": "b"}}},
+                {"cells": ["y", null, "w", 1], "object": {"metadata": {"name": "y", "namespace": "a"}}}]});
+        let l = listing(&table);
+        assert_eq!(l.head, ["Schedule", "Replicas"]);
+        assert_eq!(
+            l.rows[0],
+            (
+                "y".to_string(),
+                "a".to_string(),
+                vec![String::new(), "1".to_string()]
+            )
+        );
     }
 }

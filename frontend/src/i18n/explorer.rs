@@ -31,4 +31,5 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("ex.reload", "Reload", "刷新"),
     ("ex.count", "Objects: {n}", "{n} 个对象"),
     ("ex.age", "Age", "存在时间"),
+    ("ex.created_at", "Created at", "创建时间"),
 ];

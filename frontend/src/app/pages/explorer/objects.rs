@@ -14,13 +14,12 @@ use crate::app::k8s;
 use crate::app::state::{t, tr, trf};
 use crate::app::widgets::{Empty, load};
 use crate::html::{esc, link, table};
-use crate::rows::age;
 
-/// `GET path` through the proxy, as a resource of the page.
-fn fetch(path: String) -> LocalResource<crate::app::api::ApiResult<Value>> {
+/// `GET path` through the proxy as `accept`, as a resource of the page.
+fn fetch(path: String, accept: &'static str) -> LocalResource<crate::app::api::ApiResult<Value>> {
     LocalResource::new(move || {
         let path = path.clone();
-        async move { k8s::get(&path).await }
+        async move { k8s::get_as(&path, accept).await }
     })
 }
 
@@ -31,7 +30,10 @@ pub fn list(sel: Sel, res: Res) -> AnyView {
     } else {
         String::new()
     };
-    let list = fetch(proxy_path(&sel.group, &sel.version, &sel.plural, &ns, None));
+    let list = fetch(
+        proxy_path(&sel.group, &sel.version, &sel.plural, &ns, None),
+        apis::TABLE,
+    );
     let picker = res.namespaced.then(|| {
         let names = LocalResource::new(visible_namespaces);
         let navigate = use_navigate();
@@ -72,37 +74,36 @@ pub fn list(sel: Sel, res: Res) -> AnyView {
     .into_any()
 }
 
-/// The objects as a table of links (or the empty state).
-fn rows(sel: &Sel, namespaced: bool, list: &Value) -> AnyView {
-    let items = apis::items(list);
-    if items.is_empty() {
+/// The objects as a table of links with the server's columns (or the empty state).
+fn rows(sel: &Sel, namespaced: bool, answer: &Value) -> AnyView {
+    let listing = apis::listing(answer);
+    if listing.rows.is_empty() {
         return view! { <Empty text=Signal::derive(|| tr("ex.empty").to_string())/> }.into_any();
     }
-    let now = (js_sys::Date::now() / 1000.0) as i64;
     let mut head = vec![tr("wl.col.name")];
     if namespaced {
         head.push(tr("wl.namespace"));
     }
-    head.push(tr("ex.age"));
-    let body: Vec<Vec<String>> = items
+    // The columns every resource has are translated; the others are the cluster's words.
+    head.extend(listing.head.iter().map(|c| match c.as_str() {
+        "Age" => tr("ex.age"),
+        "Created At" => tr("ex.created_at"),
+        other => other,
+    }));
+    let body: Vec<Vec<String>> = listing
+        .rows
         .iter()
-        .map(|i| {
-            let h = href(
-                &sel.group,
-                &sel.version,
-                &sel.plural,
-                &i.namespace,
-                Some(&i.name),
-            );
-            let mut r = vec![link(&h, &i.name)];
+        .map(|(name, ns, cells)| {
+            let h = href(&sel.group, &sel.version, &sel.plural, ns, Some(name));
+            let mut r = vec![link(&h, name)];
             if namespaced {
-                r.push(esc(&i.namespace));
+                r.push(esc(ns));
             }
-            r.push(esc(&age(&i.created, now)));
+            r.extend(cells.iter().map(|c| esc(c)));
             r
         })
         .collect();
-    let count = trf("ex.count", &[("n", &items.len().to_string())]);
+    let count = trf("ex.count", &[("n", &listing.rows.len().to_string())]);
     view! {
         <p class="muted" data-testid="ex-count">{count}</p>
         <div data-testid="ex-objects" inner_html=table(&head, &body)></div>
@@ -112,13 +113,14 @@ fn rows(sel: &Sel, namespaced: bool, list: &Value) -> AnyView {
 
 /// One object (`sel.name` in `sel.ns`) as YAML.
 pub fn object(sel: Sel) -> AnyView {
-    let res = fetch(proxy_path(
+    let path = proxy_path(
         &sel.group,
         &sel.version,
         &sel.plural,
         &sel.ns,
         Some(&sel.name),
-    ));
+    );
+    let res = fetch(path, "application/json");
     let obj = Memo::new(move |_| res.get().and_then(Result::ok).map(Arc::new));
     let secret = sel.group.is_empty() && sel.plural == "secrets";
     let back = href(&sel.group, &sel.version, &sel.plural, &sel.ns, None);
