@@ -394,9 +394,39 @@ async fn custom_resources_are_served_like_a_real_apiserver() {
             "customresourcedefinitions",
         ),
     );
-    crds.delete("crontabs.stable.example.com", &DeleteParams::default())
+    let deleted = crds
+        .delete("crontabs.stable.example.com", &DeleteParams::default())
         .await
         .expect("delete crd");
+    // Marked first, with the cleanup finalizer and the Terminating condition.
+    let marked = deleted.left().expect("the CRD is marked, not gone at once");
+    assert_eq!(
+        marked.metadata.finalizers,
+        Some(vec![
+            "customresourcecleanup.apiextensions.k8s.io".to_string()
+        ])
+    );
+    assert!(
+        marked.data["status"]["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["type"] == "Terminating")
+    );
+    let mut crd_gone = false;
+    for _ in 0..100 {
+        if crds
+            .get_opt("crontabs.stable.example.com")
+            .await
+            .expect("get crd")
+            .is_none()
+        {
+            crd_gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(crd_gone, "the CRD stayed after its objects were removed");
     let mut gone = false;
     for _ in 0..100 {
         let req = http::Request::get("/apis/stable.example.com/v1")

@@ -21,6 +21,10 @@ pub fn reconcile(sim: &Sim) {
     for crd in &crds {
         let group = str_at(crd, "spec/group");
         owned.insert(format!("{group}/{}", str_at(crd, "spec/names/plural")));
+        if crd.pointer("/metadata/deletionTimestamp").is_some() {
+            finalize(sim, crd);
+            continue;
+        }
         let crd = match establish(sim, crd) {
             Some(updated) => updated,
             None => (**crd).clone(),
@@ -97,6 +101,56 @@ fn establish(sim: &Sim, crd: &Value) -> Option<Value> {
         .map(|v| (*v).clone())
 }
 
+/// The `Terminating` condition of a CRD marked for deletion (set by the delete itself).
+pub fn mark_terminating(crd: &mut Value) {
+    let cond = json!({"type": "Terminating", "status": "True",
+        "lastTransitionTime": crate::controllers::now(), "reason": "InstanceDeletionPending",
+        "message": "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon"});
+    if !crd["status"]["conditions"].is_array() {
+        crd["status"]["conditions"] = json!([]);
+    }
+    if let Some(conds) = crd["status"]["conditions"].as_array_mut() {
+        conds.retain(|c| c["type"] != "Terminating");
+        conds.push(cond);
+    }
+}
+
+/// The CRD finalizer: a deleted CRD's objects are removed, then the CRD itself.
+fn finalize(sim: &Sim, crd: &Value) {
+    let resource = format!(
+        "{}/{}",
+        str_at(crd, "spec/group"),
+        str_at(crd, "spec/names/plural")
+    );
+    delete_all(sim, &resource);
+    let key = Key::new(STORAGE, "", str_at(crd, "metadata/name"));
+    let finalizers: Vec<Value> = arr_at(crd, "metadata/finalizers")
+        .iter()
+        .filter(|f| f.as_str() != Some(super::CLEANUP_FINALIZER))
+        .cloned()
+        .collect();
+    if finalizers.is_empty() {
+        let _ = sim.store.delete(&key, Some(object_rv(crd)));
+    } else if finalizers.len() != arr_at(crd, "metadata/finalizers").len() {
+        let mut next = crd.clone();
+        next["metadata"]["finalizers"] = Value::Array(finalizers);
+        let _ = sim.store.update(&key, next, Some(object_rv(crd)));
+    }
+}
+
+/// Remove every object of a storage resource.
+fn delete_all(sim: &Sim, resource: &str) {
+    let (objs, _) = sim.store.list(resource, None);
+    for o in objs {
+        let key = Key::new(
+            resource,
+            str_at(&o, "metadata/namespace"),
+            str_at(&o, "metadata/name"),
+        );
+        let _ = sim.store.delete(&key, None);
+    }
+}
+
 /// Objects stored under a resource of a group no built-in serves and no CRD defines any more
 /// (its CRD was deleted): removed, as the CRD finalizer's cleanup does.
 fn remove_orphans(sim: &Sim, owned: &BTreeSet<String>) {
@@ -108,14 +162,6 @@ fn remove_orphans(sim: &Sim, owned: &BTreeSet<String>) {
         if !group.contains('.') || base.has_group(group) || owned.contains(&resource) {
             continue;
         }
-        let (objs, _) = sim.store.list(&resource, None);
-        for o in objs {
-            let key = Key::new(
-                &resource,
-                str_at(&o, "metadata/namespace"),
-                str_at(&o, "metadata/name"),
-            );
-            let _ = sim.store.delete(&key, None);
-        }
+        delete_all(sim, &resource);
     }
 }

@@ -20,6 +20,8 @@ pub use prune::prune;
 
 /// The group of CustomResourceDefinitions.
 pub const GROUP: &str = "apiextensions.k8s.io";
+/// The finalizer a deleted CRD keeps until its objects are removed.
+pub const CLEANUP_FINALIZER: &str = "customresourcecleanup.apiextensions.k8s.io";
 /// Storage resource of CustomResourceDefinitions.
 pub const STORAGE: &str = "apiextensions.k8s.io/customresourcedefinitions";
 
