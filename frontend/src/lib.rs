@@ -5,6 +5,7 @@
 //! tested on the host.
 
 pub mod editor;
+pub mod apis;
 pub mod html;
 pub mod i18n;
 pub mod kinds;

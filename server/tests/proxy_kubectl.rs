@@ -349,3 +349,121 @@ async fn tenant_admin_grants_access_inside_the_portal_limits() {
     assert!(err.contains("needs the tenant-admin role"), "{err}");
     tp.shutdown().await;
 }
+
+const CRDS: &str = r#"
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec: {type: object, x-kubernetes-preserve-unknown-fields: true}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: regions.example.com}
+spec:
+  group: example.com
+  scope: Cluster
+  names: {plural: regions, singular: region, kind: Region}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+"#;
+
+fn widget(name: &str) -> String {
+    format!(
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: {name}\nspec:\n  size: 3\n"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn custom_resources_follow_tenant_isolation() {
+    let tp = TestPortal::start().await;
+    let mut admin = two_tenants(&tp).await;
+    let op = Kubectl::of(&mut admin).await;
+    let bob = Kubectl::of(&mut tp.login("bob").await).await;
+    let carol = Kubectl::of(&mut tp.login("carol").await).await;
+    let heidi = Kubectl::of(&mut tp.login("heidi").await).await;
+
+    // The operator installs the CRDs (cluster-scoped objects: platform admins only).
+    let r = op.run_with(&["apply", "-f", "-"], CRDS);
+    assert!(r.ok, "{}{}", r.stderr, r.stdout);
+    op.ok(&[
+        "wait",
+        "--for",
+        "condition=established",
+        "--timeout=20s",
+        "crd/widgets.example.com",
+        "crd/regions.example.com",
+    ]);
+    let err = bob.fails(&["delete", "crd", "widgets.example.com"]);
+    assert!(err.contains("(Forbidden)"), "{err}");
+
+    // Tenants create custom resources in their own namespaces.
+    let r = bob.run_with(&["apply", "-n", "acme-dev", "-f", "-"], &widget("gear"));
+    assert!(
+        r.ok && r.stdout.contains("widget.example.com/gear created"),
+        "{}{}",
+        r.stderr,
+        r.stdout
+    );
+    let r = heidi.run_with(&["apply", "-n", GLOBEX_NS, "-f", "-"], &widget("cog"));
+    assert!(r.ok, "{}{}", r.stderr, r.stdout);
+    // ... and nowhere else.
+    let r = bob.run_with(&["apply", "-n", GLOBEX_NS, "-f", "-"], &widget("intruder"));
+    assert!(
+        !r.ok && r.stderr.contains("not one of your namespaces"),
+        "{}",
+        r.stderr
+    );
+    let err = carol.fails(&["delete", "widget", "gear", "-n", "acme-dev"]);
+    assert!(err.contains("needs the tenant-member role"), "{err}");
+
+    // `-A` lists only the caller's own; another tenant's namespace is Forbidden.
+    let all = bob.ok(&["get", "widgets", "-A", "-o", "name"]);
+    assert_eq!(all.trim(), "widget.example.com/gear");
+    let all = heidi.ok(&["get", "widgets", "-A"]);
+    assert!(all.contains("cog") && !all.contains("gear"), "{all}");
+    let err = bob.fails(&["get", "widgets", "-n", GLOBEX_NS]);
+    assert!(err.contains("not one of your namespaces"), "{err}");
+    assert_eq!(
+        carol.ok(&[
+            "get",
+            "widget",
+            "gear",
+            "-n",
+            "acme-dev",
+            "-o",
+            "jsonpath={.spec.size}"
+        ]),
+        "3"
+    );
+
+    // Cluster-scoped custom resources are the operator's, like other cluster-scoped kinds.
+    op.run_with(
+        &["apply", "-f", "-"],
+        "apiVersion: example.com/v1\nkind: Region\nmetadata: {name: eu}\n",
+    );
+    assert!(
+        op.ok(&["get", "regions", "-o", "name"])
+            .contains("region.example.com/eu")
+    );
+    let err = bob.fails(&["get", "regions"]);
+    assert!(err.contains("cluster-wide; only platform admins"), "{err}");
+    let all = op.ok(&["get", "widgets", "-A", "-o", "name"]);
+    assert_eq!(all.lines().count(), 2, "{all}");
+    tp.shutdown().await;
+}

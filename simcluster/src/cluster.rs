@@ -14,7 +14,7 @@ use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
-use crate::discovery::Registry;
+use crate::discovery::{DynRegistry, Registry};
 use crate::store::Store;
 
 /// How to start a simulated cluster.
@@ -99,7 +99,8 @@ impl Default for SimConfig {
 /// The state shared by the API handlers and the simulated controllers.
 pub struct Sim {
     pub store: Store,
-    pub registry: Registry,
+    /// The served API surface: built-ins plus established custom resources.
+    pub registry: DynRegistry,
     pub admin_token: String,
     pub ca_pem: String,
     pub started: DateTime<Utc>,
@@ -151,7 +152,7 @@ impl SimCluster {
         };
         let sim = Arc::new(Sim {
             store: Store::with_history_len(config.watch_history),
-            registry: Registry::new(config.metrics_api),
+            registry: Registry::new(config.metrics_api).into(),
             admin_token: config.admin_token.clone().unwrap_or_else(random_token),
             ca_pem: pki.ca_pem.clone(),
             started: Utc::now(),

@@ -6,6 +6,7 @@ pub mod admission;
 pub mod api;
 pub mod cluster;
 pub mod controllers;
+pub mod crd;
 pub mod discovery;
 pub mod patch;
 pub mod protobuf;

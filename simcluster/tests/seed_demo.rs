@@ -67,6 +67,17 @@ async fn demo_seed_builds_a_small_real_cluster() {
         names(&list(&c, "/apis/apps/v1/namespaces/shop/statefulsets").await),
         ["postgres"]
     );
+    // A custom resource, served by its established CRD.
+    assert_eq!(
+        names(
+            &list(
+                &c,
+                "/apis/ops.example.com/v1/namespaces/shop/backupschedules"
+            )
+            .await
+        ),
+        ["shop-db-nightly"]
+    );
     assert_eq!(
         names(&list(&c, "/apis/apps/v1/namespaces/kube-system/deployments").await),
         ["coredns", "metrics-server"]

@@ -53,8 +53,13 @@ fn builder(method: Method, path: &str) -> RequestBuilder {
 
 /// `GET path` as JSON.
 pub async fn get(path: &str) -> ApiResult<Value> {
+    get_as(path, "application/json").await
+}
+
+/// `GET path` as the JSON media type `accept` (aggregated discovery, for one).
+pub async fn get_as(path: &str, accept: &str) -> ApiResult<Value> {
     let resp = Request::get(path)
-        .header("accept", "application/json")
+        .header("accept", accept)
         .send()
         .await
         .map_err(ApiError::network)?;

@@ -46,6 +46,7 @@ lazy!(
     KindListRoute => KindList,
     ObjectRoute => ObjectPage,
     LogsRoute => PodLogs,
+    ExplorerRoute => Explorer,
     NodesRoute => Nodes,
     NodeRoute => NodePage,
 );
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("ns/:ns/:kind") view={Lazy::<KindListRoute>::new()}/>
                     <Route path=path!("ns/:ns/:kind/:name") view={Lazy::<ObjectRoute>::new()}/>
                     <Route path=path!("ns/:ns/pods/:name/logs") view={Lazy::<LogsRoute>::new()}/>
+                    <Route path=path!("explorer/*rest") view={Lazy::<ExplorerRoute>::new()}/>
                     <Route path=path!("nodes") view={Lazy::<NodesRoute>::new()}/>
                     <Route path=path!("nodes/:name") view={Lazy::<NodeRoute>::new()}/>
                 </ParentRoute>

@@ -167,7 +167,11 @@ fn nav_link(
     current: Memo<Option<Section>>,
     label: &'static str,
 ) -> impl IntoView {
-    let testid = (section == Section::Workloads).then_some("nav-workloads");
+    let testid = match section {
+        Section::Workloads => Some("nav-workloads"),
+        Section::Explorer => Some("nav-explorer"),
+        _ => None,
+    };
     view! {
         <a href=href data-testid=testid
             aria-current=move || (current.get() == Some(section)).then_some("page")>{t(label)}</a>
@@ -196,6 +200,7 @@ fn Nav() -> impl IntoView {
                 {(!op).then(|| tenant.map(|tn| nav_link(format!("/tenants/{}", api::enc(&tn)), Section::Tenant, current, "nav.tenant")))}
                 {link("/namespaces", Section::Namespaces, "nav.namespaces")}
                 {link("/workloads", Section::Workloads, "nav.workloads")}
+                {link("/explorer", Section::Explorer, "nav.explorer")}
                 {op.then(|| link("/nodes", Section::Nodes, "nav.nodes"))}
                 {link("/quota-requests", Section::QuotaRequests, "nav.quota_requests")}
                 {admin.then(|| link("/audit", Section::Audit, "nav.audit"))}

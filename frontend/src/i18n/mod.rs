@@ -2,6 +2,7 @@
 //! key (`nav.tenants`). Messages from the server (errors) are shown as the server wrote them.
 
 mod dashboards;
+mod explorer;
 mod forms;
 mod pages;
 mod shell;
@@ -42,12 +43,13 @@ impl Lang {
     }
 }
 
-const TABLES: [&[(&str, &str, &str)]; 5] = [
+const TABLES: [&[(&str, &str, &str)]; 6] = [
     shell::STRINGS,
     pages::STRINGS,
     forms::STRINGS,
     dashboards::STRINGS,
     workloads::STRINGS,
+    explorer::STRINGS,
 ];
 
 /// The text of `key` in `lang`, if the key exists.

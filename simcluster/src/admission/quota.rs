@@ -175,11 +175,11 @@ fn evaluators_for(sim: &Sim, hard: &[String]) -> Vec<Evaluator> {
         {
             continue;
         }
-        let quotable = sim
-            .registry
+        let registry = sim.registry.current();
+        let quotable = registry
             .versions(group)
             .iter()
-            .filter_map(|v| sim.registry.lookup(group, v, plural))
+            .filter_map(|v| registry.lookup(group, v, plural))
             .any(|r| {
                 r.namespaced
                     && ["create", "list", "watch", "delete"]

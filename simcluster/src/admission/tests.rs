@@ -194,7 +194,7 @@ fn constraint_messages() {
 pub(crate) fn test_sim() -> Sim {
     Sim {
         store: crate::store::Store::new(),
-        registry: crate::discovery::Registry::new(false),
+        registry: crate::discovery::Registry::new(false).into(),
         admin_token: String::new(),
         ca_pem: String::new(),
         started: Utc::now(),

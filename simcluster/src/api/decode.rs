@@ -165,8 +165,48 @@ pub fn decode_object(
         _ => return Err(unsupported_media_type()),
     };
     check_kind(&mut obj, kind, api_version, &info.version, registry)?;
-    let warnings = check_schema(&mut obj, kind, api_version, validation)?;
+    let warnings = check_fields(info, &mut obj, kind, api_version, validation)?;
     Ok((obj, warnings))
+}
+
+/// [`check_schema`] for built-in kinds; for custom resources, pruning by the CRD's
+/// structural schema with the same `fieldValidation` handling.
+pub fn check_fields(
+    info: &ResourceInfo,
+    obj: &mut Value,
+    kind: &str,
+    api_version: &str,
+    validation: FieldValidation,
+) -> Result<Vec<String>, ApiError> {
+    let Some(custom) = &info.custom else {
+        return check_schema(obj, kind, api_version, validation);
+    };
+    let unknown = crate::crd::prune(obj, &custom.schema);
+    by_validation(&unknown, kind, api_version, validation)
+}
+
+/// Unknown fields (already dropped) as `fieldValidation` wants them: ignored, warnings, or
+/// the strict decoding error.
+fn by_validation(
+    unknown: &[String],
+    kind: &str,
+    api_version: &str,
+    validation: FieldValidation,
+) -> Result<Vec<String>, ApiError> {
+    let version = api_version.rsplit('/').next().unwrap_or(api_version);
+    let unknown: Vec<String> = unknown
+        .iter()
+        .map(|f| format!("unknown field {f:?}"))
+        .collect();
+    match validation {
+        FieldValidation::Ignore => Ok(Vec::new()),
+        FieldValidation::Warn => Ok(unknown),
+        FieldValidation::Strict if unknown.is_empty() => Ok(Vec::new()),
+        FieldValidation::Strict => Err(ApiError::bad_request(format!(
+            "{kind} in version {version:?} cannot be handled as a {kind}: strict decoding error: {}",
+            unknown.join(", ")
+        ))),
+    }
 }
 
 /// Remove the field at a path as the schema reports it (`spec.containers[0].foo`).
@@ -226,20 +266,7 @@ pub fn check_schema(
             "{kind} in version {version:?} cannot be handled as a {kind}: {t}"
         )));
     }
-    let unknown: Vec<String> = check
-        .unknown
-        .iter()
-        .map(|f| format!("unknown field {f:?}"))
-        .collect();
-    match validation {
-        FieldValidation::Ignore => Ok(Vec::new()),
-        FieldValidation::Warn => Ok(unknown),
-        FieldValidation::Strict if unknown.is_empty() => Ok(Vec::new()),
-        FieldValidation::Strict => Err(ApiError::bad_request(format!(
-            "{kind} in version {version:?} cannot be handled as a {kind}: strict decoding error: {}",
-            unknown.join(", ")
-        ))),
-    }
+    by_validation(&check.unknown, kind, api_version, validation)
 }
 
 /// [`decode_object`] for the resource a request addresses.
@@ -255,6 +282,6 @@ pub fn decode_request(
         &ctx.info.kind,
         &ctx.info.api_version(),
         validation,
-        &ctx.sim.registry,
+        &ctx.sim.registry.current(),
     )
 }

@@ -156,6 +156,15 @@ pub fn delete_one(
         {
             finalizers.push(json!(f));
         }
+        // A CRD keeps its cleanup finalizer until its objects are gone (crd::controller).
+        let is_crd = group == crate::crd::GROUP && plural == "customresourcedefinitions";
+        if is_crd
+            && !finalizers
+                .iter()
+                .any(|x| x == crate::crd::CLEANUP_FINALIZER)
+        {
+            finalizers.push(json!(crate::crd::CLEANUP_FINALIZER));
+        }
         let needs_mark = is_namespace || !finalizers.is_empty() || graceful_pod;
         if !needs_mark {
             if opts.dry_run {
@@ -212,6 +221,9 @@ pub fn delete_one(
         }
         if is_namespace {
             obj["status"]["phase"] = json!("Terminating");
+        }
+        if is_crd {
+            crate::crd::controller::mark_terminating(&mut obj);
         }
         if opts.dry_run {
             return Ok(Deleted::Marked(with_type(

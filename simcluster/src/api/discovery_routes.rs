@@ -76,18 +76,28 @@ pub fn other(
         }
         "/openapi/v3" => {
             get_only(method)?;
-            let _ = sim;
+            let mut index = crate::schema::openapi_v3_index();
+            for (path, doc) in custom_v3_docs(sim) {
+                let url = format!(
+                    "/openapi/v3/{path}?hash={}",
+                    crate::crd::openapi::hash(&doc)
+                );
+                index["paths"][path] = json!({ "serverRelativeURL": url });
+            }
             Ok(negotiate::json_with_type(
                 200,
-                &crate::schema::openapi_v3_index(),
+                &index,
                 "text/plain; charset=utf-8",
             ))
         }
         p if p.starts_with("/openapi/v3/") => {
             get_only(method)?;
             let gv = &p["/openapi/v3/".len()..];
-            match crate::schema::openapi_v3_doc(gv) {
-                Some(doc) => Ok(raw_json(&doc.json, "application/json")),
+            if let Some(doc) = crate::schema::openapi_v3_doc(gv) {
+                return Ok(raw_json(&doc.json, "application/json"));
+            }
+            match custom_v3_docs(sim).into_iter().find(|(path, _)| path == gv) {
+                Some((_, doc)) => Ok(negotiate::json_with_type(200, &doc, "application/json")),
                 None => Err(ApiError::page_not_found()),
             }
         }
@@ -100,6 +110,26 @@ pub fn other(
         }
         _ => Err(ApiError::page_not_found()),
     }
+}
+
+/// The v3 documents of the custom resource group versions (`apis/<group>/<version>`).
+fn custom_v3_docs(sim: &Sim) -> Vec<(String, serde_json::Value)> {
+    let registry = sim.registry.current();
+    let mut gvs: Vec<(String, String)> = registry
+        .resources()
+        .filter(|r| r.custom.is_some())
+        .map(|r| (r.group.clone(), r.version.clone()))
+        .collect();
+    gvs.dedup();
+    gvs.into_iter()
+        .map(|(g, v)| {
+            let resources = registry.resources_of(&g, &v);
+            (
+                format!("apis/{g}/{v}"),
+                crate::crd::openapi::v3_doc(&resources),
+            )
+        })
+        .collect()
 }
 
 /// `/api`, `/apis`, `/apis/{group}`, `/api/v1`, `/apis/{group}/{version}`.
@@ -115,35 +145,37 @@ pub fn discovery(
     match target {
         Target::CoreVersions if aggregated => Ok(negotiate::json_with_type(
             200,
-            &sim.registry.aggregated_core(),
+            &sim.registry.current().aggregated_core(),
             aggregated_type,
         )),
         Target::Groups if aggregated => Ok(negotiate::json_with_type(
             200,
-            &sim.registry.aggregated_apis(),
+            &sim.registry.current().aggregated_apis(),
             aggregated_type,
         )),
         Target::CoreVersions => Ok(negotiate::object(
             200,
-            &sim.registry.api_versions(&sim.server_address),
+            &sim.registry.current().api_versions(&sim.server_address),
             Repr::Json,
         )),
         Target::Groups => Ok(negotiate::object(
             200,
-            &sim.registry.group_list(),
+            &sim.registry.current().group_list(),
             Repr::Json,
         )),
         Target::Group(g) => sim
             .registry
+            .current()
             .group(g)
             .map(|d| negotiate::object(200, &d, Repr::Json))
             .ok_or_else(ApiError::page_not_found),
-        Target::ResourceList { group, version } => match sim.registry.resource_list(group, version)
-        {
-            Some(d) => Ok(negotiate::object(200, &d, Repr::Json)),
-            None if group.is_empty() => Err(ApiError::resource_not_found()),
-            None => Err(ApiError::page_not_found()),
-        },
+        Target::ResourceList { group, version } => {
+            match sim.registry.current().resource_list(group, version) {
+                Some(d) => Ok(negotiate::object(200, &d, Repr::Json)),
+                None if group.is_empty() => Err(ApiError::resource_not_found()),
+                None => Err(ApiError::page_not_found()),
+            }
+        }
         _ => Err(ApiError::page_not_found()),
     }
 }

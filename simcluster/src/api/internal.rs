@@ -26,11 +26,12 @@ pub fn create_as_admin(
     let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
     let info = sim
         .registry
+        .current()
         .lookup(group, version, plural)
         .cloned()
         .ok_or_else(ApiError::resource_not_found)?;
     let av = info.api_version();
-    super::decode::check_kind(&mut obj, &info.kind, &av, version, &sim.registry)?;
+    super::decode::check_kind(&mut obj, &info.kind, &av, version, &sim.registry.current())?;
     super::decode::check_schema(&mut obj, &info.kind, &av, FieldValidation::Strict)?;
     let query = Query(HashMap::from([(
         "fieldManager".to_string(),

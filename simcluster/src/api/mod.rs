@@ -214,14 +214,14 @@ async fn handle(
 /// Find the resource in discovery; unknown groups get the mux's plain 404, unknown resources
 /// in a known group version the JSON "could not find the requested resource".
 fn resolve(sim: &Sim, rp: &ResourcePath) -> Result<ResourceInfo, ApiError> {
-    if !rp.group.is_empty() && !sim.registry.has_group_version(&rp.group, &rp.version) {
+    let registry = sim.registry.current();
+    if !rp.group.is_empty() && !registry.has_group_version(&rp.group, &rp.version) {
         return Err(ApiError::page_not_found());
     }
     if rp.resource.is_empty() {
         return Err(ApiError::resource_not_found());
     }
-    let info = sim
-        .registry
+    let info = registry
         .lookup(&rp.group, &rp.version, &rp.resource)
         .ok_or_else(ApiError::resource_not_found)?;
     if !info.namespaced && !rp.namespace.is_empty() {

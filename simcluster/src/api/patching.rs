@@ -16,6 +16,15 @@ fn unsupported() -> ApiError {
         .with_details(serde_json::Map::new())
 }
 
+/// Custom resources have no patch strategies: a strategic merge patch is refused.
+fn strategic_unsupported() -> ApiError {
+    ApiError::new(
+        415,
+        "UnsupportedMediaType",
+        "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
+    )
+}
+
 fn with_kind(obj: &Value, kind: &str, api_version: &str) -> Value {
     super::read::with_type(obj, kind, api_version)
 }
@@ -44,6 +53,9 @@ pub fn patch_object(
     {
         return Err(unsupported());
     }
+    if ctx.info.custom.is_some() && media == "application/strategic-merge-patch+json" {
+        return Err(strategic_unsupported());
+    }
     if is_apply && opts.field_manager.is_none() {
         return Err(ApiError::invalid(
             "PatchOptions",
@@ -66,9 +78,10 @@ pub fn patch_object(
                 &kind,
                 &av,
                 &ctx.info.version,
-                &ctx.sim.registry,
+                &ctx.sim.registry.current(),
             )?;
-            let warnings = decode::check_schema(&mut applied, &kind, &av, opts.field_validation)?;
+            let warnings =
+                decode::check_fields(&ctx.info, &mut applied, &kind, &av, opts.field_validation)?;
             let manager = opts.field_manager.clone().unwrap_or_default();
             let live = old.as_ref().map(|o| with_kind(o, &kind, &av));
             let merged = crate::patch::server_side_apply(
@@ -126,9 +139,10 @@ pub fn patch_object(
             &kind,
             &av,
             &ctx.info.version,
-            &ctx.sim.registry,
+            &ctx.sim.registry.current(),
         )?;
-        let warnings = decode::check_schema(&mut patched, &kind, &av, opts.field_validation)?;
+        let warnings =
+            decode::check_fields(&ctx.info, &mut patched, &kind, &av, opts.field_validation)?;
         let patched = if explicit_rv {
             patched
         } else {

@@ -44,9 +44,10 @@ pub fn render_object(ctx: &Ctx, status: u16, obj: &Value) -> Response<Body> {
         Repr::Table(v) => {
             let include = ctx.query.get("includeObject").unwrap_or("Metadata");
             let obj = &with_type(obj, &ctx.info.kind, &ctx.info.api_version());
-            let mut t = crate::table::object_table(
+            let mut t = crate::table::object_table_of(
                 &ctx.info.group,
                 &ctx.info.plural,
+                ctx.info.custom.as_ref().map(|c| c.columns.as_slice()),
                 obj,
                 include,
                 chrono::Utc::now(),
@@ -83,8 +84,11 @@ pub struct Selectors {
 impl Selectors {
     pub fn parse(ctx: &Ctx, label: &str, field: &str) -> Result<Self, ApiError> {
         let label = LabelSelector::parse(label).map_err(ApiError::bad_request)?;
-        let field = FieldSelector::parse(field, &ctx.info.group, &ctx.info.plural)
-            .map_err(ApiError::bad_request)?;
+        let field = match &ctx.info.custom {
+            Some(c) => FieldSelector::parse_custom(field, &c.selectable_fields),
+            None => FieldSelector::parse(field, &ctx.info.group, &ctx.info.plural),
+        }
+        .map_err(ApiError::bad_request)?;
         Ok(Self { label, field })
     }
     pub fn matches(&self, obj: &Value) -> bool {
@@ -237,9 +241,10 @@ pub fn list(ctx: &Ctx) -> Result<Response<Body>, ApiError> {
         Repr::Table(v) => {
             let include = ctx.query.get("includeObject").unwrap_or("Metadata");
             let objs: Vec<Value> = items.iter().map(|o| (**o).clone()).collect();
-            let mut t = crate::table::to_table(
+            let mut t = crate::table::to_table_of(
                 &ctx.info.group,
                 &ctx.info.plural,
+                ctx.info.custom.as_ref().map(|c| c.columns.as_slice()),
                 &objs,
                 &Value::Object(meta),
                 include,
@@ -256,6 +261,25 @@ pub fn list(ctx: &Ctx) -> Result<Response<Body>, ApiError> {
             "metadata": meta,
             "items": items.iter().map(|o| partial(o)).collect::<Vec<_>>(),
         }),
+        _ if ctx.info.custom.is_some() => {
+            // Unstructured lists: every item carries its kind and apiVersion.
+            let kind = ctx.info.kind.clone();
+            let typed: Vec<Typed<'_>> = items
+                .iter()
+                .map(|o| Typed {
+                    obj: o,
+                    kind: &kind,
+                    api_version: &av,
+                })
+                .collect();
+            let list = json!({
+                "apiVersion": av,
+                "items": typed,
+                "kind": format!("{}List", ctx.info.kind),
+                "metadata": meta,
+            });
+            return Ok(negotiate::serialized(200, &list, ctx.repr));
+        }
         _ => {
             // Serialized straight from the stored objects: no deep copies of large lists.
             let list = ListBody {

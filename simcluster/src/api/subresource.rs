@@ -37,7 +37,11 @@ pub async fn handle(ctx: &Ctx, verb: &str, body: Bytes) -> Result<Response<Body>
             add_warnings(&mut resp, &warnings);
             Ok(resp)
         }
-        ("scale", "get") => Ok(negotiate::object(200, &to_scale(&stored(ctx)?), ctx.repr)),
+        ("scale", "get") => Ok(negotiate::object(
+            200,
+            &scale_of(ctx, &stored(ctx)?),
+            ctx.repr,
+        )),
         ("scale", "update") => {
             let scale = decode::parse_body(&body, &decode::content_type(&ctx.headers), "Scale")?;
             let dry_run = write_options(&ctx.query, "UpdateOptions")?.dry_run;
@@ -49,7 +53,7 @@ pub async fn handle(ctx: &Ctx, verb: &str, body: Bytes) -> Result<Response<Body>
         }
         ("scale", "patch") => {
             let opts = write_options(&ctx.query, "PatchOptions")?;
-            let current = to_scale(&stored(ctx)?);
+            let current = scale_of(ctx, &stored(ctx)?);
             let patch: Value = serde_json::from_slice(&body)
                 .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
             let media = decode::content_type(&ctx.headers);
@@ -129,6 +133,44 @@ fn selector_string(obj: &Value) -> String {
     parts.join(",")
 }
 
+/// The Scale of the addressed object: a custom resource's from its CRD's scale paths.
+fn scale_of(ctx: &Ctx, obj: &Value) -> Value {
+    let Some(paths) = ctx.info.custom.as_ref().and_then(|c| c.scale.as_ref()) else {
+        return to_scale(obj);
+    };
+    let mut scale = to_scale(obj);
+    let replicas = |p: &str| obj.pointer(p).and_then(Value::as_i64).unwrap_or(0);
+    scale["spec"]["replicas"] = json!(replicas(&paths.spec_replicas));
+    let mut status = json!({"replicas": replicas(&paths.status_replicas)});
+    if let Some(sel) = paths
+        .label_selector
+        .as_deref()
+        .and_then(|p| obj.pointer(p))
+        .and_then(Value::as_str)
+    {
+        status["selector"] = json!(sel);
+    }
+    scale["status"] = status;
+    scale
+}
+
+/// Set the value at a JSON pointer, creating the objects on the way.
+fn set_at(obj: &mut Value, pointer: &str, value: Value) {
+    let mut cur = obj;
+    let parts: Vec<&str> = pointer.split('/').filter(|p| !p.is_empty()).collect();
+    for (i, part) in parts.iter().enumerate() {
+        if !cur.is_object() {
+            *cur = json!({});
+        }
+        let m = cur.as_object_mut().expect("made an object");
+        if i + 1 == parts.len() {
+            m.insert((*part).to_string(), value);
+            return;
+        }
+        cur = m.entry(part.to_string()).or_insert_with(|| json!({}));
+    }
+}
+
 /// autoscaling/v1 Scale of an object.
 pub fn to_scale(obj: &Value) -> Value {
     let m = &obj["metadata"];
@@ -193,20 +235,25 @@ fn set_scale(ctx: &Ctx, scale: &Value, dry_run: bool) -> Result<Value, ApiError>
             ));
         }
         let mut obj = current.clone();
-        obj["spec"]["replicas"] = json!(replicas);
+        let spec_path = match ctx.info.custom.as_ref().and_then(|c| c.scale.as_ref()) {
+            Some(p) => p.spec_replicas.as_str(),
+            None => "/spec/replicas",
+        };
+        set_at(&mut obj, spec_path, json!(replicas));
         if obj == current {
-            return Ok(to_scale(&current));
+            return Ok(scale_of(ctx, &current));
         }
-        if crate::resources::uses_generation(&ctx.info.group, &ctx.info.kind)
+        if (ctx.info.custom.is_some()
+            || crate::resources::uses_generation(&ctx.info.group, &ctx.info.kind))
             && let Some(g) = obj.pointer("/metadata/generation").and_then(Value::as_i64)
         {
             obj["metadata"]["generation"] = json!(g + 1);
         }
         if dry_run {
-            return Ok(to_scale(&obj));
+            return Ok(scale_of(ctx, &obj));
         }
         match ctx.sim.store.update(&key, obj, Some(object_rv(&current))) {
-            Ok(v) => return Ok(to_scale(&v)),
+            Ok(v) => return Ok(scale_of(ctx, &v)),
             Err(crate::store::StoreError::Conflict) => continue,
             Err(_) => return Err(ApiError::not_found(&ctx.info.plural, &ctx.info.group, name)),
         }

@@ -31,6 +31,7 @@ struct Encoder {
     api_version: String,
     group: String,
     plural: String,
+    custom: Option<std::sync::Arc<crate::crd::CustomInfo>>,
     repr: Repr,
     include_object: String,
     sent_columns: bool,
@@ -63,9 +64,10 @@ impl Encoder {
         }
         let object = match self.repr {
             Repr::Table(v) => {
-                let mut t = crate::table::object_table(
+                let mut t = crate::table::object_table_of(
                     &self.group,
                     &self.plural,
+                    self.custom.as_ref().map(|c| c.columns.as_slice()),
                     obj,
                     &self.include_object,
                     chrono::Utc::now(),
@@ -145,6 +147,7 @@ pub async fn watch(ctx: Ctx) -> Result<Response<Body>, ApiError> {
         api_version: ctx.info.api_version(),
         group: ctx.info.group.clone(),
         plural: ctx.info.plural.clone(),
+        custom: ctx.info.custom.clone(),
         repr: ctx.repr,
         include_object: ctx
             .query

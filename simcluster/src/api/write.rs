@@ -125,6 +125,9 @@ pub fn create_object(ctx: &Ctx, mut obj: Value, opts: &WriteOptions) -> Result<V
         meta_mut(&mut obj).insert("name".into(), json!(name));
     }
     crate::resources::prepare_create(group, kind, &mut obj);
+    if let Some(custom) = &ctx.info.custom {
+        crate::crd::prepare_create(custom, &mut obj);
+    }
     let errs: Vec<FieldError> = crate::resources::validate_create(group, kind, &obj);
     let name = meta_str(&obj, "name").to_string();
     if !errs.is_empty() {
@@ -290,6 +293,9 @@ pub fn update_object(
         crate::resources::validate_status_update(group, kind, &obj, &old)
     } else {
         crate::resources::prepare_update(group, kind, &mut obj, &old);
+        if let Some(custom) = &ctx.info.custom {
+            crate::crd::prepare_update(custom, &mut obj, &old);
+        }
         crate::resources::validate_update(group, kind, &obj, &old)
     };
     if !errs.is_empty() {

@@ -71,6 +71,12 @@ pub fn spawn_all(sim: Arc<Sim>, stop: watch::Receiver<bool>) {
         event_ttl::Expiry::default(),
         event_ttl::reconcile,
     ));
+    tokio::spawn(run_loop(
+        sim.clone(),
+        stop.clone(),
+        "apiextensions",
+        crate::crd::controller::reconcile,
+    ));
     for (name, reconcile) in workloads::CONTROLLERS {
         tokio::spawn(run_loop(sim.clone(), stop.clone(), name, *reconcile));
     }

@@ -2,12 +2,14 @@
 //! (data from the real server in `data.json`), plus the optional `metrics.k8s.io` group, and the
 //! discovery documents built from them (`/api`, `/apis`, aggregated discovery, `/openapi/v3`).
 
+mod custom;
 mod render;
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
 
+pub use custom::{DynRegistry, version_order};
 pub use render::AGGREGATED_DISCOVERY_CONTENT_TYPE;
 
 use base64::Engine as _;
@@ -63,6 +65,8 @@ pub struct ResourceInfo {
     pub storage_version_hash: Option<String>,
     /// Subresources in discovery order.
     pub subresources: Vec<SubresourceInfo>,
+    /// What a custom resource needs beyond discovery (`None` for built-in resources).
+    pub custom: Option<std::sync::Arc<crate::crd::CustomInfo>>,
 }
 
 impl ResourceInfo {
@@ -289,6 +293,7 @@ fn parse_resource(group: &str, version: &str, r: &Value) -> ResourceInfo {
         categories: strings_of(&r["categories"]),
         storage_version_hash: r["storageVersionHash"].as_str().map(str::to_string),
         subresources,
+        custom: None,
     }
 }
 

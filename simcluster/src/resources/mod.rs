@@ -70,6 +70,7 @@ pub fn apply_defaults(group: &str, kind: &str, obj: &mut Value) {
         ("", "PersistentVolumeClaim") => pvc::defaults(obj),
         ("", "LimitRange") => policy::limit_range_defaults(obj),
         ("autoscaling", "HorizontalPodAutoscaler") => hpa::defaults(obj),
+        ("apiextensions.k8s.io", "CustomResourceDefinition") => crate::crd::defaults(obj),
         ("", "Endpoints") => {
             for s in json::each_obj_mut(as_obj(obj), "subsets") {
                 json::each_obj_mut(s, "ports")
@@ -271,6 +272,7 @@ pub fn validate_create(group: &str, kind: &str, obj: &Value) -> Vec<FieldError> 
         ("batch", "CronJob") => batch::validate_cronjob(obj, true),
         ("autoscaling", "HorizontalPodAutoscaler") => hpa::validate(obj),
         ("autoscaling", "Scale") => hpa::validate_scale(obj),
+        ("apiextensions.k8s.io", "CustomResourceDefinition") => crate::crd::validate(obj),
         (g, k) => meta::validate_object_meta(obj, meta::name_rule(g, k)),
     }
 }
@@ -293,12 +295,12 @@ pub fn validate_update(group: &str, kind: &str, new: &Value, old: &Value) -> Vec
         (g, k) if is_workload(g, k) => workload_validation::validate_update(k, new, old),
         ("batch", "Job") => batch::validate_job_update(new, old),
         ("batch", "CronJob") => batch::validate_cronjob(new, false),
-        ("", "PodTemplate" | "LimitRange" | "ResourceQuota") | ("autoscaling", _) => {
-            validate_create(group, kind, new)
-                .into_iter()
-                .filter(|e| !e.field.starts_with("metadata."))
-                .collect()
-        }
+        ("", "PodTemplate" | "LimitRange" | "ResourceQuota")
+        | ("autoscaling", _)
+        | ("apiextensions.k8s.io", "CustomResourceDefinition") => validate_create(group, kind, new)
+            .into_iter()
+            .filter(|e| !e.field.starts_with("metadata."))
+            .collect(),
         _ => vec![],
     });
     errs

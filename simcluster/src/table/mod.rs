@@ -8,6 +8,7 @@
 
 mod cluster;
 mod config;
+mod custom;
 mod docs;
 mod events;
 mod network;
@@ -65,6 +66,19 @@ pub fn to_table(
     include_object: &str,
     now: DateTime<Utc>,
 ) -> Value {
+    to_table_of(group, plural, None, items, list_meta, include_object, now)
+}
+
+/// [`to_table`] for a resource that may be a custom resource (`custom`: its printer columns).
+pub fn to_table_of(
+    group: &str,
+    plural: &str,
+    custom: Option<&[crate::crd::PrinterColumn]>,
+    items: &[Value],
+    list_meta: &Value,
+    include_object: &str,
+    now: DateTime<Utc>,
+) -> Value {
     let mut meta = Map::new();
     if let Some(rv) = list_meta
         .get("resourceVersion")
@@ -86,13 +100,34 @@ pub fn to_table(
     {
         meta.insert("remainingItemCount".into(), n.clone());
     }
-    build(group, plural, items, meta, include_object, now, true)
+    build(
+        group,
+        plural,
+        custom,
+        items,
+        meta,
+        include_object,
+        now,
+        true,
+    )
 }
 
 /// Same for a single object (`kubectl get pod x`); the table's resourceVersion is the object's.
 pub fn object_table(
     group: &str,
     plural: &str,
+    obj: &Value,
+    include_object: &str,
+    now: DateTime<Utc>,
+) -> Value {
+    object_table_of(group, plural, None, obj, include_object, now)
+}
+
+/// [`object_table`] for a resource that may be a custom resource.
+pub fn object_table_of(
+    group: &str,
+    plural: &str,
+    custom: Option<&[crate::crd::PrinterColumn]>,
     obj: &Value,
     include_object: &str,
     now: DateTime<Utc>,
@@ -108,6 +143,7 @@ pub fn object_table(
     build(
         group,
         plural,
+        custom,
         std::slice::from_ref(obj),
         meta,
         include_object,
@@ -116,9 +152,11 @@ pub fn object_table(
     )
 }
 
+#[allow(clippy::too_many_arguments)]
 fn build(
     group: &str,
     plural: &str,
+    custom: Option<&[crate::crd::PrinterColumn]>,
     items: &[Value],
     meta: Map<String, Value>,
     include_object: &str,
@@ -126,9 +164,22 @@ fn build(
     is_list: bool,
 ) -> Value {
     let ctx = Ctx { now };
-    let (cols, rows): (Vec<Col>, Vec<Row>) = match printer(group, plural) {
-        Some((cols, f)) => (cols, items.iter().map(|o| f(o, &ctx)).collect()),
-        None => (default_columns(), items.iter().map(default_row).collect()),
+    let (cols, rows): (Vec<Value>, Vec<Row>) = match (custom, printer(group, plural)) {
+        (Some(c), _) => (
+            custom::columns(c),
+            items
+                .iter()
+                .map(|o| Row::new(custom::cells(c, o, now)))
+                .collect(),
+        ),
+        (None, Some((cols, f))) => (
+            cols.iter().map(Col::to_json).collect(),
+            items.iter().map(|o| f(o, &ctx)).collect(),
+        ),
+        (None, None) => (
+            default_columns().iter().map(Col::to_json).collect(),
+            items.iter().map(default_row).collect(),
+        ),
     };
     let rows_json: Vec<Value> = rows
         .into_iter()
@@ -145,16 +196,17 @@ fn build(
         .collect();
     // The default TableConvertor leaves `rows` nil for an empty list; the printers return an
     // empty slice.
-    let rows_value = if rows_json.is_empty() && is_list && !has_printer(group, plural) {
-        Value::Null
-    } else {
-        Value::Array(rows_json)
-    };
+    let rows_value =
+        if rows_json.is_empty() && is_list && !has_printer(group, plural) && custom.is_none() {
+            Value::Null
+        } else {
+            Value::Array(rows_json)
+        };
     json!({
         "kind": "Table",
         "apiVersion": "meta.k8s.io/v1",
         "metadata": Value::Object(meta),
-        "columnDefinitions": cols.iter().map(Col::to_json).collect::<Vec<_>>(),
+        "columnDefinitions": cols,
         "rows": rows_value,
     })
 }

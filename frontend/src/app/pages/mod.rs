@@ -2,6 +2,7 @@
 
 mod audit;
 mod dashboards;
+mod explorer;
 mod kubeconfig;
 mod login;
 mod namespace;
@@ -20,6 +21,7 @@ mod workloads;
 
 pub use audit::Audit;
 pub use dashboards::Dashboards;
+pub use explorer::Explorer;
 pub use login::Login;
 pub use namespace::NamespacePage;
 pub use namespaces::Namespaces;

@@ -4,6 +4,7 @@
 //! same defaults, admission and validation as objects a client creates; the Deployments,
 //! StatefulSets, DaemonSets and Jobs get their pods from the workload controllers.
 
+mod custom;
 mod demo;
 mod nodes;
 
@@ -50,12 +51,21 @@ pub fn run(sim: &Arc<Sim>) -> usize {
             );
         }
         objs.extend(demo::workloads().into_iter().map(|o| (o, "kubectl-create")));
+        objs.extend(
+            custom::objects()
+                .into_iter()
+                .map(|o| (o, "kubectl-client-side-apply")),
+        );
     }
     let mut failed = 0;
     for ((api_version, plural, ns, obj), manager) in objs {
         let name = str_at(&obj, "metadata/name").to_string();
         match crate::api::create_as_admin(sim, api_version, plural, ns, obj, manager) {
             Ok(_) if plural == "namespaces" => super::namespace::populate(sim, &name),
+            // Established at once, so that its objects can follow.
+            Ok(_) if plural == "customresourcedefinitions" => {
+                crate::crd::controller::reconcile(sim)
+            }
             Ok(_) => {}
             Err(e) => {
                 failed += 1;

@@ -458,7 +458,7 @@ pub(crate) fn test_sim(kubelet: bool) -> std::sync::Arc<Sim> {
     };
     std::sync::Arc::new(Sim {
         store: crate::store::Store::new(),
-        registry: crate::discovery::Registry::new(false),
+        registry: crate::discovery::Registry::new(false).into(),
         admin_token: "t".into(),
         ca_pem: String::new(),
         started: chrono::Utc::now(),

@@ -284,9 +284,13 @@ fn Events(ns: String, kind: &'static Kind, name: String) -> impl IntoView {
 }
 
 /// The object as YAML (without managedFields; a secret's values masked: they are shown by
-/// "reveal" above).
+/// "reveal" above). Folded unless `open`.
 #[component]
-fn Yaml(obj: Memo<Option<Arc<Value>>>, secret: bool) -> impl IntoView {
+pub fn Yaml(
+    obj: Memo<Option<Arc<Value>>>,
+    secret: bool,
+    #[prop(optional)] open: bool,
+) -> impl IntoView {
     let yaml = move || {
         let mut v = obj.get().map(|o| (*o).clone()).unwrap_or_default();
         if let Some(m) = v["metadata"].as_object_mut() {
@@ -300,7 +304,7 @@ fn Yaml(obj: Memo<Option<Arc<Value>>>, secret: bool) -> impl IntoView {
         to_yaml(&v)
     };
     view! {
-        <details class="card yaml" data-testid="obj-yaml">
+        <details class="card yaml" data-testid="obj-yaml" open=open>
             <summary>"YAML"</summary>
             <pre>{yaml}</pre>
         </details>

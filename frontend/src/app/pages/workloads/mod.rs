@@ -11,7 +11,7 @@ mod logs;
 mod table;
 
 pub use create::CreateFromYaml;
-pub use detail::ObjectPage;
+pub use detail::{ObjectPage, Yaml};
 pub use list::{KindList, WorkloadsHome};
 pub use logs::PodLogs;
 
@@ -83,17 +83,7 @@ pub fn NsHeader(
             <h1>{t("wl.title")}</h1>
             <label for="ns-switch" class="sr-only">{t("wl.namespace")}</label>
             <select id="ns-switch" data-testid="ns-switch" on:change=switch>
-                {move || {
-                    let current = ns.get();
-                    let mut list = names.get().and_then(Result::ok).unwrap_or_default();
-                    if !list.contains(&current) {
-                        list.insert(0, current.clone());
-                    }
-                    list.into_iter().map(|n| {
-                        let sel = n == current;
-                        view! { <option value=n.clone() selected=sel>{n.clone()}</option> }
-                    }).collect_view()
-                }}
+                {move || ns_options(names.get().and_then(Result::ok).unwrap_or_default(), &ns.get())}
             </select>
             <span class="spacer"></span>
             <a class="btn primary" data-testid="create-yaml" href=move || format!("/ns/{}/create", api::enc(&ns.get()))>{t("wl.create")}</a>
@@ -105,6 +95,21 @@ pub fn NsHeader(
             }).collect_view()}
         </nav>
     }
+}
+
+/// The `<option>`s of a namespace switcher, `current` selected (and listed even when the
+/// caller cannot see it, so that the page says where it is).
+pub fn ns_options(mut list: Vec<String>, current: &str) -> impl IntoView + use<> {
+    if !current.is_empty() && !list.iter().any(|n| n == current) {
+        list.insert(0, current.to_string());
+    }
+    let current = current.to_string();
+    list.into_iter()
+        .map(|n| {
+            let sel = n == current;
+            view! { <option value=n.clone() selected=sel>{n.clone()}</option> }
+        })
+        .collect_view()
 }
 
 /// The translation key of a kind's title (static, for `tr`).
