@@ -4,8 +4,8 @@
 //! navigation's sections) that also build and are
 //! tested on the host.
 
-pub mod editor;
 pub mod apis;
+pub mod editor;
 pub mod html;
 pub mod i18n;
 pub mod kinds;

@@ -59,13 +59,8 @@ fn draw(root: &Area, c: &BarChart, lang: Lang) -> anyhow::Result<()> {
         .iter()
         .flat_map(|r| r.bars.iter().flatten().map(|b| b.0))
         .fold(0.0f64, f64::max);
-    let scale = units::scale(c.kind, max, lang);
     // Room after the longest bar for its text.
-    let top = if max > 0.0 {
-        max / scale.div * 1.45
-    } else {
-        1.0
-    };
+    let (scale, top) = units::value_axis(c.kind, max, lang, 1.45);
     let label_w = c
         .rows
         .iter()

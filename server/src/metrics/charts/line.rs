@@ -58,12 +58,7 @@ fn draw(root: &Area, c: &LineChart, lang: Lang) -> anyhow::Result<()> {
         .iter()
         .flat_map(|l| l.points.iter().map(|p| if c.band { p.3 } else { p.1 }))
         .fold(0.0f64, f64::max);
-    let scale = units::scale(c.kind, max, lang);
-    let top = if max > 0.0 {
-        max / scale.div * 1.12
-    } else {
-        1.0
-    };
+    let (scale, top) = units::value_axis(c.kind, max, lang, 1.12);
     let y_name = match c.kind {
         Kind::Count => c.quantity.clone(),
         _ => format!("{} ({})", c.quantity, scale.unit),

@@ -68,6 +68,18 @@ pub fn scale(kind: Kind, max: f64, lang: Lang) -> Scale {
     }
 }
 
+/// The value axis for data up to `max`: its scale, and its top in that scale with `headroom`
+/// (a factor) above the largest value; 1 when there is nothing to show.
+pub fn value_axis(kind: Kind, max: f64, lang: Lang, headroom: f64) -> (Scale, f64) {
+    let scale = scale(kind, max, lang);
+    let top = if max > 0.0 {
+        max / scale.div * headroom
+    } else {
+        1.0
+    };
+    (scale, top)
+}
+
 /// A number with at most two decimals, trailing zeros dropped.
 pub fn num(v: f64) -> String {
     let digits = if v.abs() >= 100.0 {
