@@ -180,7 +180,7 @@ impl Collector {
                 budgets: &budgets,
             })
         };
-        let cached = self.pod_cache.as_ref().and_then(|c| c.with_pods(&build));
+        let cached = self.pod_cache.as_ref().and_then(|c| c.with_pods(build));
         let (agg, per_pod) = match cached {
             Some(built) => built,
             None => {
