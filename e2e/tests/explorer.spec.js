@@ -18,6 +18,11 @@ test('a member finds the custom resource, lists it and reads its YAML', async ({
   await expect(page.locator('.api-tree summary', { hasText: 'ops.example.com' })).toBeVisible();
   await expect(page.locator('.api-tree summary', { hasText: 'apps' })).toBeVisible();
   await shot(page, 'explorer-home');
+  // Only what a tenant user may list: no cluster-wide kinds such as nodes or storage classes,
+  // but the namespaces (the proxy answers with the caller's own).
+  await expect(page.locator('.api-tree a[href="/explorer/storage.k8s.io/v1/storageclasses"]')).toHaveCount(0);
+  await expect(page.locator('.api-tree a[href="/explorer/core/v1/nodes"]')).toHaveCount(0);
+  await expect(page.locator('.api-tree a[href="/explorer/core/v1/namespaces"]')).toHaveCount(1);
 
   // The filter finds the custom resource by a word of its name.
   await page.getByTestId('ex-filter').fill('backup');

@@ -75,6 +75,26 @@ pub fn parse(doc: &Value) -> Vec<Group> {
 /// its group; case-insensitive); groups left empty are dropped.
 pub fn filter(groups: &[Group], q: &str) -> Vec<Group> {
     let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
+    retain(groups, |g, r| {
+        let hay = format!("{} {} {}", r.plural, r.kind, label(&g.name)).to_lowercase();
+        words.iter().all(|w| hay.contains(w.as_str()))
+    })
+}
+
+/// What a tenant user may list: namespaced resources (in their namespaces) and the namespaces
+/// themselves; other cluster-scoped resources are the platform admins' (the proxy refuses them),
+/// so a tenant's tree leaves them out. Platform admins see everything.
+pub fn readable(groups: &[Group], platform_admin: bool) -> Vec<Group> {
+    if platform_admin {
+        return groups.to_vec();
+    }
+    retain(groups, |g, r| {
+        r.namespaced || g.name.is_empty() && r.plural == "namespaces"
+    })
+}
+
+/// The resources `keep` accepts, without the versions and groups left empty.
+fn retain(groups: &[Group], keep: impl Fn(&Group, &Res) -> bool) -> Vec<Group> {
     groups
         .iter()
         .filter_map(|g| {
@@ -82,16 +102,8 @@ pub fn filter(groups: &[Group], q: &str) -> Vec<Group> {
                 .versions
                 .iter()
                 .filter_map(|v| {
-                    let resources: Vec<Res> = v
-                        .resources
-                        .iter()
-                        .filter(|r| {
-                            let hay = format!("{} {} {}", r.plural, r.kind, label(&g.name))
-                                .to_lowercase();
-                            words.iter().all(|w| hay.contains(w.as_str()))
-                        })
-                        .cloned()
-                        .collect();
+                    let resources: Vec<Res> =
+                        v.resources.iter().filter(|r| keep(g, r)).cloned().collect();
                     (!resources.is_empty()).then(|| Version {
                         version: v.version.clone(),
                         resources,

@@ -16,7 +16,12 @@ fn doc() -> Value {
                  "scope": "Cluster", "verbs": ["create"]}]}]},
         {"metadata": {}, "versions": [{"version": "v1", "resources": [
             {"resource": "pods", "responseKind": {"kind": "Pod"}, "scope": "Namespaced", "verbs": ["list"]},
-            {"resource": "nodes", "responseKind": {"kind": "Node"}, "scope": "Cluster", "verbs": ["list"]}]}]}
+            {"resource": "nodes", "responseKind": {"kind": "Node"}, "scope": "Cluster", "verbs": ["list"]},
+            {"resource": "namespaces", "responseKind": {"kind": "Namespace"}, "scope": "Cluster", "verbs": ["list"]}]}]},
+        {"metadata": {"name": "storage.k8s.io"}, "versions": [
+            {"version": "v1", "resources": [
+                {"resource": "storageclasses", "responseKind": {"kind": "StorageClass"},
+                 "scope": "Cluster", "verbs": ["list"]}]}]}
     ]})
 }
 
@@ -25,7 +30,7 @@ fn reads_listable_resources_and_filters_them() {
     let groups = parse(&doc());
     assert_eq!(
         groups.len(),
-        2,
+        3,
         "groups without listable resources are left out"
     );
     assert_eq!(groups[0].versions[0].resources[0].kind, "CronTab");
@@ -84,5 +89,27 @@ fn builds_paths_and_links() {
             "a".to_string(),
             vec![String::new(), "1".to_string()]
         )
+    );
+}
+
+#[test]
+fn a_tenant_tree_leaves_out_what_only_platform_admins_may_list() {
+    let groups = parse(&doc());
+    let names = |gs: &[Group]| -> Vec<String> {
+        gs.iter()
+            .flat_map(|g| &g.versions)
+            .flat_map(|v| &v.resources)
+            .map(|r| r.plural.clone())
+            .collect()
+    };
+    assert_eq!(
+        names(&readable(&groups, false)),
+        ["crontabs", "pods", "namespaces"],
+        "namespaced resources and the namespaces; no nodes, no storage group"
+    );
+    assert_eq!(readable(&groups, false).len(), 2);
+    assert_eq!(
+        names(&readable(&groups, true)),
+        ["crontabs", "pods", "nodes", "namespaces", "storageclasses"]
     );
 }

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use super::Docs;
-use crate::apis::{Group, Sel, filter, href, label};
-use crate::app::state::{t, tr};
+use crate::apis::{Group, Sel, filter, href, label, readable};
+use crate::app::state::{is_operator, t, tr};
 use crate::app::widgets::{ErrorBox, Loading};
 use crate::html::esc;
 
@@ -61,7 +61,7 @@ pub fn Tree(docs: Docs, sel: Memo<Sel>) -> impl IntoView {
         let sel = sel.get();
         docs.get().map(|r| {
             r.map(|docs| {
-                let shown = filter(&super::groups(&docs), &q.get());
+                let shown = filter(&readable(&super::groups(&docs), is_operator()), &q.get());
                 if shown.is_empty() {
                     format!("<p class=\"muted\">{}</p>", esc(tr("ex.no_match")))
                 } else {
