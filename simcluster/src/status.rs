@@ -171,8 +171,9 @@ pub struct ApiError {
     pub code: u16,
     pub reason: String,
     pub message: String,
-    /// `details`; `None` omits the key, `Some(empty map)` renders `"details": {}`.
-    pub details: Option<Map<String, Value>>,
+    /// `details`; `None` omits the key, `Some(empty map)` renders `"details": {}`. Boxed: an
+    /// error travels in every `Result` of the request path, so it is kept small.
+    pub details: Option<Box<Map<String, Value>>>,
     /// Plain text body instead of a Status (the mux's `404 page not found`).
     pub plain_text: bool,
 }
@@ -220,7 +221,7 @@ impl ApiError {
         }
     }
     pub fn with_details(mut self, d: Map<String, Value>) -> Self {
-        self.details = Some(d);
+        self.details = Some(Box::new(d));
         self
     }
     /// The Go mux's `404 page not found` in plain text.
@@ -351,7 +352,7 @@ impl ApiError {
             m.insert("reason".into(), json!(self.reason));
         }
         if let Some(d) = &self.details {
-            m.insert("details".into(), Value::Object(d.clone()));
+            m.insert("details".into(), Value::Object((**d).clone()));
         }
         m.insert("code".into(), json!(self.code));
         Value::Object(m)

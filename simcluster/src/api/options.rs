@@ -175,10 +175,10 @@ pub fn delete_options(q: &Query, body: &[u8]) -> Result<DeleteOptions, ApiError>
         .get("propagationPolicy")
         .filter(|s| !s.is_empty())
         .map(str::to_string);
-    if let Some(o2) = q.get("orphanDependents") {
-        if o2 == "true" {
-            o.propagation_policy.get_or_insert_with(|| "Orphan".into());
-        }
+    if let Some(o2) = q.get("orphanDependents")
+        && o2 == "true"
+    {
+        o.propagation_policy.get_or_insert_with(|| "Orphan".into());
     }
     if !body.iter().all(u8::is_ascii_whitespace) {
         let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| {

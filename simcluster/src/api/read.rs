@@ -167,14 +167,12 @@ fn position(obj: &Value, across: bool) -> (&str, &str) {
     (ns, str_at(obj, "metadata/name"))
 }
 
+/// One page of a list: (items, resourceVersion, continue token, remaining item count).
+pub type Page = (Vec<Arc<Value>>, u64, Option<String>, Option<i64>);
+
 /// Objects of the request's resource (and namespace) that match the selectors, after the
-/// continue position, at most `limit`; returns (items, rv, continue, remaining).
-pub fn select(
-    ctx: &Ctx,
-    sel: &Selectors,
-    limit: i64,
-    cont: &str,
-) -> Result<(Vec<Arc<Value>>, u64, Option<String>, Option<i64>), ApiError> {
+/// continue position, at most `limit`.
+pub fn select(ctx: &Ctx, sel: &Selectors, limit: i64, cont: &str) -> Result<Page, ApiError> {
     let ns = (!ctx.path.namespace.is_empty()).then_some(ctx.path.namespace.as_str());
     let (all, rv) = ctx
         .sim

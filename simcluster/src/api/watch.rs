@@ -72,10 +72,10 @@ impl Encoder {
                     &self.include_object,
                     chrono::Utc::now(),
                 );
-                if self.sent_columns {
-                    if let Some(m) = t.as_object_mut() {
-                        m.remove("columnDefinitions");
-                    }
+                if self.sent_columns
+                    && let Some(m) = t.as_object_mut()
+                {
+                    m.remove("columnDefinitions");
                 }
                 self.sent_columns = true;
                 if v == "v1beta1" {
@@ -221,9 +221,8 @@ pub async fn watch(ctx: Ctx) -> Result<Response<Body>, ApiError> {
             tokio::select! {
                 ev = start.watcher.next() => {
                     let Some(ev) = ev else { return };
-                    if let Some((t, o)) = filtered(&sel, &ev) {
-                        if tx.send(Ok(enc.event(t, &o))).await.is_err() { return; }
-                    }
+                    if let Some((t, o)) = filtered(&sel, &ev)
+                        && tx.send(Ok(enc.event(t, &o))).await.is_err() { return; }
                 }
                 _ = tick.tick(), if bookmarks => {
                     if tx.send(Ok(enc.bookmark(sim.store.current_rv(), false))).await.is_err() { return; }
@@ -266,7 +265,7 @@ async fn wait_for(store: &crate::store::Store, rv: u64) -> Result<(), ApiError> 
                     store.current_rv()
                 ),
             );
-            e.details = Some(details);
+            e.details = Some(Box::new(details));
             return Err(e);
         }
         tokio::time::sleep(Duration::from_millis(20)).await;

@@ -167,10 +167,8 @@ pub fn reconcile(sim: &Sim) {
             let all_orphaned = dependents
                 .iter()
                 .all(|(dk, _)| orphan_dependent(sim, dk, my_uid));
-            if all_orphaned {
-                if let Some(fresh) = sim.store.get(key) {
-                    remove_finalizer(sim, key, &fresh, "orphan");
-                }
+            if all_orphaned && let Some(fresh) = sim.store.get(key) {
+                remove_finalizer(sim, key, &fresh, "orphan");
             }
         } else if has_finalizer(&obj, "foregroundDeletion") {
             if dependents.is_empty() {

@@ -441,7 +441,6 @@ mod tests {
         let recent = s.current_rv() - 2;
         let start = s
             .watch("configmaps", Some("ns"), Some(recent))
-            .ok()
             .expect("recent rv is watchable");
         assert_eq!(start.backlog.len(), 2);
     }
