@@ -6,14 +6,14 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Request, Response};
 use leptos::prelude::on_cleanup;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader};
 
-use super::api::{ApiError, ApiResult, Method};
+use super::api::{ApiError, ApiResult, Method, builder};
 
 /// The `Status` object of a failed call as an `ApiError` (reason as the code).
 async fn finish(resp: Response) -> ApiResult<Response> {
@@ -40,15 +40,6 @@ async fn finish(resp: Response) -> ApiResult<Response> {
         details: Vec::new(),
         retry_after: None,
     })
-}
-
-fn builder(method: Method, path: &str) -> RequestBuilder {
-    match method {
-        Method::Post => Request::post(path),
-        Method::Put => Request::put(path),
-        Method::Patch => Request::patch(path),
-        Method::Delete => Request::delete(path),
-    }
 }
 
 /// `GET path` as JSON.
