@@ -114,9 +114,7 @@ impl Collector {
 
     /// Whether the pod cache has its initial list (benchmarks wait for it).
     pub fn pods_cached(&self) -> bool {
-        self.pod_cache
-            .as_ref()
-            .is_some_and(|c| c.with_pods(|_| ()).is_some())
+        self.pod_cache.as_ref().is_some_and(PodCache::in_sync)
     }
 
     /// One cycle at `now`: read, store, roll up, expire.

@@ -117,8 +117,10 @@ pub struct PodInfo {
 impl PodInfo {
     pub fn of(pod: &SlimPod) -> PodInfo {
         let m = &pod.metadata;
-        let spec = pod.spec.clone().unwrap_or_default();
-        let c = spec.containers.as_deref().unwrap_or_default();
+        let spec = pod.spec.as_ref();
+        let c = spec
+            .and_then(|s| s.containers.as_deref())
+            .unwrap_or_default();
         let rl = |r: &str| ReqLim {
             request: sum(c, false, r),
             limit: sum(c, true, r),
@@ -126,7 +128,7 @@ impl PodInfo {
         PodInfo {
             namespace: m.namespace.clone().unwrap_or_default(),
             name: m.name.clone().unwrap_or_default(),
-            node: spec.node_name.clone().unwrap_or_default(),
+            node: spec.and_then(|s| s.node_name.clone()).unwrap_or_default(),
             phase: pod
                 .status
                 .as_ref()
@@ -140,7 +142,8 @@ impl PodInfo {
         }
     }
 
-    /// From a pod as JSON (tests; anything not a pod gives an empty summary).
+    /// From a pod as JSON (unit tests; anything not a pod gives an empty summary).
+    #[cfg(test)]
     pub fn of_value(pod: &serde_json::Value) -> PodInfo {
         let slim: SlimPod = serde_json::from_value(pod.clone()).unwrap_or(SlimPod {
             metadata: ObjectMeta::default(),
@@ -282,9 +285,14 @@ impl PodCache {
         }
     }
 
+    /// The initial list is in and the watch has not failed since.
+    pub fn in_sync(&self) -> bool {
+        self.in_sync.load(Ordering::Relaxed)
+    }
+
     /// Calls `f` with every pod when the cache is in sync; `None` otherwise.
     pub fn with_pods<R>(&self, f: impl FnOnce(&[&PodInfo]) -> R) -> Option<R> {
-        if !self.in_sync.load(Ordering::Relaxed) {
+        if !self.in_sync() {
             return None;
         }
         let map = self.pods.read().unwrap_or_else(|e| e.into_inner());

@@ -55,6 +55,13 @@ impl SeriesIds {
         self.ids.get(s.scope)?.get(&s.name)?.get(&s.metric)
     }
 
+    fn get_mut(&mut self, s: &Sample) -> Option<&mut Known> {
+        self.ids
+            .get_mut(s.scope)?
+            .get_mut(&s.name)?
+            .get_mut(&s.metric)
+    }
+
     fn put(&mut self, scope: &'static str, name: String, metric: String, known: Known) {
         self.ids
             .entry(scope)
@@ -135,14 +142,10 @@ impl SeriesIds {
             )
             .execute(db)
             .await?;
-            for (s, id) in changed.into_iter().zip(sid) {
-                let known = Known {
-                    id,
-                    request: s.request,
-                    limit: s.limit,
-                    tenant: s.tenant.clone(),
-                };
-                self.put(s.scope, s.name.clone(), s.metric.clone(), known);
+            for s in changed {
+                if let Some(k) = self.get_mut(s) {
+                    (k.request, k.limit, k.tenant) = (s.request, s.limit, s.tenant.clone());
+                }
             }
         }
         Ok(ids)
